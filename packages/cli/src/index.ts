@@ -1,0 +1,1 @@
+export { type CliIo, createProgram, runCli, UsageError } from './program.js';

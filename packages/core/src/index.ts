@@ -1,0 +1,3 @@
+export * from './asset.js';
+export * from './errors.js';
+export * from './futures-symbology.js';
