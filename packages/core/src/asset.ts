@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { InvalidAssetError } from './errors.js';
 import { formatContractSymbol, parseContractSymbol } from './futures-symbology.js';
+import { formatIssues } from './validation.js';
 
 /** Kinds of tradable assets. */
 export type AssetType = 'stock' | 'future' | 'continuous_future' | 'option';
@@ -110,10 +111,7 @@ export type AssetInput =
 export function createAsset(input: AssetInput): Asset {
   const parsed = assetInputSchema.safeParse(input);
   if (!parsed.success) {
-    const details = parsed.error.issues
-      .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
-      .join('; ');
-    throw new InvalidAssetError(`Invalid asset ${JSON.stringify(input)}: ${details}.`, {
+    throw new InvalidAssetError(`Invalid asset ${JSON.stringify(input)}: ${formatIssues(parsed.error)}.`, {
       input,
       cause: parsed.error,
     });

@@ -1,0 +1,446 @@
+import {
+  type Data,
+  DataType,
+  makeData,
+  makeVector,
+  Precision,
+  Schema,
+  Table,
+  TimestampNanosecond,
+  TimeUnit,
+  type Vector,
+} from 'apache-arrow';
+import { InvalidArgumentError } from './errors.js';
+import { isMultipleOf, parseTimestep, type Timestep } from './timestep.js';
+
+/**
+ * Where a stitched series (a continuous future) switches contract: rows from `startIndex` up to the next
+ * segment's `startIndex` come from `symbol`.
+ */
+export interface BarsSegment {
+  readonly symbol: string;
+  readonly startIndex: number;
+}
+
+/** Descriptive data carried with a {@link Bars} series. */
+export interface BarsMetadata {
+  /** What the series is for: a raw symbol (`ESH5`), a ticker, or a root for a continuous series. */
+  readonly symbol: string;
+  /** Duration of each bar. */
+  readonly timestep: Timestep;
+  /** Contract segments of a stitched series, ordered by `startIndex`; absent for a single instrument. */
+  readonly segments?: readonly BarsSegment[];
+}
+
+/** One bar as a plain object. Only for convenience at the edges: hot paths read the columns. */
+export interface Bar {
+  /** Bar open time, UTC nanoseconds since the epoch (Databento stamps bars at their open). */
+  readonly tsEventNanos: bigint;
+  readonly open: number;
+  readonly high: number;
+  readonly low: number;
+  readonly close: number;
+  readonly volume: number;
+}
+
+/** The columns of a {@link Bars} series, all of the same length. */
+export interface BarsColumns {
+  readonly tsEventNanos: BigInt64Array;
+  readonly open: Float64Array;
+  readonly high: Float64Array;
+  readonly low: Float64Array;
+  readonly close: Float64Array;
+  readonly volume: Float64Array;
+}
+
+const COLUMN_NAMES = ['open', 'high', 'low', 'close', 'volume'] as const;
+
+/**
+ * Immutable columnar OHLCV bars, sorted by open time. Columns are typed arrays (no per-row objects);
+ * `slice` and time-window selection return views sharing the same memory.
+ *
+ * `bars.close.at(-1)` is the last close (pandas' `df['close'].iloc[-1]`).
+ */
+export class Bars implements BarsColumns {
+  readonly tsEventNanos: BigInt64Array;
+  readonly open: Float64Array;
+  readonly high: Float64Array;
+  readonly low: Float64Array;
+  readonly close: Float64Array;
+  readonly volume: Float64Array;
+  readonly metadata: BarsMetadata;
+  #timestampsMs: Float64Array | undefined;
+
+  private constructor(columns: BarsColumns, metadata: BarsMetadata, timestampsMs?: Float64Array) {
+    this.tsEventNanos = columns.tsEventNanos;
+    this.open = columns.open;
+    this.high = columns.high;
+    this.low = columns.low;
+    this.close = columns.close;
+    this.volume = columns.volume;
+    this.metadata = metadata;
+    this.#timestampsMs = timestampsMs;
+    Object.freeze(this);
+  }
+
+  /**
+   * Wraps columns without copying them. Checks that every column has the same length and that open
+   * times strictly increase.
+   * @throws InvalidArgumentError when columns differ in length or are not sorted.
+   */
+  static fromColumns(columns: BarsColumns, metadata: BarsMetadata): Bars {
+    const length = columns.tsEventNanos.length;
+    for (const name of COLUMN_NAMES) {
+      if (columns[name].length !== length) {
+        throw new InvalidArgumentError(
+          `Bars column "${name}" has ${columns[name].length} rows but tsEventNanos has ${length}; all columns must have the same length.`,
+          { argument: name },
+        );
+      }
+    }
+    const times = columns.tsEventNanos;
+    for (let index = 1; index < length; index++) {
+      if (times[index]! <= times[index - 1]!) {
+        throw new InvalidArgumentError(
+          `Bars must be sorted by strictly increasing open time; row ${index} (${times[index]}) is not after row ${index - 1} (${times[index - 1]}).`,
+          { argument: 'tsEventNanos' },
+        );
+      }
+    }
+    return new Bars(columns, metadata);
+  }
+
+  /** Builds bars from row objects. Convenient for tests and small inputs; use columns for bulk data. */
+  static fromRows(rows: readonly Bar[], metadata: BarsMetadata): Bars {
+    const columns = allocateColumns(rows.length);
+    rows.forEach((row, index) => {
+      columns.tsEventNanos[index] = row.tsEventNanos;
+      columns.open[index] = row.open;
+      columns.high[index] = row.high;
+      columns.low[index] = row.low;
+      columns.close[index] = row.close;
+      columns.volume[index] = row.volume;
+    });
+    return Bars.fromColumns(columns, metadata);
+  }
+
+  /** An empty series. */
+  static empty(metadata: BarsMetadata): Bars {
+    return new Bars(allocateColumns(0), metadata);
+  }
+
+  /**
+   * Concatenates series in time order into one (copying). Each non-empty input becomes a segment when the
+   * inputs' symbols differ, so a stitched continuous future remembers which contract each row came from.
+   * @throws InvalidArgumentError when the inputs overlap in time or have different timesteps.
+   */
+  static concat(parts: readonly Bars[], metadata?: Partial<BarsMetadata>): Bars {
+    const first = parts[0];
+    if (first === undefined) {
+      if (metadata?.symbol === undefined || metadata.timestep === undefined) {
+        throw new InvalidArgumentError('Bars.concat of no series needs metadata with symbol and timestep.', {
+          argument: 'parts',
+        });
+      }
+      return Bars.empty({ symbol: metadata.symbol, timestep: metadata.timestep });
+    }
+    const total = parts.reduce((sum, part) => sum + part.length, 0);
+    const columns = allocateColumns(total);
+    const segments: BarsSegment[] = [];
+    let offset = 0;
+    for (const part of parts) {
+      if (part.metadata.timestep.durationMs !== first.metadata.timestep.durationMs) {
+        throw new InvalidArgumentError(
+          `Cannot concatenate ${part.metadata.timestep.label} bars with ${first.metadata.timestep.label} bars.`,
+          { argument: 'parts' },
+        );
+      }
+      if (part.length === 0) continue;
+      columns.tsEventNanos.set(part.tsEventNanos, offset);
+      for (const name of COLUMN_NAMES) columns[name].set(part[name], offset);
+      const partSegments = part.metadata.segments ?? [{ symbol: part.metadata.symbol, startIndex: 0 }];
+      for (const segment of partSegments) {
+        const startIndex = offset + segment.startIndex;
+        if (segments.at(-1)?.symbol !== segment.symbol) segments.push({ symbol: segment.symbol, startIndex });
+      }
+      offset += part.length;
+    }
+    const symbol = metadata?.symbol ?? first.metadata.symbol;
+    const keepSegments = segments.length > 1 || (segments[0] !== undefined && segments[0].symbol !== symbol);
+    return Bars.fromColumns(columns, {
+      symbol,
+      timestep: metadata?.timestep ?? first.metadata.timestep,
+      ...(keepSegments ? { segments } : {}),
+    });
+  }
+
+  /** Number of bars. */
+  get length(): number {
+    return this.tsEventNanos.length;
+  }
+
+  /**
+   * Open times as float milliseconds since the epoch, computed once and cached: cheaper than BigInt in
+   * loops and binary searches. Exact to the microsecond (sub-microsecond digits are dropped).
+   */
+  get timestampsMs(): Float64Array {
+    if (this.#timestampsMs === undefined) this.#timestampsMs = nanosToMilliseconds(this.tsEventNanos);
+    return this.#timestampsMs;
+  }
+
+  /** The bar at `index` (negative counts from the end), or undefined when out of range. */
+  at(index: number): Bar | undefined {
+    const resolved = index < 0 ? this.length + index : index;
+    if (resolved < 0 || resolved >= this.length) return undefined;
+    return {
+      tsEventNanos: this.tsEventNanos[resolved]!,
+      open: this.open[resolved]!,
+      high: this.high[resolved]!,
+      low: this.low[resolved]!,
+      close: this.close[resolved]!,
+      volume: this.volume[resolved]!,
+    };
+  }
+
+  /** The last bar, or undefined when empty. */
+  last(): Bar | undefined {
+    return this.at(-1);
+  }
+
+  /** The contract symbol of row `index`: the segment's symbol for a stitched series, else the series symbol. */
+  symbolAt(index: number): string {
+    const segments = this.metadata.segments;
+    if (segments === undefined) return this.metadata.symbol;
+    let symbol = segments[0]?.symbol ?? this.metadata.symbol;
+    for (const segment of segments) {
+      if (segment.startIndex > index) break;
+      symbol = segment.symbol;
+    }
+    return symbol;
+  }
+
+  /** Rows `[start, end)` as a view (no copy). Negative indexes count from the end, like `Array.slice`. */
+  slice(start = 0, end = this.length): Bars {
+    const from = clampIndex(start, this.length);
+    const to = Math.max(from, clampIndex(end, this.length));
+    const segments = this.metadata.segments;
+    let metadata = this.metadata;
+    if (segments !== undefined) {
+      const sliced: BarsSegment[] = [];
+      segments.forEach((segment, position) => {
+        const nextStart = segments[position + 1]?.startIndex ?? this.length;
+        if (nextStart > from && segment.startIndex < to) {
+          sliced.push({ symbol: segment.symbol, startIndex: Math.max(0, segment.startIndex - from) });
+        }
+      });
+      metadata = { ...this.metadata, segments: sliced };
+    }
+    return new Bars(
+      {
+        tsEventNanos: this.tsEventNanos.subarray(from, to),
+        open: this.open.subarray(from, to),
+        high: this.high.subarray(from, to),
+        low: this.low.subarray(from, to),
+        close: this.close.subarray(from, to),
+        volume: this.volume.subarray(from, to),
+      },
+      metadata,
+      this.#timestampsMs?.subarray(from, to),
+    );
+  }
+
+  /** Index of the first bar opening at or after `time` (binary search); `length` when there is none. */
+  indexAtOrAfter(time: bigint | Date): number {
+    const target = toNanos(time);
+    let low = 0;
+    let high = this.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.tsEventNanos[middle]! < target) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  /** Bars opening in `[start, end)`, found by binary search, as a view. */
+  between(start: bigint | Date, end: bigint | Date): Bars {
+    return this.slice(this.indexAtOrAfter(start), this.indexAtOrAfter(end));
+  }
+
+  /**
+   * Aggregates into a coarser timestep: buckets aligned to multiples of its duration since the Unix epoch
+   * (UTC), stamped at the bucket's open; open = first open, high = max, low = min, close = last close,
+   * volume = sum. Buckets without bars are omitted.
+   * @throws InvalidArgumentError when the target is not a whole multiple of the series' timestep.
+   */
+  resample(target: Timestep | string): Bars {
+    const timestep = parseTimestep(target);
+    if (!isMultipleOf(timestep, this.metadata.timestep)) {
+      throw new InvalidArgumentError(
+        `Cannot resample ${this.metadata.timestep.label} bars to ${timestep.label}: the target must be a whole multiple of the source timestep.`,
+        { argument: 'timestep' },
+      );
+    }
+    const times = this.timestampsMs;
+    const bucketMs = timestep.durationMs;
+    const columns = allocateColumns(this.length);
+    let count = -1;
+    let currentBucket = Number.NaN;
+    for (let index = 0; index < this.length; index++) {
+      const bucket = Math.floor(times[index]! / bucketMs);
+      if (bucket !== currentBucket) {
+        currentBucket = bucket;
+        count++;
+        columns.tsEventNanos[count] = BigInt(bucket * bucketMs) * 1_000_000n;
+        columns.open[count] = this.open[index]!;
+        columns.high[count] = this.high[index]!;
+        columns.low[count] = this.low[index]!;
+        columns.volume[count] = 0;
+      }
+      if (this.high[index]! > columns.high[count]!) columns.high[count] = this.high[index]!;
+      if (this.low[index]! < columns.low[count]!) columns.low[count] = this.low[index]!;
+      columns.close[count] = this.close[index]!;
+      columns.volume[count] = columns.volume[count]! + this.volume[index]!;
+    }
+    const length = count + 1;
+    const trimmed: BarsColumns = {
+      tsEventNanos: columns.tsEventNanos.slice(0, length),
+      open: columns.open.slice(0, length),
+      high: columns.high.slice(0, length),
+      low: columns.low.slice(0, length),
+      close: columns.close.slice(0, length),
+      volume: columns.volume.slice(0, length),
+    };
+    return new Bars(trimmed, { symbol: this.metadata.symbol, timestep });
+  }
+
+  /**
+   * An apache-arrow Table with columns `ts_event` (timestamp[ns, UTC]), `open`, `high`, `low`, `close`,
+   * `volume` (float64). Metadata travels in the schema's custom metadata (`lb.symbol`, `lb.timestep`,
+   * `lb.segments`).
+   */
+  toArrowTable(): Table {
+    const tsEvent = makeVector(
+      makeData({ type: new TimestampNanosecond('UTC'), length: this.length, data: this.tsEventNanos }),
+    );
+    const vectors: Record<string, Vector> = { ts_event: tsEvent };
+    for (const name of COLUMN_NAMES) vectors[name] = makeVector(this[name]);
+    const table = new Table(vectors);
+    const schemaMetadata = new Map<string, string>([
+      ['lb.symbol', this.metadata.symbol],
+      ['lb.timestep', this.metadata.timestep.label],
+    ]);
+    if (this.metadata.segments !== undefined) {
+      schemaMetadata.set('lb.segments', JSON.stringify(this.metadata.segments));
+    }
+    return new Table(new Schema(table.schema.fields, schemaMetadata), table.batches);
+  }
+
+  /**
+   * Reads bars from an apache-arrow Table with the columns written by {@link Bars.toArrowTable}. Metadata
+   * comes from `metadata` or, when absent, from the schema's custom metadata.
+   * @throws InvalidArgumentError when a column is missing or has the wrong type.
+   */
+  static fromArrowTable(table: Table, metadata?: BarsMetadata): Bars {
+    const tsColumn = table.getChild('ts_event');
+    if (
+      tsColumn === null ||
+      !DataType.isTimestamp(tsColumn.type) ||
+      tsColumn.type.unit !== TimeUnit.NANOSECOND
+    ) {
+      throw new InvalidArgumentError('Arrow table needs a "ts_event" column of type timestamp[ns].', {
+        argument: 'table',
+      });
+    }
+    const columns: Record<string, Float64Array> = {};
+    for (const name of COLUMN_NAMES) {
+      const column = table.getChild(name);
+      if (column === null || !DataType.isFloat(column.type) || column.type.precision !== Precision.DOUBLE) {
+        throw new InvalidArgumentError(`Arrow table needs a "${name}" column of type float64.`, {
+          argument: 'table',
+        });
+      }
+      columns[name] = contiguous(column.data as Data[], Float64Array) as Float64Array;
+    }
+    const schemaMetadata = table.schema.metadata;
+    const segmentsText = schemaMetadata.get('lb.segments');
+    const resolved: BarsMetadata = metadata ?? {
+      symbol: schemaMetadata.get('lb.symbol') ?? '',
+      timestep: parseTimestep(schemaMetadata.get('lb.timestep') ?? ''),
+      ...(segmentsText === undefined ? {} : { segments: JSON.parse(segmentsText) as BarsSegment[] }),
+    };
+    return Bars.fromColumns(
+      {
+        tsEventNanos: contiguous(tsColumn.data as Data[], BigInt64Array) as BigInt64Array,
+        open: columns.open!,
+        high: columns.high!,
+        low: columns.low!,
+        close: columns.close!,
+        volume: columns.volume!,
+      },
+      resolved,
+    );
+  }
+}
+
+type TypedArrayConstructor = Float64ArrayConstructor | BigInt64ArrayConstructor;
+
+// A table read from IPC may hold several record batches; a single batch is used as is (zero copy).
+function contiguous(chunks: readonly Data[], Type: TypedArrayConstructor): Float64Array | BigInt64Array {
+  if (chunks.length === 1) {
+    const values = chunks[0]!.values as Float64Array | BigInt64Array;
+    return values.subarray(0, chunks[0]!.length);
+  }
+  const total = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+  const result = new Type(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    (result as Float64Array).set((chunk.values as Float64Array).subarray(0, chunk.length), offset);
+    offset += chunk.length;
+  }
+  return result;
+}
+
+function allocateColumns(length: number): {
+  tsEventNanos: BigInt64Array;
+  open: Float64Array;
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+  volume: Float64Array;
+} {
+  return {
+    tsEventNanos: new BigInt64Array(length),
+    open: new Float64Array(length),
+    high: new Float64Array(length),
+    low: new Float64Array(length),
+    close: new Float64Array(length),
+    volume: new Float64Array(length),
+  };
+}
+
+function clampIndex(index: number, length: number): number {
+  if (index < 0) return Math.max(0, length + index);
+  return Math.min(index, length);
+}
+
+function toNanos(time: bigint | Date): bigint {
+  return typeof time === 'bigint' ? time : BigInt(time.getTime()) * 1_000_000n;
+}
+
+/**
+ * Converts nanosecond timestamps to float milliseconds without a BigInt per element: each value is read
+ * as two 32-bit halves. With ns = hi * 2^32 + lo and 2^32 = 1000 * 4294967 + 296, the microsecond count is
+ * hi * 4294967 + floor((296 * hi + lo) / 1000), every term exact in float64 for dates before 2100.
+ */
+export function nanosToMilliseconds(nanos: BigInt64Array): Float64Array {
+  const words = new Int32Array(nanos.buffer, nanos.byteOffset, nanos.length * 2);
+  const result = new Float64Array(nanos.length);
+  for (let index = 0; index < nanos.length; index++) {
+    const low = words[2 * index]! >>> 0;
+    const high = words[2 * index + 1]!;
+    const micros = high * 4294967 + Math.floor((296 * high + low) / 1000);
+    result[index] = micros / 1000;
+  }
+  return result;
+}

@@ -1,0 +1,79 @@
+import type { Asset, AssetType } from './asset.js';
+import type { Bars } from './bars.js';
+import type { Timestep, TimestepUnit } from './timestep.js';
+
+/** A request for bars, as a source receives it: validated, with a parsed timestep and UTC instants. */
+export interface BarsRequest {
+  readonly asset: Asset;
+  readonly timestep: Timestep;
+  /** First bar open time included. */
+  readonly start: Date;
+  /** Bars opening at or after this instant are excluded. */
+  readonly end: Date;
+  /** Venue hint (e.g. `CME`, `ICE`), for sources that serve several venues. */
+  readonly exchange?: string;
+  /** Bypass caches and fetch from the origin again. */
+  readonly forceCacheUpdate?: boolean;
+}
+
+/** Contract specifications needed for futures accounting. */
+export interface InstrumentSpec {
+  /** The instrument's own symbol (a raw contract symbol such as `ESH5` for futures). */
+  readonly symbol: string;
+  /** Contract multiplier: P&L per contract for a price move of 1.0 (50 for ES). */
+  readonly multiplier: number;
+  /** Minimum price increment (0.25 for ES). */
+  readonly tickSize: number;
+  /** Last trading day (`YYYY-MM-DD`), when the instrument expires. */
+  readonly expiration?: string;
+  /** ISO currency code of prices. */
+  readonly currency: string;
+}
+
+/** A request for an instrument's specifications as of an instant. */
+export interface InstrumentRequest {
+  readonly asset: Asset;
+  readonly at: Date;
+  readonly exchange?: string;
+  readonly forceCacheUpdate?: boolean;
+}
+
+/** Per-call options every `do…` method accepts. */
+export interface DataSourceCallOptions {
+  /** Cancels the call; the promise then rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
+}
+
+/** What a source can do. Callers check these before calling optional members. */
+export interface DataSourceCapabilities {
+  /** Asset types `doFetchBars` accepts; others throw `UnsupportedFunctionalityError`. */
+  readonly assetTypes: readonly AssetType[];
+  /** Timestep units the source serves natively (multiples are resampled by the caller). */
+  readonly timestepUnits: readonly TimestepUnit[];
+  /**
+   * True when the source resolves continuous futures itself. When false, `fetchBars` splits a continuous
+   * request into dated contracts with the core roll schedule and stitches the results.
+   */
+  readonly continuousFutures: boolean;
+  /** True when `doFetchInstrument` is implemented. */
+  readonly instruments: boolean;
+}
+
+/**
+ * Version 1 of the data-source specification. Source packages implement it; users call the core
+ * functions (`fetchBars`, `fetchInstrument`) or the source's own convenience wrapper.
+ *
+ * Contract (checked by `describeDataSourceContract` from `@lb/core/testing`):
+ * - `doFetchBars` returns bars of the requested timestep opening in `[start, end)`, sorted; an empty window
+ *   is empty `Bars`, never an error and never `undefined`.
+ * - Unsupported asset types or timesteps throw `UnsupportedFunctionalityError`.
+ * - An aborted `signal` rejects the call.
+ */
+export interface DataSourceV1 {
+  readonly specificationVersion: 'v1';
+  /** Stable identifier, used in cache paths and errors (e.g. `databento`). */
+  readonly sourceId: string;
+  readonly capabilities: DataSourceCapabilities;
+  doFetchBars(request: BarsRequest, options?: DataSourceCallOptions): Promise<Bars>;
+  doFetchInstrument?(request: InstrumentRequest, options?: DataSourceCallOptions): Promise<InstrumentSpec>;
+}

@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Asset, option } from '../asset.js';
+import type { Bars } from '../bars.js';
+import type { DataSourceV1 } from '../data-source.js';
+import { UnsupportedFunctionalityError } from '../errors.js';
+import { parseTimestep, type Timestep } from '../timestep.js';
+
+/** What a source package hands the contract suite: a source and a window where it has data. */
+export interface DataSourceContractFixture {
+  readonly source: DataSourceV1;
+  /** A request that returns at least four bars. */
+  readonly bars: {
+    readonly asset: Asset;
+    readonly timestep: Timestep | string;
+    readonly start: Date;
+    readonly end: Date;
+  };
+  /** A window (same asset and timestep) in which the source has no bars. */
+  readonly emptyWindow?: { readonly start: Date; readonly end: Date };
+  /** An asset the source cannot serve; defaults to an option when the source does not list options. */
+  readonly unsupportedAsset?: Asset;
+  /** An instrument the source knows, when `capabilities.instruments` is true. */
+  readonly instrument?: { readonly asset: Asset; readonly at: Date };
+  /** Releases servers, temp folders... after the suite. */
+  readonly teardown?: () => Promise<void> | void;
+}
+
+/**
+ * The conformance suite every `DataSourceV1` implementation runs in its own tests:
+ *
+ * ```ts
+ * describeDataSourceContract('databento', async () => ({ source, bars: { asset, timestep: '1m', start, end } }));
+ * ```
+ */
+export function describeDataSourceContract(
+  name: string,
+  setup: () => Promise<DataSourceContractFixture> | DataSourceContractFixture,
+): void {
+  describe(`DataSourceV1 contract: ${name}`, () => {
+    let fixture: DataSourceContractFixture;
+    let timestep: Timestep;
+
+    beforeAll(async () => {
+      fixture = await setup();
+      timestep = parseTimestep(fixture.bars.timestep);
+    });
+
+    afterAll(async () => {
+      await fixture?.teardown?.();
+    });
+
+    const fetchWindow = (start: Date, end: Date, signal?: AbortSignal): Promise<Bars> =>
+      fixture.source.doFetchBars(
+        { asset: fixture.bars.asset, timestep, start, end },
+        signal === undefined ? {} : { signal },
+      );
+
+    it('should declare specification v1, a sourceId and its capabilities', () => {
+      const { source } = fixture;
+      expect(source.specificationVersion).toBe('v1');
+      expect(source.sourceId).toMatch(/^[a-z0-9][a-z0-9-]*$/);
+      expect(Array.isArray(source.capabilities.assetTypes)).toBe(true);
+      expect(source.capabilities.assetTypes.length).toBeGreaterThan(0);
+      expect(source.capabilities.timestepUnits.length).toBeGreaterThan(0);
+      expect(typeof source.capabilities.continuousFutures).toBe('boolean');
+      expect(source.capabilities.instruments).toBe(typeof source.doFetchInstrument === 'function');
+    });
+
+    it('should return sorted bars of the requested timestep inside [start, end)', async () => {
+      const bars = await fetchWindow(fixture.bars.start, fixture.bars.end);
+      expect(bars.length).toBeGreaterThanOrEqual(4);
+      expect(bars.metadata.timestep.durationMs).toBe(timestep.durationMs);
+      const startNanos = BigInt(fixture.bars.start.getTime()) * 1_000_000n;
+      const endNanos = BigInt(fixture.bars.end.getTime()) * 1_000_000n;
+      for (let index = 0; index < bars.length; index++) {
+        const time = bars.tsEventNanos[index]!;
+        expect(time >= startNanos && time < endNanos).toBe(true);
+        if (index > 0) expect(time > bars.tsEventNanos[index - 1]!).toBe(true);
+        expect(bars.low[index]! <= bars.high[index]!).toBe(true);
+      }
+    });
+
+    it('should return the same rows for two halves as for the whole window', async () => {
+      const whole = await fetchWindow(fixture.bars.start, fixture.bars.end);
+      const middleNanos = whole.tsEventNanos[Math.floor(whole.length / 2)]!;
+      const middle = new Date(Number(middleNanos / 1_000_000n));
+      const first = await fetchWindow(fixture.bars.start, middle);
+      const second = await fetchWindow(middle, fixture.bars.end);
+      expect(first.length + second.length).toBe(whole.length);
+      expect([...first.tsEventNanos, ...second.tsEventNanos]).toEqual([...whole.tsEventNanos]);
+      expect([...first.close, ...second.close]).toEqual([...whole.close]);
+    });
+
+    it('should return empty bars, not an error, for a window without data', async () => {
+      const window = fixture.emptyWindow;
+      if (window === undefined) return;
+      const bars = await fetchWindow(window.start, window.end);
+      expect(bars.length).toBe(0);
+    });
+
+    it('should reject when the signal is already aborted', async () => {
+      const controller = new AbortController();
+      controller.abort(new Error('cancelled by the contract suite'));
+      await expect(fetchWindow(fixture.bars.start, fixture.bars.end, controller.signal)).rejects.toThrow(
+        'cancelled by the contract suite',
+      );
+    });
+
+    it('should throw UnsupportedFunctionalityError for an asset type it does not serve', async () => {
+      const asset =
+        fixture.unsupportedAsset ??
+        (fixture.source.capabilities.assetTypes.includes('option')
+          ? undefined
+          : option('SPY', '2030-01-18', 500, 'call'));
+      if (asset === undefined) return;
+      let thrown: unknown;
+      try {
+        await fixture.source.doFetchBars({
+          asset,
+          timestep,
+          start: fixture.bars.start,
+          end: fixture.bars.end,
+        });
+      } catch (error) {
+        thrown = error;
+      }
+      expect(UnsupportedFunctionalityError.isInstance(thrown)).toBe(true);
+    });
+
+    it('should give positive multiplier and tick size for a known instrument', async () => {
+      if (!fixture.source.capabilities.instruments || fixture.instrument === undefined) return;
+      const spec = await fixture.source.doFetchInstrument!({
+        asset: fixture.instrument.asset,
+        at: fixture.instrument.at,
+      });
+      expect(spec.multiplier).toBeGreaterThan(0);
+      expect(spec.tickSize).toBeGreaterThan(0);
+      expect(spec.currency).toMatch(/^[A-Z]{3}$/);
+      expect(spec.symbol.length).toBeGreaterThan(0);
+    });
+  });
+}
