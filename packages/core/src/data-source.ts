@@ -38,10 +38,46 @@ export interface InstrumentRequest {
   readonly forceCacheUpdate?: boolean;
 }
 
+/**
+ * What one download from a remote origin cost, reported by the source so wrappers (the cache's usage
+ * ledger, logs) can account for it without knowing the vendor.
+ */
+export interface DownloadReport {
+  readonly sourceId: string;
+  readonly dataset: string;
+  readonly schema: string;
+  readonly symbols: readonly string[];
+  readonly start: Date;
+  readonly end: Date;
+  /** Bytes received over the wire (compressed, as billed). */
+  readonly bytes: number;
+  readonly records: number;
+  /** Estimated cost in USD, when the origin bills downloads. */
+  readonly costUsd?: number;
+}
+
 /** Per-call options every `do…` method accepts. */
 export interface DataSourceCallOptions {
   /** Cancels the call; the promise then rejects with the signal's reason. */
   readonly signal?: AbortSignal;
+  /** Called once per download from the origin (not for data served from memory or cache). */
+  readonly onDownload?: (report: DownloadReport) => void;
+}
+
+/**
+ * Where a request's data lives at the origin, so caches partition like the origin does
+ * (`{ dataset: 'GLBX.MDP3', schema: 'ohlcv-1m', symbol: 'ESH4' }`).
+ */
+export interface BarsRequestLocation {
+  readonly dataset: string;
+  readonly schema: string;
+  readonly symbol: string;
+}
+
+/** The time range for which an origin has data. `end` is exclusive and may move forward over time. */
+export interface AvailableRange {
+  readonly start: Date;
+  readonly end: Date;
 }
 
 /** What a source can do. Callers check these before calling optional members. */
@@ -76,4 +112,11 @@ export interface DataSourceV1 {
   readonly capabilities: DataSourceCapabilities;
   doFetchBars(request: BarsRequest, options?: DataSourceCallOptions): Promise<Bars>;
   doFetchInstrument?(request: InstrumentRequest, options?: DataSourceCallOptions): Promise<InstrumentSpec>;
+  /**
+   * Optional: the dataset, schema and symbol a request maps to. Synchronous and offline; throws the same
+   * errors `doFetchBars` would for a request the source cannot serve.
+   */
+  locateBars?(request: BarsRequest): BarsRequestLocation;
+  /** Optional: the range the origin currently has for a request's dataset and schema. */
+  doFetchAvailableRange?(request: BarsRequest, options?: DataSourceCallOptions): Promise<AvailableRange>;
 }
