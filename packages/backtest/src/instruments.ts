@@ -1,0 +1,83 @@
+import { type Asset, assetKey, type DataSourceV1, formatContractSymbol } from '@lb/core';
+import { MissingInstrumentSpecError } from './errors.js';
+import type { LedgerInstrument } from './futures-ledger.js';
+import { lookupInitialMargin } from './margin-table.js';
+
+/** Contract terms given by hand, keyed by root (`MES`) or contract symbol (`MESH5`) in backtest options. */
+export interface InstrumentOverride {
+  /** P&L per contract for a price move of 1.0 (5 for MES). */
+  readonly multiplier: number;
+  /** Minimum price increment (0.25 for MES). */
+  readonly tickSize: number;
+  /** Initial margin per contract; defaults to the margin table. */
+  readonly margin?: number;
+}
+
+/** Everything the broker needs to trade one instrument. */
+export interface ResolvedInstrument extends LedgerInstrument {
+  readonly tickSize: number;
+}
+
+/** The symbol a position in `asset` is booked under: the contract code for futures, else the symbol. */
+export function tradedSymbol(asset: Asset): string {
+  return asset.type === 'future'
+    ? formatContractSymbol(asset.symbol, asset.year, asset.month, 1)
+    : asset.symbol;
+}
+
+/**
+ * Resolves multiplier, tick size and margin for `asset` (booked as `symbol`): an explicit override first
+ * (contract symbol, then root), then the source's `doFetchInstrument`. Stocks trade 1 share at 0.01 ticks.
+ * @throws MissingInstrumentSpecError when a future's multiplier cannot be found: never silently 1.
+ */
+export async function resolveInstrument(
+  asset: Asset,
+  symbol: string,
+  overrides: Readonly<Record<string, InstrumentOverride>>,
+  dataSource: DataSourceV1,
+  at: Date,
+  warn: (message: string) => void,
+  signal?: AbortSignal,
+): Promise<ResolvedInstrument> {
+  const override = overrides[symbol] ?? overrides[asset.symbol];
+  if (asset.type === 'stock' && override === undefined) {
+    return { symbol, multiplier: 1, tickSize: 0.01, marginPerContract: 0, cashSettled: true };
+  }
+  let multiplier = override?.multiplier;
+  let tickSize = override?.tickSize;
+  if (multiplier === undefined || tickSize === undefined) {
+    let cause: unknown;
+    if (dataSource.doFetchInstrument !== undefined && dataSource.capabilities.instruments) {
+      try {
+        const spec = await dataSource.doFetchInstrument(
+          { asset, at },
+          signal === undefined ? {} : { signal },
+        );
+        multiplier = spec.multiplier;
+        tickSize = spec.tickSize;
+      } catch (error) {
+        cause = error;
+      }
+    }
+    if (multiplier === undefined || tickSize === undefined) {
+      throw new MissingInstrumentSpecError(
+        `No multiplier/tick size for ${assetKey(asset)} (${symbol}): source "${dataSource.sourceId}" did not provide an instrument spec. Pass it in the backtest options, e.g. instruments: { ${asset.symbol}: { multiplier: 5, tickSize: 0.25 } }.`,
+        { asset: assetKey(asset), cause },
+      );
+    }
+  }
+  if (asset.type === 'stock') {
+    return { symbol, multiplier, tickSize, marginPerContract: 0, cashSettled: true };
+  }
+  let margin = override?.margin;
+  if (margin === undefined) {
+    const found = lookupInitialMargin(asset.symbol);
+    if (found.isFallback) {
+      warn(
+        `No default initial margin for root ${asset.symbol}; using ${found.margin} per contract. Set instruments.${asset.symbol}.margin to override.`,
+      );
+    }
+    margin = found.margin;
+  }
+  return { symbol, multiplier, tickSize, marginPerContract: margin, cashSettled: false };
+}
