@@ -9,6 +9,9 @@ import {
 } from '@lb/core';
 import { createBarsWindow } from './bars-window.js';
 
+/** Warm-up bars fetched before the backtest start for any series, whatever the first request asks. */
+const MIN_LOOKBACK_BARS = 250;
+
 /** One preloaded series (an asset at a timestep) and its no-lookahead cursor. */
 export interface FeedSeries {
   readonly asset: Asset;
@@ -87,8 +90,9 @@ export class DataFeed {
       perAsset.set(cacheKey, loaded);
       return loaded;
     }
-    // Fetch twice the lookback asked for, so a strategy growing its window slowly does not refetch often.
-    const lookback = Math.max(lookbackBars * 2, loaded?.lookbackBars ?? 0, 1);
+    // Fetch more warm-up than asked for (at least MIN_LOOKBACK_BARS, else twice the request), so a strategy
+    // asking for a few more bars later does not refetch.
+    const lookback = Math.max(lookbackBars * 2, (loaded?.lookbackBars ?? 0) * 2, MIN_LOOKBACK_BARS);
     throw new DataNotLoadedSignal(() => this.load(asset, parsed, lookback, key));
   }
 

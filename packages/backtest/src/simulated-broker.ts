@@ -124,6 +124,8 @@ export class SimulatedBroker {
   readonly events: BrokerEvent[] = [];
   readonly trades: TradeRecord[] = [];
   readonly positions: PositionRecord[] = [];
+  /** Series each traded symbol is marked to market with (the fill series of its last order). */
+  readonly markSeries = new Map<string, FeedSeries>();
   feesPaid = 0;
 
   constructor(settings: SimulatedBrokerSettings) {
@@ -153,6 +155,30 @@ export class SimulatedBroker {
     const order = this.#create(spec, series, nowMs, nextBarIndex, undefined, false, spec.type, childLegs);
     order.trailExtremePrice = lastClose;
     return toOrder(order);
+  }
+
+  /** A mark to {@link rollback} to: orders submitted after it can be forgotten (used to re-run a hook). */
+  checkpoint(): number {
+    return this.#all.length;
+  }
+
+  /**
+   * Forgets orders submitted since `checkpoint`. Only valid while nothing was processed in between: the event
+   * loop checkpoints before a strategy hook and rolls back if the hook must run again after a data load.
+   */
+  rollback(checkpoint: number): void {
+    while (this.#all.length > checkpoint) {
+      const order = this.#all.pop()!;
+      this.#byId.delete(order.id);
+      this.#nextId = order.sequence;
+    }
+    const working = this.#working;
+    let kept = 0;
+    for (let index = 0; index < working.length; index++) {
+      const order = working[index]!;
+      if (this.#byId.get(order.id) === order) working[kept++] = order;
+    }
+    working.length = kept;
   }
 
   /** Cancels a working order (and the legs of an OCO container). Returns false if it was not working. */
@@ -291,6 +317,7 @@ export class SimulatedBroker {
     };
     this.trades.push(trade);
     const holding = ledger.holding(instrument.symbol)!;
+    this.markSeries.set(instrument.symbol, series);
     this.positions.push({
       time,
       timestampMs,

@@ -1,0 +1,463 @@
+import {
+  type Asset,
+  type Bars,
+  createOrderSpec,
+  type DataSourceV1,
+  type Order,
+  type OrderSide,
+  type OrderSpec,
+  type OrderType,
+  type Position,
+  type Timestep,
+  type TradingFee,
+} from '@lb/core';
+import type { BacktestResult } from './backtest.js';
+import { buildIterationSchedule, type SessionCalendar } from './clock.js';
+import { DataFeed, DataNotLoadedSignal, type FeedSeries } from './data-feed.js';
+import { FuturesLedger } from './futures-ledger.js';
+import {
+  type InstrumentOverride,
+  type ResolvedInstrument,
+  resolveInstrument,
+  tradedSymbol,
+} from './instruments.js';
+import { type BrokerEvent, SimulatedBroker } from './simulated-broker.js';
+import { computeStats } from './stats.js';
+import {
+  attachContext,
+  type CreateOrderOptions,
+  type HistoricalPricesOptions,
+  type Strategy,
+  type StrategyContext,
+} from './strategy.js';
+
+/** Validated inputs of one run. @internal */
+export interface EventLoopConfig {
+  readonly strategy: Strategy<object>;
+  readonly dataSource: DataSourceV1;
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly budget: number;
+  readonly fees: readonly TradingFee[];
+  readonly slippageTicks: number;
+  readonly calendar: SessionCalendar;
+  readonly sleeptimeMs: number;
+  readonly fillTimestep: Timestep;
+  readonly instruments: Readonly<Record<string, InstrumentOverride>>;
+  readonly autoRoll: boolean;
+  readonly parameters: Record<string, unknown>;
+  readonly riskFreeRate: number;
+  readonly onProgress?: (done: number, total: number) => void;
+  readonly logger?: (line: string) => void;
+  readonly signal?: AbortSignal;
+}
+
+type HookResult = void | Promise<void>;
+
+/**
+ * One backtest run: walks the precomputed iteration schedule, lets the broker fill orders on bars that have
+ * ended, runs the strategy's hooks and records the equity curve. Also the strategy's context.
+ * @internal Use `backtest()`.
+ */
+class EventLoop implements StrategyContext {
+  readonly #config: EventLoopConfig;
+  readonly #feed: DataFeed;
+  readonly #ledger: FuturesLedger;
+  readonly #broker: SimulatedBroker;
+  readonly #instruments = new Map<string, ResolvedInstrument>();
+  readonly #seriesInstrument = new Map<FeedSeries, ResolvedInstrument>();
+  readonly #logs: string[] = [];
+  readonly #warned = new Set<string>();
+  // Strategies pass the same asset objects every iteration; formatting a contract code each time is waste.
+  readonly #symbols = new WeakMap<Asset, string>();
+  #stagedCancels: string[] = [];
+  #stagedLogs: string[] = [];
+  #nowMs: number;
+
+  constructor(config: EventLoopConfig) {
+    this.#config = config;
+    this.#nowMs = config.startMs;
+    this.#feed = new DataFeed({
+      dataSource: config.dataSource,
+      startMs: config.startMs,
+      endMs: config.endMs,
+      ...(config.signal === undefined ? {} : { signal: config.signal }),
+    });
+    this.#ledger = new FuturesLedger(config.budget);
+    this.#broker = new SimulatedBroker({
+      ledger: this.#ledger,
+      feed: this.#feed,
+      fees: config.fees,
+      slippageTicks: config.slippageTicks,
+      instrumentAt: (series) => this.#seriesInstrument.get(series)!,
+    });
+  }
+
+  async run(): Promise<BacktestResult> {
+    const config = this.#config;
+    const strategy = config.strategy;
+    const schedule = buildIterationSchedule(
+      config.calendar,
+      config.startMs,
+      config.endMs,
+      config.sleeptimeMs,
+    );
+    const times = schedule.timesMs;
+    const total = times.length;
+    const values = new Float64Array(total);
+    const cash = new Float64Array(total);
+    const broker = this.#broker;
+    const ledger = this.#ledger;
+    const onProgress = config.onProgress;
+    const progressStep = Math.max(1, Math.floor(total / 100));
+    const signal = config.signal;
+
+    strategy.parameters = { ...strategy.parameters, ...config.parameters };
+    attachContext(strategy, this);
+    try {
+      this.#nowMs = total > 0 ? times[0]! : config.startMs;
+      await this.#invoke(() => strategy.initialize());
+      const sessionFirst = schedule.sessionFirstIteration;
+      for (let session = 0; session + 1 < sessionFirst.length; session++) {
+        const first = sessionFirst[session]!;
+        const last = sessionFirst[session + 1]!;
+        this.#nowMs = times[first]!;
+        const before = this.#invoke(() => strategy.beforeMarketOpens());
+        if (before !== undefined) await before;
+        for (let iteration = first; iteration < last; iteration++) {
+          const nowMs = times[iteration]!;
+          this.#nowMs = nowMs;
+          if (broker.workingCount > 0) {
+            broker.process(nowMs);
+            if (broker.events.length > 0) await this.#dispatchEvents();
+          }
+          const result = this.#invoke(() => strategy.onTradingIteration());
+          if (result !== undefined) await result;
+          // Cancels requested by the hook are reported right away.
+          if (broker.events.length > 0) await this.#dispatchEvents();
+          cash[iteration] = ledger.cash;
+          values[iteration] = ledger.holdings.length === 0 ? ledger.cash : this.#markToMarket(nowMs);
+          if ((iteration + 1) % progressStep === 0) {
+            signal?.throwIfAborted();
+            onProgress?.(iteration + 1, total);
+          }
+        }
+        // Bars ending at the close can still fill orders placed in the session's last iteration.
+        this.#nowMs = schedule.sessionCloseMs[session]!;
+        if (broker.workingCount > 0) {
+          broker.process(this.#nowMs);
+          if (broker.events.length > 0) await this.#dispatchEvents();
+        }
+        const after = this.#invoke(() => strategy.afterMarketCloses());
+        if (after !== undefined) await after;
+      }
+      if (total % progressStep !== 0 || total === 0) onProgress?.(total, total);
+    } finally {
+      attachContext(strategy, undefined);
+    }
+    return this.#buildResult(times, values, cash, schedule.sessionFirstIteration);
+  }
+
+  // ---- StrategyContext -------------------------------------------------------------------------------
+
+  getHistoricalPrices(
+    asset: Asset,
+    length: number,
+    timestep: string | Timestep = this.#config.fillTimestep,
+    options?: HistoricalPricesOptions,
+  ): Bars {
+    void options;
+    const series = this.#feed.series(asset, timestep, length);
+    return this.#feed.window(series, length, this.#nowMs);
+  }
+
+  getLastPrice(asset: Asset): number | undefined {
+    const series = this.#feed.series(asset, this.#config.fillTimestep, 1);
+    const visible = this.#feed.visibleCount(series, this.#nowMs);
+    return visible === 0 ? undefined : series.bars.close[visible - 1];
+  }
+
+  getPosition(asset: Asset): Position | undefined {
+    const isContinuous = asset.type === 'continuous_future';
+    const symbol = isContinuous ? '' : this.#symbolOf(asset);
+    const holdings = this.#ledger.holdings;
+    for (let index = 0; index < holdings.length; index++) {
+      const holding = holdings[index]!;
+      if (holding.quantity === 0) continue;
+      const held = holding.instrument.symbol;
+      // A continuous position is held in whichever contract was traded through that continuous series.
+      const matches = isContinuous
+        ? this.#broker.markSeries.get(held)?.asset.type === 'continuous_future' &&
+          this.#broker.markSeries.get(held)!.asset.symbol === asset.symbol
+        : held === symbol;
+      if (matches) return this.#toPosition(asset, held, holding.quantity, holding.entryNotional);
+    }
+    return undefined;
+  }
+
+  getPositions(): Position[] {
+    const positions: Position[] = [];
+    for (const holding of this.#ledger.holdings) {
+      if (holding.quantity === 0) continue;
+      const asset = this.#broker.markSeries.get(holding.instrument.symbol)!.asset;
+      positions.push(
+        this.#toPosition(asset, holding.instrument.symbol, holding.quantity, holding.entryNotional),
+      );
+    }
+    return positions;
+  }
+
+  getCash(): number {
+    return this.#ledger.cash;
+  }
+
+  getPortfolioValue(): number {
+    return this.#markToMarket(this.#nowMs);
+  }
+
+  createOrder(asset: Asset, quantity: number, side: OrderSide, options: CreateOrderOptions = {}): OrderSpec {
+    const type: OrderType =
+      options.type ??
+      (options.limitPrice !== undefined && options.stopPrice !== undefined
+        ? 'stop_limit'
+        : options.limitPrice !== undefined
+          ? 'limit'
+          : options.stopPrice !== undefined
+            ? 'stop'
+            : options.trailPrice !== undefined || options.trailPercent !== undefined
+              ? 'trailing_stop'
+              : 'market');
+    const hasTakeProfit = options.takeProfitPrice !== undefined;
+    const hasStopLoss = options.stopLossPrice !== undefined;
+    const orderClass =
+      options.orderClass ??
+      (hasTakeProfit && hasStopLoss ? 'bracket' : hasTakeProfit || hasStopLoss ? 'oto' : 'simple');
+    return createOrderSpec({
+      asset,
+      side,
+      quantity,
+      type,
+      orderClass,
+      ...(options.limitPrice === undefined ? {} : { limitPrice: options.limitPrice }),
+      ...(options.stopPrice === undefined ? {} : { stopPrice: options.stopPrice }),
+      ...(options.trailPrice === undefined ? {} : { trailPrice: options.trailPrice }),
+      ...(options.trailPercent === undefined ? {} : { trailPercent: options.trailPercent }),
+      ...(hasTakeProfit ? { takeProfit: { limitPrice: options.takeProfitPrice! } } : {}),
+      ...(hasStopLoss
+        ? {
+            stopLoss: {
+              stopPrice: options.stopLossPrice!,
+              ...(options.stopLossLimitPrice === undefined ? {} : { limitPrice: options.stopLossLimitPrice }),
+            },
+          }
+        : {}),
+      ...(options.tag === undefined ? {} : { tag: options.tag }),
+    });
+  }
+
+  submitOrder(order: OrderSpec): Order {
+    const series = this.#feed.series(order.asset, this.#config.fillTimestep, 1);
+    this.#requireInstrument(series);
+    this.#feed.visibleCount(series, this.#nowMs);
+    return this.#broker.submit(order, series, this.#nowMs);
+  }
+
+  cancelOrder(order: Order | string): void {
+    this.#stagedCancels.push(typeof order === 'string' ? order : order.id);
+  }
+
+  getOrder(orderId: string): Order | undefined {
+    return this.#broker.getOrder(orderId);
+  }
+
+  getOpenOrders(): Order[] {
+    return this.#broker.getOpenOrders();
+  }
+
+  getDatetime(): Date {
+    return new Date(this.#nowMs);
+  }
+
+  getTimestampMs(): number {
+    return this.#nowMs;
+  }
+
+  log(message: string): void {
+    this.#stagedLogs.push(`${new Date(this.#nowMs).toISOString()} ${message}`);
+  }
+
+  // ---- internals -------------------------------------------------------------------------------------
+
+  /**
+   * Runs a strategy hook. Synchronous hooks that need no new data return undefined (no await in the hot
+   * loop). When the hook asks for data not loaded yet, its orders, cancels and logs are discarded, the data
+   * is loaded, and the hook runs again.
+   */
+  #invoke(hook: () => HookResult): Promise<void> | undefined {
+    const checkpoint = this.#broker.checkpoint();
+    try {
+      const result = hook();
+      if (result !== undefined && typeof (result as Promise<void>).then === 'function') {
+        return this.#settleAsync(result as Promise<void>, hook, checkpoint);
+      }
+    } catch (error) {
+      return this.#retry(error, hook, checkpoint);
+    }
+    if (this.#stagedCancels.length > 0 || this.#stagedLogs.length > 0) this.#commit();
+    return undefined;
+  }
+
+  async #settleAsync(result: Promise<void>, hook: () => HookResult, checkpoint: number): Promise<void> {
+    try {
+      await result;
+    } catch (error) {
+      return this.#retry(error, hook, checkpoint);
+    }
+    this.#commit();
+  }
+
+  async #retry(error: unknown, hook: () => HookResult, checkpoint: number): Promise<void> {
+    this.#broker.rollback(checkpoint);
+    this.#stagedCancels = [];
+    this.#stagedLogs = [];
+    if (!(error instanceof DataNotLoadedSignal)) throw error;
+    await error.load();
+    const again = this.#invoke(hook);
+    if (again !== undefined) await again;
+  }
+
+  #commit(): void {
+    for (const orderId of this.#stagedCancels) this.#broker.cancel(orderId);
+    this.#stagedCancels = [];
+    for (const line of this.#stagedLogs) this.#writeLog(line);
+    this.#stagedLogs = [];
+  }
+
+  async #dispatchEvents(): Promise<void> {
+    const strategy = this.#config.strategy;
+    while (this.#broker.events.length > 0) {
+      const events: BrokerEvent[] = this.#broker.events.splice(0);
+      for (const event of events) {
+        const result =
+          event.kind === 'fill'
+            ? this.#invoke(() => strategy.onFilledOrder(event.order, event.fill))
+            : this.#invoke(() => strategy.onCanceledOrder(event.order));
+        if (result !== undefined) await result;
+      }
+    }
+  }
+
+  #requireInstrument(series: FeedSeries): ResolvedInstrument {
+    const known = this.#seriesInstrument.get(series);
+    if (known !== undefined) return known;
+    const asset = series.asset;
+    const symbol = tradedSymbol(asset);
+    const cached = this.#instruments.get(symbol);
+    if (cached !== undefined) {
+      this.#seriesInstrument.set(series, cached);
+      return cached;
+    }
+    throw new DataNotLoadedSignal(async () => {
+      const instrument = await resolveInstrument(
+        asset,
+        symbol,
+        this.#config.instruments,
+        this.#config.dataSource,
+        new Date(this.#nowMs),
+        (message) => this.#warnOnce(message),
+        this.#config.signal,
+      );
+      this.#instruments.set(symbol, instrument);
+    });
+  }
+
+  #markToMarket(nowMs: number): number {
+    const holdings = this.#ledger.holdings;
+    const markSeries = this.#broker.markSeries;
+    for (let index = 0; index < holdings.length; index++) {
+      const holding = holdings[index]!;
+      if (holding.quantity === 0) continue;
+      const series = markSeries.get(holding.instrument.symbol);
+      if (series === undefined) continue;
+      const visible = this.#feed.visibleCount(series, nowMs);
+      if (visible > 0) holding.markPrice = series.bars.close[visible - 1]!;
+    }
+    return this.#ledger.portfolioValue();
+  }
+
+  #toPosition(asset: Asset, symbol: string, quantity: number, entryNotional: number): Position {
+    return { asset, symbol, quantity, averagePrice: entryNotional / quantity };
+  }
+
+  #symbolOf(asset: Asset): string {
+    let symbol = this.#symbols.get(asset);
+    if (symbol === undefined) {
+      symbol = tradedSymbol(asset);
+      this.#symbols.set(asset, symbol);
+    }
+    return symbol;
+  }
+
+  #warnOnce(message: string): void {
+    if (this.#warned.has(message)) return;
+    this.#warned.add(message);
+    this.#writeLog(`${new Date(this.#nowMs).toISOString()} WARNING ${message}`);
+  }
+
+  #writeLog(line: string): void {
+    this.#logs.push(line);
+    this.#config.logger?.(line);
+  }
+
+  #buildResult(
+    times: Float64Array,
+    values: Float64Array,
+    cash: Float64Array,
+    sessionFirstIteration: Int32Array,
+  ): BacktestResult {
+    const config = this.#config;
+    const broker = this.#broker;
+    const finalPositions = this.#ledger.holdings
+      .filter((holding) => holding.quantity !== 0)
+      .map((holding) => ({
+        symbol: holding.instrument.symbol,
+        quantity: holding.quantity,
+        averagePrice: holding.entryNotional / holding.quantity,
+        lastPrice: holding.markPrice,
+      }));
+    return {
+      strategy: config.strategy.constructor.name,
+      start: new Date(config.startMs).toISOString(),
+      end: new Date(config.endMs).toISOString(),
+      budget: config.budget,
+      parameters: { ...config.strategy.parameters } as Record<string, unknown>,
+      iterations: times.length,
+      equityCurve: {
+        timestampsMs: Array.from(times),
+        portfolioValue: Array.from(values),
+        cash: Array.from(cash),
+      },
+      trades: broker.trades,
+      orders: broker.orderRecords(),
+      positions: broker.positions,
+      finalPositions,
+      stats: computeStats({
+        startingValue: config.budget,
+        startMs: config.startMs,
+        endMs: config.endMs,
+        timesMs: times,
+        values,
+        sessionFirstIteration,
+        trades: broker.trades,
+        feesPaid: broker.feesPaid,
+        riskFreeRate: config.riskFreeRate,
+      }),
+      logs: this.#logs,
+    };
+  }
+}
+
+/** Runs one backtest. @internal Use `backtest()`, which validates options first. */
+export function runEventLoop(config: EventLoopConfig): Promise<BacktestResult> {
+  return new EventLoop(config).run();
+}
