@@ -4,7 +4,7 @@
  * never touches a time zone; only {@link newYorkInstant} turns a civil date and wall-clock time into an
  * instant, with luxon applying the America/New_York offset (EST or EDT) in force on that date.
  */
-import { DateTime } from 'luxon';
+import { IANAZone } from 'luxon';
 import { InvalidArgumentError } from './errors.js';
 
 /** The exchange time zone of every CME and NYSE rule in @lb. */
@@ -122,16 +122,73 @@ export function observedWeekday(dayNumber: number): number {
   return dayNumber;
 }
 
-/** The instant of a New York wall-clock time on a civil date, with the EST/EDT offset of that date. */
-export function newYorkInstant(dayNumber: number, hour = 0, minute = 0): Date {
-  const { year, month, day } = civilDateOf(dayNumber);
-  return DateTime.fromObject({ year, month, day, hour, minute }, { zone: NEW_YORK_TIME_ZONE }).toJSDate();
+const NEW_YORK_ZONE = IANAZone.create(NEW_YORK_TIME_ZONE);
+const MILLISECONDS_PER_MINUTE = 60_000;
+
+/** Offset changes of one UTC year: `offsets[i]` (minutes) applies from `starts[i]` (epoch ms) on. */
+interface OffsetSegments {
+  readonly starts: number[];
+  readonly offsets: number[];
 }
 
-/** The New York civil date (as a day number) on which an instant falls. */
-export function newYorkDayNumber(instant: Date): number {
-  const local = DateTime.fromMillis(instant.getTime(), { zone: NEW_YORK_TIME_ZONE });
-  return dayNumberOf(local.year, local.month, local.day);
+const offsetSegmentsByYear = new Map<number, OffsetSegments>();
+
+/**
+ * New York UTC offsets of a UTC year, from luxon's zone data. Asking the zone costs an `Intl` call, and a
+ * year of sessions needs about a thousand offsets, so we sample month starts and binary-search the (at
+ * most one per month) DST change to the minute instead: about 45 zone calls per year.
+ */
+function offsetSegmentsOf(year: number): OffsetSegments {
+  let segments = offsetSegmentsByYear.get(year);
+  if (segments !== undefined) return segments;
+  const starts = [Date.UTC(year, 0, 1)];
+  const offsets = [NEW_YORK_ZONE.offset(Date.UTC(year, 0, 1))];
+  for (let month = 1; month <= 12; month++) {
+    const monthStart = Date.UTC(year, month, 1);
+    const offset = NEW_YORK_ZONE.offset(monthStart);
+    if (offset === offsets.at(-1)) continue;
+    // Zone changes happen on whole minutes: search the last minute with the old offset.
+    let low = Date.UTC(year, month - 1, 1) / MILLISECONDS_PER_MINUTE;
+    let high = monthStart / MILLISECONDS_PER_MINUTE;
+    while (high - low > 1) {
+      const middle = Math.floor((low + high) / 2);
+      if (NEW_YORK_ZONE.offset(middle * MILLISECONDS_PER_MINUTE) === offset) high = middle;
+      else low = middle;
+    }
+    starts.push(high * MILLISECONDS_PER_MINUTE);
+    offsets.push(offset);
+  }
+  segments = { starts, offsets };
+  offsetSegmentsByYear.set(year, segments);
+  return segments;
+}
+
+/** The New York UTC offset in minutes (-300 for EST, -240 for EDT) at an instant. */
+export function newYorkOffsetMinutes(time: number): number {
+  const { starts, offsets } = offsetSegmentsOf(new Date(time).getUTCFullYear());
+  let index = starts.length - 1;
+  while ((starts[index] as number) > time) index -= 1;
+  return offsets[index] as number;
+}
+
+/**
+ * The instant of a New York wall-clock time on a civil date, with the EST/EDT offset in force then.
+ *
+ * Same two-step offset fix as luxon's `DateTime.fromObject`, on cached offsets: a calendar year needs
+ * hundreds of these. Exact for every wall time outside the 01:00-03:00 window of DST-change nights
+ * (skipped or repeated hours), which no rule in @lb uses.
+ */
+export function newYorkInstant(dayNumber: number, hour = 0, minute = 0): Date {
+  const wallClock = dayNumber * MILLISECONDS_PER_DAY + (hour * 60 + minute) * MILLISECONDS_PER_MINUTE;
+  const guess = wallClock - newYorkOffsetMinutes(wallClock) * MILLISECONDS_PER_MINUTE;
+  return new Date(wallClock - newYorkOffsetMinutes(guess) * MILLISECONDS_PER_MINUTE);
+}
+
+/** The New York calendar year and month (1-12) in which an instant falls. */
+export function newYorkYearMonth(instant: Date): { year: number; month: number } {
+  const time = instant.getTime();
+  const wallClock = new Date(time + newYorkOffsetMinutes(time) * MILLISECONDS_PER_MINUTE);
+  return { year: wallClock.getUTCFullYear(), month: wallClock.getUTCMonth() + 1 };
 }
 
 // Four-digit years keep contract codes well defined and loops over years bounded.

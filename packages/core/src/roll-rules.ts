@@ -13,6 +13,7 @@ import {
   dayNumberOf,
   FRIDAY,
   newYorkInstant,
+  newYorkYearMonth,
   nthLastBusinessDayOfMonth,
   nthWeekdayOfMonth,
 } from './calendar-dates.js';
@@ -232,20 +233,6 @@ export function getRollRule(root: string): RollRule {
 
 // Any sane rule finds a contract within a couple of years; the bound only stops a broken rule looping.
 const MAXIMUM_MONTHS_SEARCHED = 12 * 10;
-
-function newYorkYearMonth(instant: Date): { year: number; month: number } {
-  // Formatting is cheaper than building a luxon DateTime and equally exact for the calendar month.
-  const parts = NEW_YORK_MONTH_FORMAT.formatToParts(instant);
-  const year = Number(parts.find((part) => part.type === 'year')?.value);
-  const month = Number(parts.find((part) => part.type === 'month')?.value);
-  return { year, month };
-}
-
-const NEW_YORK_MONTH_FORMAT = new Intl.DateTimeFormat('en-US', {
-  timeZone: 'America/New_York',
-  year: 'numeric',
-  month: 'numeric',
-});
 
 function findActiveContract(root: string, rule: RollRule, time: number, from: Date): ActiveContract {
   const { year, month } = newYorkYearMonth(from);
