@@ -12,11 +12,15 @@ export const NEW_YORK_TIME_ZONE = 'America/New_York';
 
 const MILLISECONDS_PER_DAY = 86_400_000;
 
-/** Day of week as in `Date#getUTCDay`: 0 is Sunday, 5 is Friday, 6 is Saturday. */
+/** Sunday, numbered as by `Date#getUTCDay`. */
 export const SUNDAY = 0;
+/** Monday, numbered as by `Date#getUTCDay`. */
 export const MONDAY = 1;
+/** Thursday, numbered as by `Date#getUTCDay`. */
 export const THURSDAY = 4;
+/** Friday, numbered as by `Date#getUTCDay`. */
 export const FRIDAY = 5;
+/** Saturday, numbered as by `Date#getUTCDay`. */
 export const SATURDAY = 6;
 
 /** A calendar date without a time zone. `month` is 1-12. */

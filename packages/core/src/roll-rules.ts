@@ -223,8 +223,9 @@ export function unregisterRollRule(root: string): boolean {
 }
 
 /**
- * The roll rule for a root (case-insensitive): a registered one, else the built-in one, else
- * {@link DEFAULT_ROLL_RULE}. Throws {@link InvalidArgumentError} for text that cannot be a root.
+ * The roll rule for a root (case-insensitive): a registered one (as a copy with its months sorted), else
+ * the built-in one, else {@link DEFAULT_ROLL_RULE}. Throws {@link InvalidArgumentError} for text that
+ * cannot be a root.
  */
 export function getRollRule(root: string): RollRule {
   const normalized = normalizeRoot(root);
