@@ -233,7 +233,8 @@ const clientScript = `
       width: Math.max(320, element.clientWidth),
       height: chartHeight,
       tzDate: utcDate,
-      cursor: { drag: { x: true, y: false } },
+      // Shared sync key: hovering one chart moves the cursor on the other.
+      cursor: { drag: { x: true, y: false }, sync: { key: 'tearsheet' } },
       scales: { x: { time: true }, y: yRange ? { range: yRange } : {} },
       axes: [
         { stroke: '#616e7c', grid: { stroke: '#eef1f4' }, ticks: { stroke: '#e4e7eb' } },

@@ -12,21 +12,24 @@ function createRandom(seed: number): () => number {
   };
 }
 
-/** A seeded random-walk equity curve of `points` one-minute steps from 2023-12-01, with `tradeCount` ES fills. */
+/** A seeded random-walk equity curve of `points` evenly spaced steps over 2023-12-01 to 2024-01-31, with `tradeCount` ES fills. */
 export function createSyntheticTearsheetInput(points: number, tradeCount: number, seed = 42): TearsheetInput {
   const random = createRandom(seed);
   const startMs = Date.UTC(2023, 11, 1);
+  const stepMs = (Date.UTC(2024, 0, 31) - startMs) / Math.max(1, points - 1);
   const timesMs = new Array<number>(points);
   const values = new Array<number>(points);
   let equity = 100_000;
   for (let index = 0; index < points; index++) {
-    timesMs[index] = startMs + index * 60_000;
-    equity *= 1 + (random() - 0.495) * 0.002;
+    timesMs[index] = Math.round(startMs + index * stepMs);
+    equity *= 1 + (random() - 0.4985) * 0.001;
     values[index] = equity;
   }
   const trades: TearsheetTrade[] = [];
   for (let index = 0; index < tradeCount; index++) {
-    const timeMs = startMs + Math.floor((index * points * 60_000) / Math.max(1, tradeCount));
+    // Whole minutes, like real fills at bar closes.
+    const timeMs =
+      Math.round((startMs + (index * points * stepMs) / Math.max(1, tradeCount)) / 60_000) * 60_000;
     trades.push({
       time: new Date(timeMs).toISOString(),
       symbol: 'ESH4',
