@@ -37,7 +37,7 @@ export function renderTearsheet(input: TearsheetInput, options: RenderTearsheetO
   };
 
   const uplot = loadUplotAssets();
-  const title = escapeHtml(input.title);
+  const title = escapeHtml(String(input.title));
   const hasEquity = timesMs.length > 0;
   const chartBody = (id: string) =>
     hasEquity ? `<div id="${id}" class="chart"></div>` : '<p class="empty">No equity data.</p>';
@@ -56,7 +56,7 @@ export function renderTearsheet(input: TearsheetInput, options: RenderTearsheetO
 <body>
 <header class="page-header">
 <h1>${title}</h1>
-${input.subtitle ? `<p class="subtitle">${escapeHtml(input.subtitle)}</p>` : ''}
+${input.subtitle ? `<p class="subtitle">${escapeHtml(String(input.subtitle))}</p>` : ''}
 </header>
 <main>
 <section class="card" aria-labelledby="stats-heading">
@@ -117,7 +117,7 @@ function renderStats(input: TearsheetInput): string {
   const cards = input.stats
     .map(
       (stat) =>
-        `<div class="stat"><dt>${escapeHtml(stat.label)}</dt><dd>${escapeHtml(stat.value)}</dd></div>`,
+        `<div class="stat"><dt>${escapeHtml(String(stat.label))}</dt><dd>${escapeHtml(String(stat.value))}</dd></div>`,
     )
     .join('\n');
   return `<dl id="stats" class="stats">\n${cards}\n</dl>`;
