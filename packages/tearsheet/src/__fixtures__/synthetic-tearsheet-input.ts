@@ -1,3 +1,4 @@
+import { computeDrawdownPercent } from '../series.js';
 import type { TearsheetInput, TearsheetTrade } from '../tearsheet-input.js';
 
 /** Deterministic PRNG (mulberry32) so fixtures and screenshots are identical run to run. */
@@ -47,7 +48,12 @@ export function createSyntheticTearsheetInput(points: number, tradeCount: number
       { label: 'Total return', value: `${((equity / 100_000 - 1) * 100).toFixed(2)}%` },
       { label: 'CAGR', value: '12.40%' },
       { label: 'Sharpe', value: '1.21' },
-      { label: 'Max drawdown', value: '-8.35%' },
+      {
+        label: 'Max drawdown',
+        value: `${computeDrawdownPercent(values)
+          .reduce((a, b) => Math.min(a, b), 0)
+          .toFixed(2)}%`,
+      },
       { label: 'Trades', value: String(tradeCount) },
       { label: 'Final equity', value: `$${equity.toFixed(2)}` },
     ],
