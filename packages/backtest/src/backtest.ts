@@ -1,6 +1,7 @@
 import {
   createTradingFee,
   type DataSourceV1,
+  getMarketCalendar,
   InvalidArgumentError,
   InvalidSettingsError,
   listIssues,
@@ -178,7 +179,7 @@ export async function backtest<S extends Strategy<object>>(
     budget: settings.budget,
     fees,
     slippageTicks: settings.slippage,
-    calendar: settings.calendar ?? defaultCalendar(strategy.market),
+    calendar: settings.calendar ?? getMarketCalendar(strategy.market),
     sleeptimeMs: parseSleeptime(strategy.sleeptime),
     fillTimestep: parseTimestep(settings.fillTimestep),
     instruments: settings.instruments,
@@ -189,11 +190,4 @@ export async function backtest<S extends Strategy<object>>(
     ...(settings.logger === undefined ? {} : { logger: settings.logger }),
     ...(settings.signal === undefined ? {} : { signal: settings.signal }),
   });
-}
-
-function defaultCalendar(market: string): SessionCalendar {
-  throw new InvalidSettingsError(
-    `No calendar for market "${market}" in this build: pass options.calendar (an object with sessions(start, end)).`,
-    { issues: [{ path: 'calendar', message: 'required' }] },
-  );
 }

@@ -66,25 +66,36 @@ export function buildIterationSchedule(
   sleeptimeMs: number,
 ): IterationSchedule {
   const sessions = calendar.sessions(new Date(startMs), new Date(endMs));
-  const times: number[] = [];
+  // Two passes (count, then fill) so a year of minutes lands straight in a typed array without a JS array.
   const opens: number[] = [];
   const closes: number[] = [];
+  const firstTimes: number[] = [];
   const firsts: number[] = [];
+  let count = 0;
   for (const session of sessions) {
     const openMs = session.open.getTime();
     const closeMs = Math.min(session.close.getTime(), endMs);
     // Stay on the session's grid (open + k x sleeptime) even when the backtest starts mid-session.
     const skippedSteps = startMs > openMs ? Math.ceil((startMs - openMs) / sleeptimeMs) : 0;
-    let time = openMs + skippedSteps * sleeptimeMs;
-    if (time >= closeMs) continue;
+    const firstMs = openMs + skippedSteps * sleeptimeMs;
+    if (firstMs >= closeMs) continue;
     opens.push(openMs);
     closes.push(closeMs);
-    firsts.push(times.length);
-    for (; time < closeMs; time += sleeptimeMs) times.push(time);
+    firstTimes.push(firstMs);
+    firsts.push(count);
+    count += Math.ceil((closeMs - firstMs) / sleeptimeMs);
   }
-  firsts.push(times.length);
+  firsts.push(count);
+  const times = new Float64Array(count);
+  for (let session = 0; session < opens.length; session++) {
+    const firstMs = firstTimes[session]!;
+    const last = firsts[session + 1]!;
+    for (let index = firsts[session]!; index < last; index++) {
+      times[index] = firstMs + (index - firsts[session]!) * sleeptimeMs;
+    }
+  }
   return {
-    timesMs: Float64Array.from(times),
+    timesMs: times,
     sessionOpenMs: Float64Array.from(opens),
     sessionCloseMs: Float64Array.from(closes),
     sessionFirstIteration: Int32Array.from(firsts),

@@ -3,9 +3,9 @@ import {
   assetKey,
   type Bars,
   type DataSourceV1,
+  fetchBars,
   parseTimestep,
   type Timestep,
-  UnsupportedFunctionalityError,
 } from '@lb/core';
 import { createBarsWindow } from './bars-window.js';
 
@@ -123,22 +123,14 @@ export class DataFeed {
     // The warm-up must cover `lookbackBars` bars plus closed periods (nights, weekends, holidays): twice the
     // bars' span plus ten days is generous for every calendar at any timestep.
     const fetchStartMs = startMs - lookbackBars * timestep.durationMs * 2 - 10 * 86_400_000;
-    let bars: Bars;
     this.fetchCount++;
-    if (asset.type === 'continuous_future' && !dataSource.capabilities.continuousFutures) {
-      if (this.#settings.fetchContinuous === undefined) {
-        throw new UnsupportedFunctionalityError(
-          `Source "${dataSource.sourceId}" does not resolve continuous futures and this build of @lb/backtest has no roll schedule; trade dated contracts (future('${asset.symbol}H5')) instead.`,
-          { functionality: 'continuousFutures' },
-        );
-      }
-      bars = await this.#settings.fetchContinuous(asset, timestep, fetchStartMs, endMs);
-    } else {
-      bars = await dataSource.doFetchBars(
-        { asset, timestep, start: new Date(fetchStartMs), end: new Date(endMs) },
-        signal === undefined ? {} : { signal },
-      );
-    }
+    // Core's fetchBars makes one doFetchBars call for a plain asset, and resolves a continuous future into its
+    // dated contracts (roll schedule) and stitches them when the source cannot, keeping contract segments.
+    const bars = await fetchBars(
+      dataSource,
+      { asset, timestep, start: new Date(fetchStartMs), end: new Date(endMs) },
+      signal === undefined ? {} : { signal },
+    );
     const series: FeedSeries = {
       asset,
       timestep,
