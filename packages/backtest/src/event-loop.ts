@@ -27,6 +27,7 @@ import {
   attachContext,
   type CreateOrderOptions,
   type HistoricalPricesOptions,
+  hasHook,
   type Strategy,
   type StrategyContext,
 } from './strategy.js';
@@ -54,6 +55,8 @@ export interface EventLoopConfig {
 
 type HookResult = void | Promise<void>;
 
+const NO_OPTIONS: CreateOrderOptions = Object.freeze({});
+
 /**
  * One backtest run: walks the precomputed iteration schedule, lets the broker fill orders on bars that have
  * ended, runs the strategy's hooks and records the equity curve. Also the strategy's context.
@@ -73,6 +76,9 @@ class EventLoop implements StrategyContext {
   #stagedCancels: string[] = [];
   #stagedLogs: string[] = [];
   #nowMs: number;
+  #lastSeries: FeedSeries | undefined;
+  #lastAsset: Asset | undefined;
+  #lastTimestep: string | Timestep | undefined;
   readonly #iterationHook = (): HookResult => this.#config.strategy.onTradingIteration();
 
   constructor(config: EventLoopConfig) {
@@ -91,6 +97,8 @@ class EventLoop implements StrategyContext {
       fees: config.fees,
       slippageTicks: config.slippageTicks,
       instrumentAt: (series) => this.#seriesInstrument.get(series)!,
+      emitFillEvents: hasHook(config.strategy, 'onFilledOrder'),
+      emitCancelEvents: hasHook(config.strategy, 'onCanceledOrder'),
     });
   }
 
@@ -182,7 +190,19 @@ class EventLoop implements StrategyContext {
     options?: HistoricalPricesOptions,
   ): Bars {
     void options;
-    const series = this.#feed.series(asset, timestep, length);
+    // Strategies usually ask for the same asset and timestep every iteration: skip the map lookups then.
+    let series = this.#lastSeries;
+    if (
+      series === undefined ||
+      asset !== this.#lastAsset ||
+      timestep !== this.#lastTimestep ||
+      length > series.lookbackBars
+    ) {
+      series = this.#feed.series(asset, timestep, length);
+      this.#lastSeries = series;
+      this.#lastAsset = asset;
+      this.#lastTimestep = timestep;
+    }
     return this.#feed.window(series, length, this.#nowMs);
   }
 
@@ -230,7 +250,12 @@ class EventLoop implements StrategyContext {
     return this.#markToMarket(this.#nowMs);
   }
 
-  createOrder(asset: Asset, quantity: number, side: OrderSide, options: CreateOrderOptions = {}): OrderSpec {
+  createOrder(
+    asset: Asset,
+    quantity: number,
+    side: OrderSide,
+    options: CreateOrderOptions = NO_OPTIONS,
+  ): OrderSpec {
     const type: OrderType =
       options.type ??
       (options.limitPrice !== undefined && options.stopPrice !== undefined
@@ -242,6 +267,14 @@ class EventLoop implements StrategyContext {
             : options.trailPrice !== undefined || options.trailPercent !== undefined
               ? 'trailing_stop'
               : 'market');
+    if (type === 'market' && options === NO_OPTIONS) {
+      // Fast path for the most common order: a plain market order needs only these three checks, and
+      // skipping the schema keeps strategies that trade every few bars cheap.
+      if (!(Number.isFinite(quantity) && quantity > 0) || (side !== 'buy' && side !== 'sell')) {
+        return createOrderSpec({ asset, side, quantity, type, orderClass: 'simple' });
+      }
+      return Object.freeze({ asset, side, quantity, type, orderClass: 'simple' as const });
+    }
     const hasTakeProfit = options.takeProfitPrice !== undefined;
     const hasStopLoss = options.stopLossPrice !== undefined;
     const orderClass =
@@ -488,9 +521,10 @@ export function runEventLoop(config: EventLoopConfig): Promise<BacktestResult> {
   return new EventLoop(config).run();
 }
 
-// A plain loop: Array.from on a typed array goes through the iterator protocol and is several times slower.
+// A preallocated array filled by a plain loop: Array.from or spreading a typed array goes through the
+// iterator protocol and is several times slower; growing by push copies the backing store repeatedly.
 function toNumberArray(values: Float64Array): number[] {
-  const result: number[] = [];
-  for (let index = 0; index < values.length; index++) result.push(values[index]!);
+  const result = new Array<number>(values.length);
+  for (let index = 0; index < values.length; index++) result[index] = values[index]!;
   return result;
 }

@@ -101,6 +101,10 @@ export interface SimulatedBrokerSettings {
   readonly slippageTicks: number;
   /** Instrument of the bar at `index` of `series` (continuous series change contract at rolls). */
   readonly instrumentAt: (series: FeedSeries, index: number) => ResolvedInstrument;
+  /** Build fill events (order snapshots with BigInt times); off when the strategy has no fill hook. */
+  readonly emitFillEvents: boolean;
+  /** Build cancel events; off when the strategy has no cancel hook. */
+  readonly emitCancelEvents: boolean;
 }
 
 const NANOS_PER_MS = 1_000_000n;
@@ -120,6 +124,9 @@ export class SimulatedBroker {
   readonly #candidatePrices: number[] = [];
   readonly #candidatePoints: number[] = [];
   #nextId = 1;
+  #isoTimeMs = Number.NaN;
+  #isoText = '';
+  readonly #assetKeys = new WeakMap<Asset, string>();
   /** Events since the last {@link drainEvents}. */
   readonly events: BrokerEvent[] = [];
   readonly trades: TradeRecord[] = [];
@@ -217,7 +224,8 @@ export class SimulatedBroker {
 
   /** Every order ever submitted, as plain records. */
   orderRecords(): OrderRecord[] {
-    return this.#all.map(toOrderRecord);
+    const isoTime = (timeMs: number) => this.isoTime(timeMs);
+    return this.#all.map((order) => toOrderRecord(order, this.#assetKeyOf(order.spec.asset), isoTime));
   }
 
   #processSeries(series: FeedSeries, nowMs: number): void {
@@ -296,7 +304,7 @@ export class SimulatedBroker {
     }
     const result = ledger.applyFill(instrument, signedQuantity, price, fee);
     const timestampMs = series.timesMs[bar]!;
-    const time = new Date(timestampMs).toISOString();
+    const time = this.isoTime(timestampMs);
     order.status = 'filled';
     order.filledAtMs = timestampMs;
     order.filledPrice = price;
@@ -305,7 +313,7 @@ export class SimulatedBroker {
       orderId: order.id,
       time,
       timestampMs,
-      asset: assetKey(order.spec.asset),
+      asset: this.#assetKeyOf(order.spec.asset),
       symbol: instrument.symbol,
       side: order.side,
       quantity,
@@ -313,8 +321,8 @@ export class SimulatedBroker {
       fee,
       realizedPnl: result.realizedPnl,
       closedQuantity: result.closedQuantity,
-      ...(order.spec.tag === undefined ? {} : { tag: order.spec.tag }),
     };
+    if (order.spec.tag !== undefined) (trade as { tag?: string }).tag = order.spec.tag;
     this.trades.push(trade);
     const holding = ledger.holding(instrument.symbol)!;
     this.markSeries.set(instrument.symbol, series);
@@ -325,20 +333,22 @@ export class SimulatedBroker {
       quantity: holding.quantity,
       averagePrice: holding.quantity === 0 ? 0 : holding.entryNotional / holding.quantity,
     });
-    this.events.push({
-      kind: 'fill',
-      order: toOrder(order),
-      fill: {
-        orderId: order.id,
-        asset: order.spec.asset,
-        symbol: instrument.symbol,
-        side: order.side,
-        quantity,
-        price,
-        fee,
-        timestampNanos: BigInt(timestampMs) * NANOS_PER_MS,
-      },
-    });
+    if (this.#settings.emitFillEvents) {
+      this.events.push({
+        kind: 'fill',
+        order: toOrder(order),
+        fill: {
+          orderId: order.id,
+          asset: order.spec.asset,
+          symbol: instrument.symbol,
+          side: order.side,
+          quantity,
+          price,
+          fee,
+          timestampNanos: BigInt(timestampMs) * NANOS_PER_MS,
+        },
+      });
+    }
     this.#cancelSiblings(order);
     if (order.parentId !== undefined) {
       const parent = this.#byId.get(order.parentId);
@@ -430,6 +440,27 @@ export class SimulatedBroker {
     return order;
   }
 
+  /**
+   * ISO 8601 text of an instant, cached for the most recent instant: a fill, the order it completes and the
+   * position it changes share one timestamp, and toISOString is costly next to the rest of a fill.
+   */
+  isoTime(timeMs: number): string {
+    if (timeMs !== this.#isoTimeMs) {
+      this.#isoTimeMs = timeMs;
+      this.#isoText = new Date(timeMs).toISOString();
+    }
+    return this.#isoText;
+  }
+
+  #assetKeyOf(asset: Asset): string {
+    let key = this.#assetKeys.get(asset);
+    if (key === undefined) {
+      key = assetKey(asset);
+      this.#assetKeys.set(asset, key);
+    }
+    return key;
+  }
+
   #cancelSiblings(order: WorkingOrder): void {
     for (const sibling of order.siblings ?? []) {
       if (sibling !== order && sibling.status === 'open') this.#cancel(sibling, 'canceled');
@@ -438,7 +469,9 @@ export class SimulatedBroker {
 
   #cancel(order: WorkingOrder, status: 'canceled' | 'rejected'): void {
     order.status = status;
-    if (!order.isContainer) this.events.push({ kind: 'cancel', order: toOrder(order) });
+    if (!order.isContainer && this.#settings.emitCancelEvents) {
+      this.events.push({ kind: 'cancel', order: toOrder(order) });
+    }
   }
 
   #prune(): void {
@@ -478,35 +511,40 @@ function lowerBound(values: Float64Array, target: number): number {
 }
 
 function toOrder(order: WorkingOrder): Order {
-  return Object.freeze({
+  const snapshot: { -readonly [K in keyof Order]: Order[K] } = {
     ...order.spec,
     id: order.id,
     status: order.status,
-    ...(order.parentId === undefined ? {} : { parentId: order.parentId }),
-    submittedAtNanos: BigInt(order.submittedAtMs) * NANOS_PER_MS,
-    ...(order.status === 'filled'
-      ? { filledAtNanos: BigInt(order.filledAtMs) * NANOS_PER_MS, filledPrice: order.filledPrice }
-      : {}),
-  });
+  };
+  if (order.parentId !== undefined) snapshot.parentId = order.parentId;
+  snapshot.submittedAtNanos = BigInt(order.submittedAtMs) * NANOS_PER_MS;
+  if (order.status === 'filled') {
+    snapshot.filledAtNanos = BigInt(order.filledAtMs) * NANOS_PER_MS;
+    snapshot.filledPrice = order.filledPrice;
+  }
+  return Object.freeze(snapshot);
 }
 
-function toOrderRecord(order: WorkingOrder): OrderRecord {
+function toOrderRecord(order: WorkingOrder, asset: string, isoTime: (timeMs: number) => string): OrderRecord {
   const spec = order.spec;
-  return {
+  // Built by assignment rather than conditional spreads: thousands of orders per run add up.
+  const record: { -readonly [K in keyof OrderRecord]: OrderRecord[K] } = {
     id: order.id,
-    asset: assetKey(spec.asset as Asset),
+    asset,
     side: spec.side,
     quantity: spec.quantity,
     type: spec.type,
     orderClass: spec.orderClass,
     status: order.status,
-    submittedAt: new Date(order.submittedAtMs).toISOString(),
-    ...(order.parentId === undefined ? {} : { parentId: order.parentId }),
-    ...(spec.limitPrice === undefined ? {} : { limitPrice: spec.limitPrice }),
-    ...(spec.stopPrice === undefined ? {} : { stopPrice: spec.stopPrice }),
-    ...(order.status === 'filled'
-      ? { filledAt: new Date(order.filledAtMs).toISOString(), filledPrice: order.filledPrice }
-      : {}),
-    ...(spec.tag === undefined ? {} : { tag: spec.tag }),
+    submittedAt: isoTime(order.submittedAtMs),
   };
+  if (order.parentId !== undefined) record.parentId = order.parentId;
+  if (spec.limitPrice !== undefined) record.limitPrice = spec.limitPrice;
+  if (spec.stopPrice !== undefined) record.stopPrice = spec.stopPrice;
+  if (order.status === 'filled') {
+    record.filledAt = isoTime(order.filledAtMs);
+    record.filledPrice = order.filledPrice;
+  }
+  if (spec.tag !== undefined) record.tag = spec.tag;
+  return record;
 }

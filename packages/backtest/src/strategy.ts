@@ -205,6 +205,18 @@ export class Strategy<P extends object = Record<string, unknown>> implements Str
   }
 }
 
+/**
+ * @internal Whether `strategy` implements `hook` itself (a subclass override, or a hook given to
+ * defineStrategy), so the broker can skip building events nobody reads.
+ */
+export function hasHook(strategy: Strategy<object>, hook: 'onFilledOrder' | 'onCanceledOrder'): boolean {
+  const definition = (strategy.constructor as { [DEFINITION]?: StrategyDefinition<object> })[DEFINITION];
+  if (definition !== undefined) return definition[hook] !== undefined;
+  return strategy[hook] !== Strategy.prototype[hook];
+}
+
+const DEFINITION = Symbol.for('lb.backtest.strategyDefinition');
+
 /** @internal Attaches or detaches the context the event loop provides. */
 export function attachContext(strategy: Strategy<object>, context: StrategyContext | undefined): void {
   strategy[CONTEXT] = context;
@@ -272,5 +284,6 @@ export function defineStrategy<P extends object = Record<string, unknown>>(
     }
   };
   Object.defineProperty(defined, 'name', { value: definition.name ?? 'DefinedStrategy' });
+  Object.defineProperty(defined, DEFINITION, { value: definition });
   return defined as unknown as DefinedStrategyClass<P>;
 }
