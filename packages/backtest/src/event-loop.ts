@@ -1,13 +1,17 @@
 import {
   type Asset,
   type Bars,
+  contractAsset,
   createOrderSpec,
   type DataSourceV1,
+  type FutureAsset,
+  InvalidArgumentError,
   type Order,
   type OrderSide,
   type OrderSpec,
   type OrderType,
   type Position,
+  rollSchedule,
   type Timestep,
   type TradingFee,
 } from '@lb/core';
@@ -77,6 +81,8 @@ class EventLoop implements StrategyContext {
   #stagedLogs: string[] = [];
   #nowMs: number;
   #lastSeries: FeedSeries | undefined;
+  // Set once a continuous future is traded: only then does the loop look for rolls.
+  #watchRolls = false;
   #lastAsset: Asset | undefined;
   #lastTimestep: string | Timestep | undefined;
   readonly #iterationHook = (): HookResult => this.#config.strategy.onTradingIteration();
@@ -96,7 +102,10 @@ class EventLoop implements StrategyContext {
       feed: this.#feed,
       fees: config.fees,
       slippageTicks: config.slippageTicks,
-      instrumentAt: (series) => this.#seriesInstrument.get(series)!,
+      instrumentAt: (series, index) =>
+        series.asset.type === 'continuous_future'
+          ? this.#instruments.get(series.bars.symbolAt(index))!
+          : this.#seriesInstrument.get(series)!,
       emitFillEvents: hasHook(config.strategy, 'onFilledOrder'),
       emitCancelEvents: hasHook(config.strategy, 'onCanceledOrder'),
     });
@@ -137,6 +146,7 @@ class EventLoop implements StrategyContext {
           const nowMs = times[iteration]!;
           this.#nowMs = nowMs;
           if (broker.workingCount > 0) broker.process(nowMs);
+          if (this.#watchRolls) await this.#handleRolls(nowMs);
           if (broker.events.length > 0) {
             const dispatched = this.#dispatchEvents();
             if (dispatched !== undefined) await dispatched;
@@ -222,8 +232,7 @@ class EventLoop implements StrategyContext {
       const held = holding.instrument.symbol;
       // A continuous position is held in whichever contract was traded through that continuous series.
       const matches = isContinuous
-        ? this.#broker.markSeries.get(held)?.asset.type === 'continuous_future' &&
-          this.#broker.markSeries.get(held)!.asset.symbol === asset.symbol
+        ? this.#broker.heldVia.get(held) === asset || this.#isHeldVia(held, asset)
         : held === symbol;
       if (matches) return this.#toPosition(asset, held, holding.quantity, holding.entryNotional);
     }
@@ -234,7 +243,7 @@ class EventLoop implements StrategyContext {
     const positions: Position[] = [];
     for (const holding of this.#ledger.holdings) {
       if (holding.quantity === 0) continue;
-      const asset = this.#broker.markSeries.get(holding.instrument.symbol)!.asset;
+      const asset = this.#broker.heldVia.get(holding.instrument.symbol)!;
       positions.push(
         this.#toPosition(asset, holding.instrument.symbol, holding.quantity, holding.entryNotional),
       );
@@ -406,15 +415,18 @@ class EventLoop implements StrategyContext {
     if (next !== undefined) await next;
   }
 
-  #requireInstrument(series: FeedSeries): ResolvedInstrument {
-    const known = this.#seriesInstrument.get(series);
-    if (known !== undefined) return known;
+  #requireInstrument(series: FeedSeries): void {
+    if (this.#seriesInstrument.has(series)) return;
     const asset = series.asset;
+    if (asset.type === 'continuous_future') {
+      this.#requireContractInstruments(series);
+      return;
+    }
     const symbol = tradedSymbol(asset);
     const cached = this.#instruments.get(symbol);
     if (cached !== undefined) {
       this.#seriesInstrument.set(series, cached);
-      return cached;
+      return;
     }
     throw new DataNotLoadedSignal(async () => {
       const instrument = await resolveInstrument(
@@ -428,6 +440,93 @@ class EventLoop implements StrategyContext {
       );
       this.#instruments.set(symbol, instrument);
     });
+  }
+
+  /** Resolves every contract a stitched continuous series passes through, so fills can book any of them. */
+  #requireContractInstruments(series: FeedSeries): void {
+    const root = series.asset.symbol;
+    const symbols = (series.bars.metadata.segments ?? []).map((segment) => segment.symbol);
+    const missing = symbols.filter((symbol) => !this.#instruments.has(symbol));
+    if (missing.length === 0) {
+      const first = this.#instruments.get(symbols[0] ?? '');
+      if (first !== undefined) this.#seriesInstrument.set(series, first);
+      this.#watchRolls = true;
+      return;
+    }
+    throw new DataNotLoadedSignal(async () => {
+      for (const symbol of missing) {
+        const contract = this.#contractAsset(root, symbol, series);
+        const instrument = await resolveInstrument(
+          contract,
+          symbol,
+          this.#config.instruments,
+          this.#config.dataSource,
+          new Date(this.#nowMs),
+          (message) => this.#warnOnce(message),
+          this.#config.signal,
+        );
+        this.#instruments.set(symbol, instrument);
+      }
+    });
+  }
+
+  /** The dated contract behind `symbol` in a continuous series of `root`, from the core roll schedule. */
+  #contractAsset(root: string, symbol: string, series: FeedSeries): FutureAsset {
+    const times = series.timesMs;
+    const segment = rollSchedule(
+      root,
+      new Date(times[0] ?? this.#config.startMs),
+      new Date(Math.max(this.#config.endMs, (times[times.length - 1] ?? 0) + 1)),
+    ).find((candidate) => candidate.symbol === symbol);
+    if (segment === undefined) {
+      throw new InvalidArgumentError(`Contract ${symbol} is not in the roll schedule of ${root}.`, {
+        argument: 'asset',
+      });
+    }
+    return contractAsset(segment);
+  }
+
+  /**
+   * Handles positions held through a continuous future whose series has moved to the next contract: with
+   * `autoRoll`, closes and reopens them in the new contract at the roll; otherwise keeps them in the old
+   * contract and marks them with that contract's own bars from now on.
+   */
+  async #handleRolls(nowMs: number): Promise<void> {
+    const broker = this.#broker;
+    for (const holding of this.#ledger.holdings) {
+      if (holding.quantity === 0) continue;
+      const symbol = holding.instrument.symbol;
+      const via = broker.heldVia.get(symbol);
+      const series = broker.markSeries.get(symbol);
+      if (via?.type !== 'continuous_future' || series === undefined || series.asset !== via) continue;
+      const visible = this.#feed.visibleCount(series, nowMs);
+      if (visible === 0 || series.bars.symbolAt(visible - 1) === symbol) continue;
+      // The first bar after the last one of the held contract is where the roll happened.
+      let rollIndex = visible - 1;
+      while (rollIndex > 0 && series.bars.symbolAt(rollIndex - 1) !== symbol) rollIndex--;
+      if (this.#config.autoRoll) {
+        const lastPrice = series.bars.close[rollIndex - 1] ?? holding.markPrice;
+        broker.roll(
+          via,
+          holding.instrument as ResolvedInstrument,
+          lastPrice,
+          series,
+          rollIndex,
+          holding.quantity,
+        );
+        continue;
+      }
+      const contract = this.#contractAsset(via.symbol, symbol, series);
+      let contractSeries: FeedSeries;
+      try {
+        contractSeries = this.#feed.series(contract, this.#config.fillTimestep, 1);
+      } catch (error) {
+        if (!(error instanceof DataNotLoadedSignal)) throw error;
+        await error.load();
+        contractSeries = this.#feed.series(contract, this.#config.fillTimestep, 1);
+      }
+      broker.markSeries.set(symbol, contractSeries);
+    }
   }
 
   #markToMarket(nowMs: number): number {
@@ -446,6 +545,11 @@ class EventLoop implements StrategyContext {
 
   #toPosition(asset: Asset, symbol: string, quantity: number, entryNotional: number): Position {
     return { asset, symbol, quantity, averagePrice: entryNotional / quantity };
+  }
+
+  #isHeldVia(symbol: string, asset: Asset): boolean {
+    const via = this.#broker.heldVia.get(symbol);
+    return via?.type === asset.type && via.symbol === asset.symbol;
   }
 
   #symbolOf(asset: Asset): string {

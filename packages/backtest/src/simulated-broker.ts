@@ -133,6 +133,8 @@ export class SimulatedBroker {
   readonly positions: PositionRecord[] = [];
   /** Series each traded symbol is marked to market with (the fill series of its last order). */
   readonly markSeries = new Map<string, FeedSeries>();
+  /** The asset each traded symbol was last traded through (a continuous future for rolled contracts). */
+  readonly heldVia = new Map<string, Asset>();
   feesPaid = 0;
 
   constructor(settings: SimulatedBrokerSettings) {
@@ -285,8 +287,75 @@ export class SimulatedBroker {
   }
 
   #execute(order: WorkingOrder, price: number, series: FeedSeries, bar: number): void {
+    this.#fill(order, this.#settings.instrumentAt(series, bar), price, series.timesMs[bar]!, series, bar);
+  }
+
+  /**
+   * Rolls a position held through a continuous series into the next contract at the roll instant: one
+   * market order closes it at the old contract's last price, another reopens it at the new contract's first
+   * open, both charged fees like any order (tagged `roll`).
+   */
+  roll(
+    heldVia: Asset,
+    from: ResolvedInstrument,
+    fromPrice: number,
+    series: FeedSeries,
+    rollIndex: number,
+    signedQuantity: number,
+  ): void {
+    const quantity = Math.abs(signedQuantity);
+    const timestampMs = series.timesMs[rollIndex]!;
+    const closeSide: OrderSide = signedQuantity > 0 ? 'sell' : 'buy';
+    const openSide: OrderSide = signedQuantity > 0 ? 'buy' : 'sell';
+    const spec = (side: OrderSide): OrderSpec => ({
+      asset: heldVia,
+      side,
+      quantity,
+      type: 'market',
+      orderClass: 'simple',
+      tag: 'roll',
+    });
+    const closing = this.#create(
+      spec(closeSide),
+      series,
+      timestampMs,
+      rollIndex,
+      undefined,
+      false,
+      'market',
+      [],
+    );
+    this.#fill(closing, from, fromPrice, timestampMs, series, rollIndex);
+    const opening = this.#create(
+      spec(openSide),
+      series,
+      timestampMs,
+      rollIndex,
+      undefined,
+      false,
+      'market',
+      [],
+    );
+    this.#fill(
+      opening,
+      this.#settings.instrumentAt(series, rollIndex),
+      series.bars.open[rollIndex]!,
+      timestampMs,
+      series,
+      rollIndex,
+    );
+    this.#prune();
+  }
+
+  #fill(
+    order: WorkingOrder,
+    instrument: ResolvedInstrument,
+    price: number,
+    timestampMs: number,
+    series: FeedSeries,
+    bar: number,
+  ): void {
     const { ledger, fees } = this.#settings;
-    const instrument = this.#settings.instrumentAt(series, bar);
     const quantity = order.spec.quantity;
     const signedQuantity = order.side === 'buy' ? quantity : -quantity;
     const isMaker = order.type === 'limit' || order.type === 'stop_limit';
@@ -303,7 +372,6 @@ export class SimulatedBroker {
       return;
     }
     const result = ledger.applyFill(instrument, signedQuantity, price, fee);
-    const timestampMs = series.timesMs[bar]!;
     const time = this.isoTime(timestampMs);
     order.status = 'filled';
     order.filledAtMs = timestampMs;
@@ -326,6 +394,7 @@ export class SimulatedBroker {
     this.trades.push(trade);
     const holding = ledger.holding(instrument.symbol)!;
     this.markSeries.set(instrument.symbol, series);
+    this.heldVia.set(instrument.symbol, order.spec.asset);
     this.positions.push({
       time,
       timestampMs,
