@@ -3,7 +3,7 @@ import { Bars, type BarsMetadata } from '@lb/core';
 /**
  * A lazy view of rows `[from, to)` of a `Bars` series, returned to strategies on every iteration.
  *
- * Why not `bars.slice()`: a slice builds seven typed-array views up front (about 65 ns each on Node 20),
+ * Why not `bars.slice()`: a slice builds seven typed-array views up front (50-70 ns each on Node 20),
  * which alone would cap a strategy reading one window per iteration near 2 M bars/s. A window builds a
  * column view only when that column is read (an SMA reads `close` alone), and caches it.
  *
@@ -34,31 +34,35 @@ class BarsWindow {
     return this.#to - this.#from;
   }
   get tsEventNanos(): BigInt64Array {
-    this.#tsEventNanos ??= this.#source.tsEventNanos.subarray(this.#from, this.#to);
+    this.#tsEventNanos ??= new BigInt64Array(
+      this.#source.tsEventNanos.buffer,
+      this.#source.tsEventNanos.byteOffset + this.#from * 8,
+      this.#to - this.#from,
+    );
     return this.#tsEventNanos;
   }
   get open(): Float64Array {
-    this.#open ??= this.#source.open.subarray(this.#from, this.#to);
+    this.#open ??= view(this.#source.open, this.#from, this.#to);
     return this.#open;
   }
   get high(): Float64Array {
-    this.#high ??= this.#source.high.subarray(this.#from, this.#to);
+    this.#high ??= view(this.#source.high, this.#from, this.#to);
     return this.#high;
   }
   get low(): Float64Array {
-    this.#low ??= this.#source.low.subarray(this.#from, this.#to);
+    this.#low ??= view(this.#source.low, this.#from, this.#to);
     return this.#low;
   }
   get close(): Float64Array {
-    this.#close ??= this.#source.close.subarray(this.#from, this.#to);
+    this.#close ??= view(this.#source.close, this.#from, this.#to);
     return this.#close;
   }
   get volume(): Float64Array {
-    this.#volume ??= this.#source.volume.subarray(this.#from, this.#to);
+    this.#volume ??= view(this.#source.volume, this.#from, this.#to);
     return this.#volume;
   }
   get timestampsMs(): Float64Array {
-    this.#timestampsMs ??= this.#source.timestampsMs.subarray(this.#from, this.#to);
+    this.#timestampsMs ??= view(this.#source.timestampsMs, this.#from, this.#to);
     return this.#timestampsMs;
   }
   get metadata(): BarsMetadata {
@@ -83,6 +87,12 @@ class BarsWindow {
 }
 
 Object.setPrototypeOf(BarsWindow.prototype, Bars.prototype);
+
+// The typed-array constructor on (buffer, offset, length) is about twice as fast as `subarray`, which goes
+// through the species-constructor protocol; both share memory.
+function view(column: Float64Array, from: number, to: number): Float64Array {
+  return new Float64Array(column.buffer, column.byteOffset + from * 8, to - from);
+}
 
 /** A lazy `Bars` view of rows `[from, to)` of `source` (see {@link BarsWindow}). */
 export function createBarsWindow(source: Bars, from: number, to: number): Bars {
