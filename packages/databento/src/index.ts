@@ -1,7 +1,29 @@
 export type { DbnSource } from './dbn/byte-source.js';
+export {
+  concatOhlcvColumns,
+  decodeOhlcvColumns,
+  type EncodeOhlcvColumnsOptions,
+  encodeOhlcvColumns,
+  type OhlcvColumns,
+  type OhlcvColumnsInput,
+  openOhlcvColumnStream,
+  readOhlcvColumns,
+} from './dbn/columnar-ohlcv.js';
 export * from './dbn/constants.js';
 export { DbnDecodeError } from './dbn/dbn-decode-error.js';
 export { DbnParser, type DbnParserOptions, type DbnRecordSink } from './dbn/dbn-parser.js';
+export {
+  completeMetadata,
+  type DatabentoMetadataInput,
+  type DbnEncodeOptions,
+  encodeDbn,
+  encodeDbnStream,
+  encodeDbnSync,
+  encodedRecordSize,
+  encodeMetadata,
+  encodeRecordInto,
+  encodeRecords,
+} from './dbn/encoder.js';
 export { formatMetadataJson, formatRecordJson } from './dbn/json-format.js';
 export { type DbnJsonOptions, renderDbnJson } from './dbn/json-lines.js';
 export type {
