@@ -1,3 +1,13 @@
+export { guardCost } from './cost-guard.js';
+export {
+  createDatabentoData,
+  DataBentoData,
+  type DatabentoContinuousRule,
+  type DatabentoDataSettings,
+  DatabentoDataSource,
+  type DatabentoGetBarsOptions,
+  databentoData,
+} from './databento-data-source.js';
 export {
   DATABENTO_DEFAULT_FUTURES_DATASET,
   DATABENTO_DEFAULT_STOCK_DATASET,

@@ -39,6 +39,7 @@ export const mockData: MockDatabentoData = {
       symbol: 'ESM5',
       instrumentId: 102,
       bars: [
+        ...minuteBars('2025-03-10T14:30:00Z', 30, 6090),
         ...minuteBars('2025-03-13T14:30:00Z', 30, 6100),
         ...minuteBars('2025-03-14T14:30:00Z', 30, 6110),
       ],
