@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { registerFuturesCommand } from './futures-command.js';
 import { registerDbnCommand } from './dbn-command.js';
+import { registerFuturesCommand } from './futures-command.js';
 
 /** Output sinks, injectable so tests run the real program without spawning a process. */
 export interface CliIo {
