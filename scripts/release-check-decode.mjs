@@ -6,7 +6,9 @@ import { decodeDbn, encodeDbn, readOhlcvColumns } from '@lb/databento';
 const fixture = process.argv[2];
 if (fixture !== undefined && existsSync(fixture)) {
   const { metadata, columns } = await readOhlcvColumns(fixture);
-  console.log(`decoded fixture ${metadata.dataset} ${metadata.schema}: ${columns.length} bars, first close ${columns.close[0]}`);
+  console.log(
+    `decoded fixture ${metadata.dataset} ${metadata.schema}: ${columns.length} bars, first close ${columns.close[0]}`,
+  );
   if (columns.length === 0) throw new Error('expected bars in the fixture');
 } else {
   console.log('fixture folder absent: decoding a file written by the encoder only');
