@@ -11,6 +11,7 @@ import {
   createTimestep,
   type DataSourceCallOptions,
   type DataSourceCapabilities,
+  DataSourceError,
   type DataSourceV1,
   fetchBars,
   type InstrumentRequest,
@@ -251,9 +252,9 @@ export class DatabentoDataSource implements DataSourceV1 {
       .filter((record) => record.rawSymbol === symbol)
       .at(-1);
     if (definition === undefined) {
-      throw new UnsupportedFunctionalityError(
-        `Databento has no definition for ${symbol} in ${dataset} between ${start.toISOString()} and ${end.toISOString()}; check the symbol and date.`,
-        { functionality: 'doFetchInstrument' },
+      throw new DataSourceError(
+        `Databento has no definition for ${symbol} in ${dataset} between ${start.toISOString()} and ${end.toISOString()}; check the symbol, exchange and date.`,
+        { sourceId: this.sourceId },
       );
     }
     const spec = definitionToSpec(symbol, definition);
