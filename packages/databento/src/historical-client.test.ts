@@ -162,6 +162,13 @@ describe('createDatabento', () => {
     expect(logger.lines.some((line) => line.includes('attempt 1 failed'))).toBe(true);
   });
 
+  it('should detect a body that ends cleanly but early through the decoder, and retry', async () => {
+    server.addFaults('timeseries.get_range', { kind: 'truncate' });
+    const result = await client().timeseries.getRangeColumns(ESH5_RANGE);
+    expect(result.columns.length).toBe(30);
+    expect(result.attempts).toBe(2);
+  });
+
   it('should never return a partial body when every attempt is cut', async () => {
     server.addFaults('timeseries.get_range', { kind: 'cut' }, { kind: 'cut' });
     const error = await client({ maxRetries: 1 })
@@ -184,6 +191,16 @@ describe('createDatabento', () => {
       'stop now',
     );
     expect(server.requestCount()).toBe(0);
+  });
+
+  it('should cancel an in-flight request without retrying it', async () => {
+    server.addFaults('timeseries.get_range', { kind: 'delay', ms: 500 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('user cancelled')), 50);
+    await expect(client().timeseries.getRange(ESH5_RANGE, { signal: controller.signal })).rejects.toThrow(
+      'user cancelled',
+    );
+    expect(server.requestCount('timeseries.get_range')).toBe(1);
   });
 
   it('should throw MissingCredentialsError without a key, and not at creation', async () => {

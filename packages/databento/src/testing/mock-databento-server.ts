@@ -94,6 +94,8 @@ export type MockDatabentoFault =
   | { readonly kind: 'reset' }
   /** Send the headers (with the full content-length) and part of the body, then destroy the connection. */
   | { readonly kind: 'cut'; readonly afterBytes?: number }
+  /** End the response cleanly but early: only the first bytes, with a matching content-length. */
+  | { readonly kind: 'truncate'; readonly afterBytes?: number }
   /** Wait before the first byte, then answer normally. */
   | { readonly kind: 'delay'; readonly ms: number };
 
@@ -604,6 +606,12 @@ export async function startMockDatabento(options: MockDatabentoOptions = {}): Pr
       return;
     }
     if (response.destroyed || request.socket.destroyed) return;
+    if (fault?.kind === 'truncate') {
+      const body = result.body.subarray(0, fault.afterBytes ?? Math.floor(result.body.byteLength / 2));
+      response.writeHead(200, { 'content-type': result.type, 'content-length': body.byteLength });
+      response.end(body);
+      return;
+    }
     response.writeHead(200, { 'content-type': result.type, 'content-length': result.body.byteLength });
     if (fault?.kind === 'cut') {
       const cutAt = Math.max(
