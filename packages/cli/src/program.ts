@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerFuturesCommand } from './futures-command.js';
+import { registerDbnCommand } from './dbn-command.js';
 
 /** Output sinks, injectable so tests run the real program without spawning a process. */
 export interface CliIo {
@@ -19,6 +20,7 @@ export function createProgram(io: CliIo = defaultIo): Command {
     .showHelpAfterError(false)
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   registerFuturesCommand(program, io);
+  registerDbnCommand(program, io);
   return program;
 }
 

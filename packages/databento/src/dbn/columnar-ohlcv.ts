@@ -1,0 +1,314 @@
+import { InvalidArgumentError } from '@lb/core';
+import type { DbnSource } from './byte-source.js';
+import { DatabentoRType, isOhlcvRType, OHLCV_RTYPE_BY_SCHEMA, PRICE_UNITS_PER_ONE } from './constants.js';
+import { DbnDecodeError } from './dbn-decode-error.js';
+import { DbnParser, type DbnParserOptions, type DbnRecordSink } from './dbn-parser.js';
+import { type DatabentoMetadataInput, encodeMetadata } from './encoder.js';
+import type { DatabentoMetadata } from './metadata.js';
+import { openWithSink } from './stream-decoder.js';
+import { decompressZstdSync, startsWithZstdMagic } from './zstd.js';
+
+/**
+ * OHLCV bars as columns (one typed array per field, index i = bar i), decoded without creating an object
+ * or a BigInt per record.
+ *
+ * Prices: DBN stores i64 fixed-point with scale 1e-9. The columns hold `raw / 1e9` as float64: exact
+ * (correctly rounded) whenever |raw| < 2^53, i.e. for prices below ~9 million units. `UNDEF_PRICE`
+ * (i64::MAX, "no price") becomes NaN, and NaN is encoded back as UNDEF_PRICE, so the sentinel survives a
+ * round trip. Volume (u64) is a float64, exact below 2^53.
+ */
+export interface OhlcvColumns {
+  /** Number of bars. */
+  readonly length: number;
+  /** Bar open time, ns since the UNIX epoch (ts_event). */
+  readonly tsEventNanos: BigInt64Array;
+  readonly instrumentId: Uint32Array;
+  /** Prices in units (raw / 1e9); NaN where the record holds UNDEF_PRICE. */
+  readonly open: Float64Array;
+  readonly high: Float64Array;
+  readonly low: Float64Array;
+  readonly close: Float64Array;
+  readonly volume: Float64Array;
+}
+
+/** Columns accepted by {@link encodeOhlcvColumns}; the bar count is `tsEventNanos.length`. */
+export type OhlcvColumnsInput = Omit<OhlcvColumns, 'length'>;
+
+const OHLCV_RECORD_SIZE = 56;
+const TWO_POW_32 = 4294967296;
+// UNDEF_PRICE = i64::MAX: high word 0x7fffffff, low word 0xffffffff.
+const UNDEF_HIGH_WORD = 0x7fffffff;
+const UNDEF_LOW_WORD = 0xffffffff;
+
+/** Reads an i64 fixed-point price as float64 units from its two 32-bit halves (no BigInt). */
+function readPrice(view: DataView, position: number): number {
+  const low = view.getUint32(position, true);
+  const high = view.getInt32(position + 4, true);
+  if (high === UNDEF_HIGH_WORD && low === UNDEF_LOW_WORD) return Number.NaN;
+  return (high * TWO_POW_32 + low) / PRICE_UNITS_PER_ONE;
+}
+
+/** Growable column storage; `take` hands the filled part over and starts fresh arrays. */
+class OhlcvColumnBuilder {
+  length = 0;
+  private capacity = 0;
+  tsEventNanos = new BigInt64Array(0);
+  // The ts_event column filled as pairs of 32-bit words (little-endian), avoiding BigInt per record.
+  tsEventWords = new Int32Array(0);
+  instrumentId = new Uint32Array(0);
+  open = new Float64Array(0);
+  high = new Float64Array(0);
+  low = new Float64Array(0);
+  close = new Float64Array(0);
+  volume = new Float64Array(0);
+
+  reserve(additional: number): void {
+    const needed = this.length + additional;
+    if (needed <= this.capacity) return;
+    const capacity = Math.max(needed, this.capacity * 2, 1024);
+    const grow = <T extends Float64Array | Uint32Array | BigInt64Array>(
+      old: T,
+      create: (size: number) => T,
+    ): T => {
+      const grown = create(capacity);
+      grown.set(old.subarray(0, this.length) as never);
+      return grown;
+    };
+    this.tsEventNanos = grow(this.tsEventNanos, (size) => new BigInt64Array(size));
+    this.tsEventWords = new Int32Array(this.tsEventNanos.buffer);
+    this.instrumentId = grow(this.instrumentId, (size) => new Uint32Array(size));
+    this.open = grow(this.open, (size) => new Float64Array(size));
+    this.high = grow(this.high, (size) => new Float64Array(size));
+    this.low = grow(this.low, (size) => new Float64Array(size));
+    this.close = grow(this.close, (size) => new Float64Array(size));
+    this.volume = grow(this.volume, (size) => new Float64Array(size));
+    this.capacity = capacity;
+  }
+
+  take(): OhlcvColumns {
+    const length = this.length;
+    const columns: OhlcvColumns = {
+      length,
+      tsEventNanos: this.tsEventNanos.subarray(0, length),
+      instrumentId: this.instrumentId.subarray(0, length),
+      open: this.open.subarray(0, length),
+      high: this.high.subarray(0, length),
+      low: this.low.subarray(0, length),
+      close: this.close.subarray(0, length),
+      volume: this.volume.subarray(0, length),
+    };
+    this.length = 0;
+    this.capacity = 0;
+    this.tsEventNanos = new BigInt64Array(0);
+    this.tsEventWords = new Int32Array(0);
+    this.instrumentId = new Uint32Array(0);
+    this.open = new Float64Array(0);
+    this.high = new Float64Array(0);
+    this.low = new Float64Array(0);
+    this.close = new Float64Array(0);
+    this.volume = new Float64Array(0);
+    return columns;
+  }
+}
+
+/** Parser sink filling OHLCV columns; other record types (mappings, heartbeats...) are skipped. */
+class OhlcvColumnSink implements DbnRecordSink {
+  readonly builder = new OhlcvColumnBuilder();
+
+  onRecords(bytes: Uint8Array, view: DataView, start: number, end: number, streamOffset: number): void {
+    // First pass: count the bars so the columns grow at most once per call.
+    let count = 0;
+    for (let position = start; position < end; position += bytes[position]! * 4) {
+      if (isOhlcvRType(bytes[position + 1]!)) count++;
+    }
+    const builder = this.builder;
+    builder.reserve(count);
+    const { tsEventWords, instrumentId, open, high, low, close, volume } = builder;
+    let index = builder.length;
+    for (let position = start; position < end; ) {
+      const size = bytes[position]! * 4;
+      const rtype = bytes[position + 1]!;
+      if (isOhlcvRType(rtype)) {
+        if (size < OHLCV_RECORD_SIZE) {
+          throw new DbnDecodeError(
+            `Corrupt DBN record: OHLCV record of ${size} bytes, expected at least ${OHLCV_RECORD_SIZE}.`,
+            { byteOffset: streamOffset + position - start, rtype },
+          );
+        }
+        instrumentId[index] = view.getUint32(position + 4, true);
+        tsEventWords[index * 2] = view.getInt32(position + 8, true);
+        tsEventWords[index * 2 + 1] = view.getInt32(position + 12, true);
+        open[index] = readPrice(view, position + 16);
+        high[index] = readPrice(view, position + 24);
+        low[index] = readPrice(view, position + 32);
+        close[index] = readPrice(view, position + 40);
+        volume[index] =
+          view.getUint32(position + 52, true) * TWO_POW_32 + view.getUint32(position + 48, true);
+        index++;
+      }
+      position += size;
+    }
+    builder.length = index;
+  }
+}
+
+/**
+ * Decodes the OHLCV records of a whole in-memory DBN buffer (raw or zstd) into columns. The fast path
+ * for bars: no per-record objects, no BigInt. Non-OHLCV records are skipped.
+ */
+export function decodeOhlcvColumns(
+  bytes: Uint8Array,
+  options: DbnParserOptions = {},
+): { metadata: DatabentoMetadata | undefined; columns: OhlcvColumns } {
+  const sink = new OhlcvColumnSink();
+  const parser = new DbnParser(sink, options);
+  if (startsWithZstdMagic(bytes)) {
+    try {
+      bytes = decompressZstdSync(bytes);
+    } catch (error) {
+      throw new DbnDecodeError(
+        `Corrupt zstd data: ${error instanceof Error ? error.message : String(error)}`,
+        {
+          byteOffset: 0,
+          cause: error,
+        },
+      );
+    }
+  }
+  parser.push(bytes);
+  parser.finish();
+  return { metadata: parser.metadata, columns: sink.builder.take() };
+}
+
+/**
+ * Opens a DBN source for columnar OHLCV decoding; `batches()` yields one {@link OhlcvColumns} per input
+ * chunk, so memory stays bounded however large the source is.
+ */
+export async function openOhlcvColumnStream(
+  source: DbnSource,
+  options: DbnParserOptions = {},
+): Promise<{
+  metadata: DatabentoMetadata | undefined;
+  batches(): AsyncGenerator<OhlcvColumns>;
+  close(): Promise<void>;
+}> {
+  const sink = new OhlcvColumnSink();
+  const opened = await openWithSink(source, options, sink, () => sink.builder.take());
+  return {
+    metadata: opened.metadata,
+    close: opened.close,
+    async *batches() {
+      for await (const batch of opened.batches) if (batch.length > 0) yield batch;
+    },
+  };
+}
+
+/** Reads a whole DBN source into one set of OHLCV columns (streamed, then concatenated). */
+export async function readOhlcvColumns(
+  source: DbnSource,
+  options: DbnParserOptions = {},
+): Promise<{ metadata: DatabentoMetadata | undefined; columns: OhlcvColumns }> {
+  const stream = await openOhlcvColumnStream(source, options);
+  const batches: OhlcvColumns[] = [];
+  for await (const batch of stream.batches()) batches.push(batch);
+  return { metadata: stream.metadata, columns: concatOhlcvColumns(batches) };
+}
+
+/** Concatenates column batches into one. */
+export function concatOhlcvColumns(batches: readonly OhlcvColumns[]): OhlcvColumns {
+  const builder = new OhlcvColumnBuilder();
+  let total = 0;
+  for (const batch of batches) total += batch.length;
+  builder.reserve(total);
+  for (const batch of batches) {
+    const at = builder.length;
+    builder.tsEventNanos.set(batch.tsEventNanos, at);
+    builder.instrumentId.set(batch.instrumentId, at);
+    builder.open.set(batch.open, at);
+    builder.high.set(batch.high, at);
+    builder.low.set(batch.low, at);
+    builder.close.set(batch.close, at);
+    builder.volume.set(batch.volume, at);
+    builder.length += batch.length;
+  }
+  return builder.take();
+}
+
+/** Options of {@link encodeOhlcvColumns}. */
+export interface EncodeOhlcvColumnsOptions {
+  /** Metadata to write first; without it the output is a fragment (records only). */
+  metadata?: DatabentoMetadataInput;
+  /** Record type; defaults to the metadata's OHLCV schema, else ohlcv-1m (0x21). */
+  rtype?: number;
+  /** Publisher id written in every header. Defaults to 1 (GLBX.MDP3). */
+  publisherId?: number;
+}
+
+/** Writes a float64 price in units as i64 fixed-point (1e-9) from two 32-bit halves; NaN -> UNDEF_PRICE. */
+function writePrice(view: DataView, position: number, price: number): void {
+  if (Number.isNaN(price)) {
+    view.setUint32(position, UNDEF_LOW_WORD, true);
+    view.setInt32(position + 4, UNDEF_HIGH_WORD, true);
+    return;
+  }
+  const raw = Math.round(price * PRICE_UNITS_PER_ONE);
+  const high = Math.floor(raw / TWO_POW_32);
+  view.setUint32(position, raw - high * TWO_POW_32, true);
+  view.setInt32(position + 4, high, true);
+}
+
+/**
+ * Encodes OHLCV columns into DBN records (56 bytes each), optionally preceded by metadata. The fast way
+ * to generate millions of bars: `decodeOhlcvColumns(encodeOhlcvColumns(c, { metadata }))` gives back `c`.
+ */
+export function encodeOhlcvColumns(
+  columns: OhlcvColumnsInput,
+  options: EncodeOhlcvColumnsOptions = {},
+): Uint8Array {
+  const count = columns.tsEventNanos.length;
+  for (const name of ['instrumentId', 'open', 'high', 'low', 'close', 'volume'] as const) {
+    if (columns[name].length !== count) {
+      throw new InvalidArgumentError(
+        `Column ${name} has ${columns[name].length} values but tsEventNanos has ${count}.`,
+        { argument: name },
+      );
+    }
+  }
+  const schema = options.metadata?.schema;
+  const rtype =
+    options.rtype ??
+    (schema && schema in OHLCV_RTYPE_BY_SCHEMA
+      ? OHLCV_RTYPE_BY_SCHEMA[schema as keyof typeof OHLCV_RTYPE_BY_SCHEMA]
+      : DatabentoRType.Ohlcv1m);
+  const publisherId = options.publisherId ?? 1;
+  const metadataBytes = options.metadata ? encodeMetadata(options.metadata) : new Uint8Array(0);
+  const bytes = new Uint8Array(metadataBytes.length + count * OHLCV_RECORD_SIZE);
+  bytes.set(metadataBytes, 0);
+  const view = new DataView(bytes.buffer);
+  const tsEventWords = new Int32Array(
+    columns.tsEventNanos.buffer,
+    columns.tsEventNanos.byteOffset,
+    columns.tsEventNanos.length * 2,
+  );
+  const { instrumentId, open, high, low, close, volume } = columns;
+  let position = metadataBytes.length;
+  for (let index = 0; index < count; index++) {
+    // Header: length 14 words (56 bytes), rtype, publisher_id, instrument_id, ts_event.
+    bytes[position] = OHLCV_RECORD_SIZE / 4;
+    bytes[position + 1] = rtype;
+    view.setUint16(position + 2, publisherId, true);
+    view.setUint32(position + 4, instrumentId[index]!, true);
+    view.setInt32(position + 8, tsEventWords[index * 2]!, true);
+    view.setInt32(position + 12, tsEventWords[index * 2 + 1]!, true);
+    writePrice(view, position + 16, open[index]!);
+    writePrice(view, position + 24, high[index]!);
+    writePrice(view, position + 32, low[index]!);
+    writePrice(view, position + 40, close[index]!);
+    const volumeValue = volume[index]!;
+    const volumeHigh = Math.floor(volumeValue / TWO_POW_32);
+    view.setUint32(position + 48, volumeValue - volumeHigh * TWO_POW_32, true);
+    view.setUint32(position + 52, volumeHigh, true);
+    position += OHLCV_RECORD_SIZE;
+  }
+  return bytes;
+}
