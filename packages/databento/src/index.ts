@@ -6,6 +6,7 @@ export {
   encodeOhlcvColumns,
   type OhlcvColumns,
   type OhlcvColumnsInput,
+  type OhlcvDecodeOptions,
   openOhlcvColumnStream,
   readOhlcvColumns,
 } from './dbn/columnar-ohlcv.js';

@@ -47,6 +47,7 @@ function toColumns(
 ): OhlcvColumns {
   return {
     length: bars.length,
+    priceScale: 1,
     tsEventNanos: BigInt64Array.from(bars.map((bar) => bar.tsEvent)),
     instrumentId: Uint32Array.from(bars.map((bar) => bar.instrumentId)),
     open: Float64Array.from(bars.map((bar) => bar.open)),
@@ -67,6 +68,23 @@ describe('encodeOhlcvColumns / decodeOhlcvColumns', () => {
         expect(decoded.metadata?.schema).toBe('ohlcv-1h');
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('should keep raw fixed-point prices exactly with rawPrices', () => {
+    fc.assert(
+      fc.property(barsArbitrary, (bars) => {
+        const columns = toColumns(bars);
+        const raw = decodeOhlcvColumns(encodeOhlcvColumns(columns, { metadata }), {
+          rawPrices: true,
+        }).columns;
+        expect(raw.priceScale).toBe(1e-9);
+        expect(Array.from(raw.open, (value) => (Number.isNaN(value) ? value : value / 1e9))).toEqual(
+          Array.from(columns.open),
+        );
+        expect(decodeOhlcvColumns(encodeOhlcvColumns(raw, { metadata })).columns).toEqual(columns);
+      }),
+      { numRuns: 100 },
     );
   });
 

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '@lb/core';
 import type { DbnSource } from './byte-source.js';
-import { DatabentoRType, isOhlcvRType, OHLCV_RTYPE_BY_SCHEMA, PRICE_UNITS_PER_ONE } from './constants.js';
+import { DatabentoRType, OHLCV_RTYPE_BY_SCHEMA, PRICE_UNITS_PER_ONE } from './constants.js';
 import { DbnDecodeError } from './dbn-decode-error.js';
 import { DbnParser, type DbnParserOptions, type DbnRecordSink } from './dbn-parser.js';
 import { type DatabentoMetadataInput, encodeMetadata } from './encoder.js';
@@ -12,14 +12,18 @@ import { decompressZstdSync, startsWithZstdMagic } from './zstd.js';
  * OHLCV bars as columns (one typed array per field, index i = bar i), decoded without creating an object
  * or a BigInt per record.
  *
- * Prices: DBN stores i64 fixed-point with scale 1e-9. The columns hold `raw / 1e9` as float64: exact
- * (correctly rounded) whenever |raw| < 2^53, i.e. for prices below ~9 million units. `UNDEF_PRICE`
- * (i64::MAX, "no price") becomes NaN, and NaN is encoded back as UNDEF_PRICE, so the sentinel survives a
- * round trip. Volume (u64) is a float64, exact below 2^53.
+ * Prices: DBN stores i64 fixed-point with scale 1e-9. By default the columns hold prices in units,
+ * `raw / 1e9` as float64, correctly rounded (so 3720.25 is exactly 3720.25) whenever |raw| < 2^53, i.e.
+ * for prices below ~9 million units. With `rawPrices: true` they hold the raw integer itself (exact below
+ * 2^53, and about 1.7x faster to decode because the division is skipped): multiply by `priceScale`.
+ * Either way `UNDEF_PRICE` (i64::MAX, "no price") becomes NaN, and NaN is encoded back as UNDEF_PRICE, so
+ * the sentinel survives a round trip. Volume (u64) is a float64, exact below 2^53.
  */
 export interface OhlcvColumns {
   /** Number of bars. */
   readonly length: number;
+  /** Units of the price columns: 1 (prices in units, the default) or 1e-9 (raw fixed-point integers). */
+  readonly priceScale: 1 | 1e-9;
   /** Bar open time, ns since the UNIX epoch (ts_event). */
   readonly tsEventNanos: BigInt64Array;
   readonly instrumentId: Uint32Array;
@@ -31,8 +35,17 @@ export interface OhlcvColumns {
   readonly volume: Float64Array;
 }
 
-/** Columns accepted by {@link encodeOhlcvColumns}; the bar count is `tsEventNanos.length`. */
-export type OhlcvColumnsInput = Omit<OhlcvColumns, 'length'>;
+/**
+ * Columns accepted by {@link encodeOhlcvColumns}; the bar count is `tsEventNanos.length`. Prices are in
+ * units unless `priceScale` is 1e-9 (raw fixed-point integers).
+ */
+export type OhlcvColumnsInput = Omit<OhlcvColumns, 'length' | 'priceScale'> & { priceScale?: 1 | 1e-9 };
+
+/** Options of the columnar OHLCV decoders. */
+export interface OhlcvDecodeOptions extends DbnParserOptions {
+  /** Keep prices as raw 1e-9 fixed-point integers (exact, faster) instead of units. Defaults to false. */
+  rawPrices?: boolean;
+}
 
 const OHLCV_RECORD_SIZE = 56;
 const TWO_POW_32 = 4294967296;
@@ -40,17 +53,10 @@ const TWO_POW_32 = 4294967296;
 const UNDEF_HIGH_WORD = 0x7fffffff;
 const UNDEF_LOW_WORD = 0xffffffff;
 
-/** Reads an i64 fixed-point price as float64 units from its two 32-bit halves (no BigInt). */
-function readPrice(view: DataView, position: number): number {
-  const low = view.getUint32(position, true);
-  const high = view.getInt32(position + 4, true);
-  if (high === UNDEF_HIGH_WORD && low === UNDEF_LOW_WORD) return Number.NaN;
-  return (high * TWO_POW_32 + low) / PRICE_UNITS_PER_ONE;
-}
-
 /** Growable column storage; `take` hands the filled part over and starts fresh arrays. */
 class OhlcvColumnBuilder {
   length = 0;
+  constructor(readonly priceScale: 1 | 1e-9 = 1) {}
   private capacity = 0;
   tsEventNanos = new BigInt64Array(0);
   // The ts_event column filled as pairs of 32-bit words (little-endian), avoiding BigInt per record.
@@ -89,6 +95,7 @@ class OhlcvColumnBuilder {
     const length = this.length;
     const columns: OhlcvColumns = {
       length,
+      priceScale: this.priceScale,
       tsEventNanos: this.tsEventNanos.subarray(0, length),
       instrumentId: this.instrumentId.subarray(0, length),
       open: this.open.subarray(0, length),
@@ -113,43 +120,70 @@ class OhlcvColumnBuilder {
 
 /** Parser sink filling OHLCV columns; other record types (mappings, heartbeats...) are skipped. */
 class OhlcvColumnSink implements DbnRecordSink {
-  readonly builder = new OhlcvColumnBuilder();
+  readonly builder: OhlcvColumnBuilder;
+  constructor(private readonly rawPrices: boolean) {
+    this.builder = new OhlcvColumnBuilder(rawPrices ? 1e-9 : 1);
+  }
 
-  onRecords(bytes: Uint8Array, view: DataView, start: number, end: number, streamOffset: number): void {
+  onRecords(bytes: Uint8Array, _view: DataView, start: number, end: number, streamOffset: number): void {
+    // Read 32-bit words through typed-array views (several times faster than DataView here). They need
+    // 4-byte alignment; record sizes are multiples of 4, so only the region start matters. A misaligned
+    // region (e.g. a chunk boundary at an odd offset) is copied once, which costs far less than decoding.
+    let regionStart = start;
+    if (((bytes.byteOffset + start) & 3) !== 0) {
+      bytes = bytes.slice(start, end);
+      regionStart = 0;
+    }
+    const wordCount = (end - start) >> 2;
+    const words = new Uint32Array(bytes.buffer, bytes.byteOffset + regionStart, wordCount);
+    const signedWords = new Int32Array(bytes.buffer, bytes.byteOffset + regionStart, wordCount);
     // First pass: count the bars so the columns grow at most once per call.
     let count = 0;
-    for (let position = start; position < end; position += bytes[position]! * 4) {
-      if (isOhlcvRType(bytes[position + 1]!)) count++;
+    for (let word = 0; word < wordCount; word += words[word]! & 0xff) {
+      const rtype = (words[word]! >>> 8) & 0xff;
+      if (rtype === 0x11 || (rtype >= 0x20 && rtype <= 0x24)) count++;
     }
     const builder = this.builder;
     builder.reserve(count);
     const { tsEventWords, instrumentId, open, high, low, close, volume } = builder;
     let index = builder.length;
-    for (let position = start; position < end; ) {
-      const size = bytes[position]! * 4;
-      const rtype = bytes[position + 1]!;
-      if (isOhlcvRType(rtype)) {
-        if (size < OHLCV_RECORD_SIZE) {
+    // One division per price: the correctly rounded raw / 1e9 (multiplying by 1e-9 can be 1 ulp off).
+    const divisor = this.rawPrices ? 1 : PRICE_UNITS_PER_ONE;
+    for (let word = 0; word < wordCount; ) {
+      const first = words[word]!;
+      // Header word 0: length in words (byte 0), rtype (byte 1), publisher_id (bytes 2-3).
+      const sizeWords = first & 0xff;
+      const rtype = (first >>> 8) & 0xff;
+      if (rtype === 0x11 || (rtype >= 0x20 && rtype <= 0x24)) {
+        if (sizeWords < OHLCV_RECORD_SIZE / 4) {
           throw new DbnDecodeError(
-            `Corrupt DBN record: OHLCV record of ${size} bytes, expected at least ${OHLCV_RECORD_SIZE}.`,
-            { byteOffset: streamOffset + position - start, rtype },
+            `Corrupt DBN record: OHLCV record of ${sizeWords * 4} bytes, expected at least ${OHLCV_RECORD_SIZE}.`,
+            { byteOffset: streamOffset + word * 4, rtype },
           );
         }
-        instrumentId[index] = view.getUint32(position + 4, true);
-        tsEventWords[index * 2] = view.getInt32(position + 8, true);
-        tsEventWords[index * 2 + 1] = view.getInt32(position + 12, true);
-        open[index] = readPrice(view, position + 16);
-        high[index] = readPrice(view, position + 24);
-        low[index] = readPrice(view, position + 32);
-        close[index] = readPrice(view, position + 40);
-        volume[index] =
-          view.getUint32(position + 52, true) * TWO_POW_32 + view.getUint32(position + 48, true);
+        // Words: 1 instrument_id, 2-3 ts_event, 4-5 open, 6-7 high, 8-9 low, 10-11 close, 12-13 volume;
+        // each 64-bit value is (low word unsigned) + (high word) * 2^32.
+        instrumentId[index] = words[word + 1]!;
+        tsEventWords[index * 2] = signedWords[word + 2]!;
+        tsEventWords[index * 2 + 1] = signedWords[word + 3]!;
+        open[index] = priceFromWords(words[word + 4]!, signedWords[word + 5]!, divisor);
+        high[index] = priceFromWords(words[word + 6]!, signedWords[word + 7]!, divisor);
+        low[index] = priceFromWords(words[word + 8]!, signedWords[word + 9]!, divisor);
+        close[index] = priceFromWords(words[word + 10]!, signedWords[word + 11]!, divisor);
+        volume[index] = words[word + 13]! * TWO_POW_32 + words[word + 12]!;
         index++;
       }
-      position += size;
+      word += sizeWords;
     }
     builder.length = index;
   }
+}
+
+/** An i64 fixed-point price from its two 32-bit halves divided by `divisor`; UNDEF_PRICE becomes NaN. */
+function priceFromWords(low: number, high: number, divisor: number): number {
+  if (high === UNDEF_HIGH_WORD && low === UNDEF_LOW_WORD) return Number.NaN;
+  const raw = high * TWO_POW_32 + low;
+  return divisor === 1 ? raw : raw / divisor;
 }
 
 /**
@@ -158,9 +192,9 @@ class OhlcvColumnSink implements DbnRecordSink {
  */
 export function decodeOhlcvColumns(
   bytes: Uint8Array,
-  options: DbnParserOptions = {},
+  options: OhlcvDecodeOptions = {},
 ): { metadata: DatabentoMetadata | undefined; columns: OhlcvColumns } {
-  const sink = new OhlcvColumnSink();
+  const sink = new OhlcvColumnSink(options.rawPrices ?? false);
   const parser = new DbnParser(sink, options);
   if (startsWithZstdMagic(bytes)) {
     try {
@@ -186,13 +220,13 @@ export function decodeOhlcvColumns(
  */
 export async function openOhlcvColumnStream(
   source: DbnSource,
-  options: DbnParserOptions = {},
+  options: OhlcvDecodeOptions = {},
 ): Promise<{
   metadata: DatabentoMetadata | undefined;
   batches(): AsyncGenerator<OhlcvColumns>;
   close(): Promise<void>;
 }> {
-  const sink = new OhlcvColumnSink();
+  const sink = new OhlcvColumnSink(options.rawPrices ?? false);
   const opened = await openWithSink(source, options, sink, () => sink.builder.take());
   return {
     metadata: opened.metadata,
@@ -206,17 +240,20 @@ export async function openOhlcvColumnStream(
 /** Reads a whole DBN source into one set of OHLCV columns (streamed, then concatenated). */
 export async function readOhlcvColumns(
   source: DbnSource,
-  options: DbnParserOptions = {},
+  options: OhlcvDecodeOptions = {},
 ): Promise<{ metadata: DatabentoMetadata | undefined; columns: OhlcvColumns }> {
   const stream = await openOhlcvColumnStream(source, options);
   const batches: OhlcvColumns[] = [];
   for await (const batch of stream.batches()) batches.push(batch);
-  return { metadata: stream.metadata, columns: concatOhlcvColumns(batches) };
+  return {
+    metadata: stream.metadata,
+    columns: concatOhlcvColumns(batches, options.rawPrices ? 1e-9 : 1),
+  };
 }
 
 /** Concatenates column batches into one. */
-export function concatOhlcvColumns(batches: readonly OhlcvColumns[]): OhlcvColumns {
-  const builder = new OhlcvColumnBuilder();
+export function concatOhlcvColumns(batches: readonly OhlcvColumns[], priceScale: 1 | 1e-9 = 1): OhlcvColumns {
+  const builder = new OhlcvColumnBuilder(batches[0]?.priceScale ?? priceScale);
   let total = 0;
   for (const batch of batches) total += batch.length;
   builder.reserve(total);
@@ -244,14 +281,14 @@ export interface EncodeOhlcvColumnsOptions {
   publisherId?: number;
 }
 
-/** Writes a float64 price in units as i64 fixed-point (1e-9) from two 32-bit halves; NaN -> UNDEF_PRICE. */
-function writePrice(view: DataView, position: number, price: number): void {
+/** Writes a float64 price as i64 fixed-point (1e-9) from two 32-bit halves; NaN -> UNDEF_PRICE. */
+function writePrice(view: DataView, position: number, price: number, multiplier: number): void {
   if (Number.isNaN(price)) {
     view.setUint32(position, UNDEF_LOW_WORD, true);
     view.setInt32(position + 4, UNDEF_HIGH_WORD, true);
     return;
   }
-  const raw = Math.round(price * PRICE_UNITS_PER_ONE);
+  const raw = Math.round(price * multiplier);
   const high = Math.floor(raw / TWO_POW_32);
   view.setUint32(position, raw - high * TWO_POW_32, true);
   view.setInt32(position + 4, high, true);
@@ -291,6 +328,7 @@ export function encodeOhlcvColumns(
     columns.tsEventNanos.length * 2,
   );
   const { instrumentId, open, high, low, close, volume } = columns;
+  const multiplier = columns.priceScale === 1e-9 ? 1 : PRICE_UNITS_PER_ONE;
   let position = metadataBytes.length;
   for (let index = 0; index < count; index++) {
     // Header: length 14 words (56 bytes), rtype, publisher_id, instrument_id, ts_event.
@@ -300,10 +338,10 @@ export function encodeOhlcvColumns(
     view.setUint32(position + 4, instrumentId[index]!, true);
     view.setInt32(position + 8, tsEventWords[index * 2]!, true);
     view.setInt32(position + 12, tsEventWords[index * 2 + 1]!, true);
-    writePrice(view, position + 16, open[index]!);
-    writePrice(view, position + 24, high[index]!);
-    writePrice(view, position + 32, low[index]!);
-    writePrice(view, position + 40, close[index]!);
+    writePrice(view, position + 16, open[index]!, multiplier);
+    writePrice(view, position + 24, high[index]!, multiplier);
+    writePrice(view, position + 32, low[index]!, multiplier);
+    writePrice(view, position + 40, close[index]!, multiplier);
     const volumeValue = volume[index]!;
     const volumeHigh = Math.floor(volumeValue / TWO_POW_32);
     view.setUint32(position + 48, volumeValue - volumeHigh * TWO_POW_32, true);
