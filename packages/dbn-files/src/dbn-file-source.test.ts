@@ -263,6 +263,31 @@ describe('createDbnFileSource', () => {
   });
 });
 
+describe('createDbnFileSource index', () => {
+  it('should keep its index until a request forces a cache update', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lb-dbn-files-refresh-'));
+    try {
+      const window = { start: '2023-12-06T00:00:00Z', end: '2023-12-06T01:00:00Z' };
+      const file = (rawSymbol: string, instrumentId: number) =>
+        ohlcvFile({ rawSymbol, instrumentId, ...window, base: 4700 });
+      await writeFixture(dir, 'ESH4.dbn', await file('ESH4', ESH4_ID));
+      const source = createDbnFileSource({ dir });
+      const request = {
+        asset: future('ESM4'),
+        timestep: parseTimestep('1m'),
+        start: new Date(window.start),
+        end: new Date(window.end),
+      };
+      expect((await source.doFetchBars(request)).length).toBe(0);
+      await writeFixture(dir, 'ESM4.dbn', await file('ESM4', 103));
+      expect((await source.doFetchBars(request)).length).toBe(0);
+      expect((await source.doFetchBars({ ...request, forceCacheUpdate: true })).length).toBe(60);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('createDbnFileSource with corrupt files', () => {
   const request = {
     asset: future('ESH4'),

@@ -5,6 +5,7 @@ import {
   Bars,
   type BarsRequest,
   type BarsRequestLocation,
+  createTimestep,
   type DataSourceCallOptions,
   type DataSourceCapabilities,
   DataSourceError,
@@ -142,15 +143,7 @@ export class DbnFileSource implements DataSourceV1 {
     const { timestep } = request;
     const { unit, schema } = this.#nativeUnitFor(timestep);
     const nativeTimestep: Timestep =
-      timestep.multiple === 1 && timestep.unit === unit
-        ? timestep
-        : {
-            unit,
-            multiple: 1,
-            durationMs: UNIT_MS[unit],
-            durationNanos: BigInt(UNIT_MS[unit]) * NANOS_PER_MS,
-            label: `1${unit[0]}`,
-          };
+      timestep.multiple === 1 && timestep.unit === unit ? timestep : createTimestep(unit, 1);
     const startNanos = BigInt(request.start.getTime()) * NANOS_PER_MS;
     const endNanos = BigInt(request.end.getTime()) * NANOS_PER_MS;
     const bars = await this.#readBars(symbol, schema, nativeTimestep, startNanos, endNanos, options.signal);

@@ -108,7 +108,7 @@ export function futureDefinition(input: {
     legRatioQtyNumerator: 0,
     legRatioQtyDenominator: 0,
     legUnderlyingId: 0,
-  } as DatabentoInstrumentDefinitionRecord;
+  };
 }
 
 /** One bar per minute from `start` (inclusive) to `end` (exclusive), close = `base` + minute index. */
