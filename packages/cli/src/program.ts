@@ -1,4 +1,6 @@
 import { Command, CommanderError } from 'commander';
+import { registerDatabentoCommands } from './databento-command.js';
+import { registerDbnCommand } from './dbn-command.js';
 import { registerFuturesCommand } from './futures-command.js';
 
 /** Output sinks, injectable so tests run the real program without spawning a process. */
@@ -19,6 +21,8 @@ export function createProgram(io: CliIo = defaultIo): Command {
     .showHelpAfterError(false)
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   registerFuturesCommand(program, io);
+  registerDbnCommand(program, io);
+  registerDatabentoCommands(program, io);
   return program;
 }
 
