@@ -349,3 +349,31 @@ describe('backtest', () => {
     expect(result.parameters).toEqual({ quantity: 4 });
   });
 });
+
+describe('no lookahead', () => {
+  it('should only show coarser bars once their whole interval has ended', async () => {
+    const asset = future('ESM4');
+    const seen: Record<string, string[]> = {};
+    const Peek = defineStrategy({
+      onTradingIteration() {
+        const bars = this.getHistoricalPrices(asset, 2, '5m', { exchange: 'CME' });
+        const now = new Date(this.getTimestampMs()).toISOString().slice(11, 16);
+        seen[now] = Array.from(bars.timestampsMs, (time) => new Date(time).toISOString().slice(11, 16));
+      },
+    });
+    const dataSource = source(
+      asset,
+      'ESM4',
+      flatRows(Array.from({ length: 15 }, (_, index) => 100 + index)),
+      50,
+    );
+    await backtest({ strategy: new Peek(), dataSource, start: START, end: END, calendar });
+    expect(seen['14:34']).toEqual(['14:25']);
+    expect(seen['14:35']).toEqual(['14:25', '14:30']);
+    expect(seen['14:39']).toEqual(['14:25', '14:30']);
+    // Core's fetchBars asks the source for its native 1m bars once and resamples them to 5m.
+    expect(dataSource.calls.bars.map((call) => [call.timestep.label, call.exchange])).toEqual([
+      ['1m', 'CME'],
+    ]);
+  });
+});

@@ -74,7 +74,12 @@ export class DataFeed {
    * The series of `asset` at `timestep`, holding at least `lookbackBars` bars of warm-up.
    * @throws DataNotLoadedSignal when it must be (re)loaded first.
    */
-  series(asset: Asset, timestep: string | Timestep, lookbackBars: number): FeedSeries {
+  series(
+    asset: Asset,
+    timestep: string | Timestep,
+    lookbackBars: number,
+    options?: { readonly exchange?: string; readonly forceCacheUpdate?: boolean },
+  ): FeedSeries {
     const cacheKey = typeof timestep === 'string' ? timestep : timestep.label;
     const cached = this.#byAssetObject.get(asset)?.get(cacheKey);
     if (cached !== undefined && cached.lookbackBars >= lookbackBars) return cached;
@@ -93,7 +98,7 @@ export class DataFeed {
     // Fetch more warm-up than asked for (at least MIN_LOOKBACK_BARS, else twice the request), so a strategy
     // asking for a few more bars later does not refetch.
     const lookback = Math.max(lookbackBars * 2, (loaded?.lookbackBars ?? 0) * 2, MIN_LOOKBACK_BARS);
-    throw new DataNotLoadedSignal(() => this.load(asset, parsed, lookback, key));
+    throw new DataNotLoadedSignal(() => this.load(asset, parsed, lookback, key, options));
   }
 
   /** Number of bars of `series` whose interval has ended by `nowMs` (the no-lookahead guard). */
@@ -118,7 +123,17 @@ export class DataFeed {
     return [...this.#byKey.values()];
   }
 
-  async load(asset: Asset, timestep: Timestep, lookbackBars: number, key: string): Promise<void> {
+  /**
+   * Fetches `asset` at `timestep` over the whole backtest plus a warm-up of `lookbackBars`. The venue hint
+   * and cache bypass of the request that triggered the load apply to the whole series.
+   */
+  async load(
+    asset: Asset,
+    timestep: Timestep,
+    lookbackBars: number,
+    key: string,
+    options?: { readonly exchange?: string; readonly forceCacheUpdate?: boolean },
+  ): Promise<void> {
     const { dataSource, startMs, endMs, signal } = this.#settings;
     // The warm-up must cover `lookbackBars` bars plus closed periods (nights, weekends, holidays): twice the
     // bars' span plus ten days is generous for every calendar at any timestep.
@@ -128,7 +143,14 @@ export class DataFeed {
     // dated contracts (roll schedule) and stitches them when the source cannot, keeping contract segments.
     const bars = await fetchBars(
       dataSource,
-      { asset, timestep, start: new Date(fetchStartMs), end: new Date(endMs) },
+      {
+        asset,
+        timestep,
+        start: new Date(fetchStartMs),
+        end: new Date(endMs),
+        ...(options?.exchange === undefined ? {} : { exchange: options.exchange }),
+        ...(options?.forceCacheUpdate === undefined ? {} : { forceCacheUpdate: options.forceCacheUpdate }),
+      },
       signal === undefined ? {} : { signal },
     );
     const series: FeedSeries = {

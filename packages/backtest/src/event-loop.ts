@@ -199,7 +199,6 @@ class EventLoop implements StrategyContext {
     timestep: string | Timestep = this.#config.fillTimestep,
     options?: HistoricalPricesOptions,
   ): Bars {
-    void options;
     // Strategies usually ask for the same asset and timestep every iteration: skip the map lookups then.
     let series = this.#lastSeries;
     if (
@@ -208,7 +207,7 @@ class EventLoop implements StrategyContext {
       timestep !== this.#lastTimestep ||
       length > series.lookbackBars
     ) {
-      series = this.#feed.series(asset, timestep, length);
+      series = this.#feed.series(asset, timestep, length, options);
       this.#lastSeries = series;
       this.#lastAsset = asset;
       this.#lastTimestep = timestep;
