@@ -377,3 +377,35 @@ describe('no lookahead', () => {
     ]);
   });
 });
+
+describe('backtest defaults', () => {
+  it('should follow the core calendar of the strategy market when no calendar is given', async () => {
+    const Idle = defineStrategy({ market: 'nyse' });
+    const result = await backtest({
+      strategy: new Idle(),
+      dataSource: new MockDataSource(),
+      start: '2024-03-01T14:00:00Z',
+      end: '2024-03-04T15:00:00Z',
+    });
+    // NYSE opens 14:30 UTC in winter: 14:30-21:00 on Friday, nothing at the weekend, 14:30-15:00 on Monday.
+    expect(result.iterations).toBe(390 + 30);
+    expect(new Date(result.equityCurve.timestampsMs[0]!).toISOString()).toBe('2024-03-01T14:30:00.000Z');
+    expect(new Date(result.equityCurve.timestampsMs.at(-1)!).toISOString()).toBe('2024-03-04T14:59:00.000Z');
+  });
+
+  it('should apply slippage in ticks against market orders', async () => {
+    const strategy = new ScriptedStrategy({
+      1: (s) => s.submit(s.createOrder(GC, 1, 'buy')),
+      2: (s) => s.submit(s.createOrder(GC, 1, 'sell')),
+    });
+    const result = await backtest({
+      strategy,
+      dataSource: source(GC, 'GCJ4', flatRows(GC_OPENS), 100, 0.1),
+      start: START,
+      end: END,
+      calendar,
+      slippage: 2,
+    });
+    expect(result.trades.map((trade) => trade.price)).toEqual([2000.2, 2004.8]);
+  });
+});

@@ -10,7 +10,7 @@ export {
 export type { InstrumentOverride } from './instruments.js';
 export { DEFAULT_INITIAL_MARGINS, FALLBACK_INITIAL_MARGIN, lookupInitialMargin } from './margin-table.js';
 export type { OrderRecord, PositionRecord, TradeRecord } from './simulated-broker.js';
-export type { BacktestStats } from './stats.js';
+export { type BacktestStats, computeStats, type StatsInput } from './stats.js';
 export {
   type CreateOrderOptions,
   type DefinedStrategyClass,

@@ -1,15 +1,16 @@
-import type {
-  Asset,
-  Bars,
-  DataSourceV1,
-  Fill,
-  Order,
-  OrderClass,
-  OrderSide,
-  OrderSpec,
-  OrderType,
-  Position,
-  Timestep,
+import {
+  type Asset,
+  type Bars,
+  type DataSourceV1,
+  type Fill,
+  LbError,
+  type Order,
+  type OrderClass,
+  type OrderSide,
+  type OrderSpec,
+  type OrderType,
+  type Position,
+  type Timestep,
 } from '@lb/core';
 import type { BacktestOptions, BacktestResult } from './backtest.js';
 import { backtest } from './backtest.js';
