@@ -132,12 +132,12 @@ export class Strategy<P extends object = Record<string, unknown>> implements Str
   /** Called at each session close, after its last iteration. */
   afterMarketCloses(): void | Promise<void> {}
 
-  /** The running backtest's context. @throws Error when the strategy is not running. */
+  /** The running backtest's context. @throws LbError when the strategy is not running. */
   get context(): StrategyContext {
     const context = this[CONTEXT];
     if (context === undefined) {
-      throw new Error(
-        'This strategy is not running: context methods work only inside its hooks during a backtest.',
+      throw new LbError(
+        'This strategy is not running: context methods work only inside its hooks during a backtest (run it with backtest() or MyStrategy.backtest()).',
       );
     }
     return context;
