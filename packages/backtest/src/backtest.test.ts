@@ -409,3 +409,17 @@ describe('backtest defaults', () => {
     expect(result.trades.map((trade) => trade.price)).toEqual([2000.2, 2004.8]);
   });
 });
+
+describe('backtest options', () => {
+  it('should read zone-less start and end strings as UTC', async () => {
+    const result = await backtest({
+      strategy: new (defineStrategy({}))(),
+      dataSource: new MockDataSource(),
+      start: '2024-03-04T14:30',
+      end: '2024-03-04T14:40:00',
+      calendar,
+    });
+    expect([result.start, result.end]).toEqual(['2024-03-04T14:30:00.000Z', '2024-03-04T14:40:00.000Z']);
+    expect(result.iterations).toBe(10);
+  });
+});

@@ -5,6 +5,7 @@ import {
   InvalidArgumentError,
   InvalidSettingsError,
   listIssues,
+  parseInstant,
   parseTimestep,
   type TradingFee,
 } from '@lb/core';
@@ -21,7 +22,7 @@ export interface BacktestOptions<S extends Strategy<object> = Strategy<object>> 
   /** The strategy instance to run (`new MyStrategy()`). */
   readonly strategy: S;
   readonly dataSource: DataSourceV1;
-  /** First instant of the backtest: a Date or an ISO 8601 string (a date alone is UTC midnight). */
+  /** First instant of the backtest: a Date or an ISO 8601 string (read as UTC when it has no zone). */
   readonly start: Date | string;
   /** End of the backtest, exclusive. */
   readonly end: Date | string;
@@ -82,6 +83,7 @@ export interface BacktestResult {
   readonly logs: string[];
 }
 
+// Zone-less strings are read as UTC (core's parseInstant), so a backtest means the same on every machine.
 const instantSchema = z
   .union([z.date(), z.string()], { error: 'must be a Date or an ISO 8601 string' })
   .transform((value, context) => {
@@ -90,7 +92,7 @@ const instantSchema = z
       context.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not a valid date` });
       return z.NEVER;
     }
-    return time;
+    return parseInstant(value).getTime();
   });
 
 const feeInputSchema = z.looseObject({}, { error: 'must be a TradingFee object (see createTradingFee)' });
