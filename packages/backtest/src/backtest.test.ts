@@ -25,6 +25,8 @@ class ScriptedStrategy extends Strategy {
   readonly script: Map<number, (strategy: ScriptedStrategy) => void>;
   readonly filled: Order[] = [];
   readonly canceled: Order[] = [];
+  /** `[cash, portfolio value]` as the strategy saw them at each iteration, after its own actions. */
+  readonly seen: Array<[number, number]> = [];
   constructor(script: Record<number, (strategy: ScriptedStrategy) => void>) {
     super();
     this.script = new Map(Object.entries(script).map(([minute, action]) => [Number(minute), action]));
@@ -32,6 +34,7 @@ class ScriptedStrategy extends Strategy {
   override onTradingIteration() {
     const minute = (this.getTimestampMs() - Date.parse(START)) / 60_000;
     this.script.get(minute)?.(this);
+    this.seen.push([this.getCash(), this.getPortfolioValue()]);
   }
   override onFilledOrder(order: Order) {
     this.filled.push(order);
@@ -117,6 +120,7 @@ describe('backtest', () => {
     }
     expect(result.equityCurve.cash).toEqual(expectedCash);
     expect(result.equityCurve.portfolioValue).toEqual(expectedValue);
+    expect(strategy.seen).toEqual(expectedCash.map((cash, index) => [cash, expectedValue[index]]));
     expect(result.stats.feesPaid).toBe(1);
     expect(result.stats.closingTrades).toBe(1);
     expect(result.stats.winRate).toBe(1);
@@ -421,5 +425,31 @@ describe('backtest options', () => {
     });
     expect([result.start, result.end]).toEqual(['2024-03-04T14:30:00.000Z', '2024-03-04T14:40:00.000Z']);
     expect(result.iterations).toBe(10);
+  });
+});
+
+describe('progress and cancellation', () => {
+  it('should report progress and stop when the signal aborts', async () => {
+    const controller = new AbortController();
+    const progress: Array<[number, number]> = [];
+    const Idle = defineStrategy({});
+    const run = backtest({
+      strategy: new Idle(),
+      dataSource: new MockDataSource(),
+      start: '2024-03-04T00:00:00Z',
+      end: '2024-03-06T00:00:00Z',
+      calendar: dailySessionCalendar('00:00', '23:59'),
+      signal: controller.signal,
+      onProgress: (done, total) => {
+        progress.push([done, total]);
+        if (progress.length === 3) controller.abort(new Error('stop'));
+      },
+    });
+    await expect(run).rejects.toThrow('stop');
+    expect(progress).toEqual([
+      [28, 2878],
+      [56, 2878],
+      [84, 2878],
+    ]);
   });
 });

@@ -171,7 +171,11 @@ class EventLoop implements StrategyContext {
           values[iteration] = ledger.holdings.length === 0 ? ledger.cash : this.#markToMarket(nowMs);
           if ((iteration + 1) % progressStep === 0) {
             signal?.throwIfAborted();
-            onProgress?.(iteration + 1, total);
+            if (onProgress !== undefined) {
+              onProgress(iteration + 1, total);
+              // Let a UI repaint its progress bar (and abort handlers run) about a hundred times per run.
+              await yieldToEventLoop();
+            }
           }
         }
         // Bars ending at the close can still fill orders placed in the session's last iteration.
@@ -630,4 +634,11 @@ function toNumberArray(values: Float64Array): number[] {
   const result = new Array<number>(values.length);
   for (let index = 0; index < values.length; index++) result[index] = values[index]!;
   return result;
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof setImmediate === 'function') setImmediate(resolve);
+    else setTimeout(resolve, 0);
+  });
 }
