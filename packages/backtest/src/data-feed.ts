@@ -163,6 +163,7 @@ export class DataFeed {
       lookbackBars,
     };
     this.#byKey.set(key, series);
-    this.#byAssetObject.get(asset)?.delete(typeof timestep === 'string' ? timestep : timestep.label);
+    // A reload replaces a series with a longer warm-up: forget fast-path entries that point at the old one.
+    this.#byAssetObject.delete(asset);
   }
 }

@@ -80,11 +80,12 @@ class EventLoop implements StrategyContext {
   #stagedCancels: string[] = [];
   #stagedLogs: string[] = [];
   #nowMs: number;
+  // The series of the last getHistoricalPrices call, reused while the asset and timestep stay the same.
   #lastSeries: FeedSeries | undefined;
-  // Set once a continuous future is traded: only then does the loop look for rolls.
-  #watchRolls = false;
   #lastAsset: Asset | undefined;
   #lastTimestep: string | Timestep | undefined;
+  // Set once a continuous future is traded: only then does the loop look for rolls.
+  #watchRolls = false;
   readonly #iterationHook = (): HookResult => this.#config.strategy.onTradingIteration();
 
   constructor(config: EventLoopConfig) {
