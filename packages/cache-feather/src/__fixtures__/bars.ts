@@ -118,3 +118,20 @@ export function expectSameBars(actual: Bars, expected: Bars): void {
     throw new Error('tsEventNanos differs');
   }
 }
+
+/** Same generator as `child-common.mjs`: hourly bars with `version` folded into volume. */
+export function versionedBars(startMs: number, endMs: number, version: number): Bars {
+  const rows = [];
+  for (let timeMs = startMs; timeMs < endMs; timeMs += 3_600_000) {
+    const hour = (timeMs - Date.UTC(2024, 0, 1)) / 3_600_000;
+    rows.push({
+      tsEventNanos: BigInt(timeMs) * 1_000_000n,
+      open: 100 + hour,
+      high: 101 + hour,
+      low: 99 + hour,
+      close: 100.5 + hour,
+      volume: version * 1_000_000 + hour,
+    });
+  }
+  return Bars.fromRows(rows, { symbol: 'AAPL', timestep: HOURLY });
+}
