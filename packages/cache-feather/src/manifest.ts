@@ -30,6 +30,23 @@ const manifestSchema = z.object({
   /** This day's share of the download that produced it (bytes billed, USD), to report what reads save. */
   downloadBytes: z.number().nonnegative(),
   downloadCostUsd: z.number().nonnegative().optional(),
+  /**
+   * Byte offsets of each column's values in the file's single record batch, recorded at write time so
+   * warm reads view the columns directly instead of decoding IPC metadata. Absent: decode with apache-arrow.
+   */
+  layout: z
+    .object({
+      tsEvent: z.number().int().nonnegative(),
+      open: z.number().int().nonnegative(),
+      high: z.number().int().nonnegative(),
+      low: z.number().int().nonnegative(),
+      close: z.number().int().nonnegative(),
+      volume: z.number().int().nonnegative(),
+      /** The bars' own symbol and timestep label (what the source returned). */
+      symbol: z.string(),
+      timestep: z.string(),
+    })
+    .optional(),
 });
 
 /** The JSON file next to each partition's data file. */

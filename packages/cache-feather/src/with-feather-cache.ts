@@ -1,4 +1,5 @@
-import { readFile, rename } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   assetKey,
@@ -16,11 +17,26 @@ import { writeFileAtomic } from './atomic-write.js';
 import { dayCoverage, isPartitionFresh } from './freshness.js';
 import { JsonCache } from './json-cache.js';
 import { type CacheLogger, defaultLogger } from './logger.js';
-import { MANIFEST_FORMAT_VERSION, type PartitionManifest, readManifest, writeManifest } from './manifest.js';
-import { decodePartition, encodePartition, findPartitionProblem } from './partition-file.js';
 import {
+  MANIFEST_FORMAT_VERSION,
+  type ManifestReadResult,
+  type PartitionManifest,
+  parseManifest,
+  writeManifest,
+} from './manifest.js';
+import {
+  decodePartition,
+  encodePartition,
+  findPartitionProblem,
+  type ReadArena,
+  ReadArenaPool,
+  readPartitionFileSync,
+} from './partition-file.js';
+import {
+  DATA_EXTENSION,
   DAY_MS,
   dayStartMs,
+  MANIFEST_EXTENSION,
   type PartitionKey,
   partitionPaths,
   resolveCacheDirectory,
@@ -43,8 +59,12 @@ export interface FeatherCacheOptions {
   readonly partialDayTtlMs?: number;
   /** Refetch everything requested (like `forceCacheUpdate` on each request). Also `LB_FORCE_CACHE_UPDATE=1`. */
   readonly forceCacheUpdate?: boolean;
-  /** Verify each partition's sha256 on every read (default true). `lb cache verify` always does. */
-  readonly verifyChecksums?: boolean;
+  /**
+   * When to check a data file's sha256 against its manifest. `on-change` (default): the first time this
+   * cache reads the file and whenever its inode, size, mtime or ctime change (as git does with its index);
+   * `always`: on every read; `never`: size, magic, footer and layout only. `lb cache verify` always hashes.
+   */
+  readonly checksums?: 'on-change' | 'always' | 'never';
   /** Append downloads and cache hits to `usage.jsonl` (default true). */
   readonly usageLedger?: boolean;
   /** Tuning of the per-series lock shared by processes and threads. */
@@ -105,7 +125,12 @@ export function withFeatherCache(
   const logger = options.logger ?? defaultLogger;
   const now = options.now ?? (() => new Date());
   const partialDayTtlMs = options.partialDayTtlMs ?? DEFAULT_PARTIAL_DAY_TTL_MS;
-  const verifyChecksums = options.verifyChecksums ?? true;
+  const checksums = options.checksums ?? 'on-change';
+  // Data file path -> identity (inode, size, times) and sha256 when its checksum last matched.
+  const verified = new Map<string, string>();
+  // Manifest path -> last text read and its parsed form: an unchanged manifest is not re-validated.
+  const parsedManifests = new Map<string, { text: string; result: ManifestReadResult }>();
+  const arenas = new ReadArenaPool();
   const ledgerEnabled = options.usageLedger ?? true;
   const instruments = new JsonCache({
     cacheDir,
@@ -127,25 +152,53 @@ export function withFeatherCache(
     }
   };
 
+  function readManifestCached(path: string): ManifestReadResult {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing' };
+      return { status: 'invalid', reason: `unreadable manifest (${(error as Error).message})` };
+    }
+    const known = parsedManifests.get(path);
+    if (known !== undefined && known.text === text) return known.result;
+    const result = parseManifest(text);
+    parsedManifests.set(path, { text, result });
+    return result;
+  }
+
   async function lookupDay(
-    series: SeriesKey,
+    directory: string,
     day: string,
     availableEnd: () => Promise<number | undefined>,
+    manifestResult: ManifestReadResult = readManifestCached(join(directory, `${day}${MANIFEST_EXTENSION}`)),
+    arena?: ReadArena,
   ): Promise<DayLookup> {
-    const paths = partitionPaths(cacheDir, { ...series, day });
-    const [manifestResult, bytes] = await Promise.all([
-      readManifest(paths.manifestPath),
-      readFile(paths.dataPath).catch((error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT') return undefined;
-        throw error;
-      }),
-    ]);
+    const dataPath = join(directory, `${day}${DATA_EXTENSION}`);
     if (manifestResult.status === 'missing') return { status: 'missing' };
     if (manifestResult.status === 'invalid') return { status: 'invalid', reason: manifestResult.reason };
     const manifest = manifestResult.manifest;
-    if (bytes === undefined) return { status: 'invalid', reason: 'manifest without its data file' };
-    const problem = findPartitionProblem(bytes, manifest, { checksum: verifyChecksums });
-    if (problem !== undefined) return { status: 'invalid', reason: problem };
+    const file = readPartitionFileSync(
+      dataPath,
+      manifest.byteLength,
+      arena ? (size) => arena.take(size) : undefined,
+    );
+    if (file === undefined) return { status: 'invalid', reason: 'manifest without its data file' };
+    if ('sizeMismatch' in file) {
+      return {
+        status: 'invalid',
+        reason: `file has ${file.sizeMismatch} bytes, manifest says ${manifest.byteLength}`,
+      };
+    }
+    const bytes = file.bytes;
+    const identity = `${file.identity}:${manifest.sha256}`;
+    const hash = checksums === 'always' || (checksums === 'on-change' && verified.get(dataPath) !== identity);
+    const problem = findPartitionProblem(bytes, manifest, { checksum: hash });
+    if (problem !== undefined) {
+      verified.delete(dataPath);
+      return { status: 'invalid', reason: problem };
+    }
+    if (hash) verified.set(dataPath, identity);
     if (!manifest.complete) {
       const fresh = isPartitionFresh(manifest, {
         nowMs: now().getTime(),
@@ -189,148 +242,163 @@ export function withFeatherCache(
       return availableEndPromise;
     };
 
+    const directory = seriesDirectory(cacheDir, series);
     const hits = new Map<string, DayHit>();
     const force = forced(request);
     let pending: string[] = days;
-    if (!force) {
-      const lookups = await Promise.all(days.map((day) => lookupDay(series, day, reportedAvailableEnd)));
-      pending = [];
-      lookups.forEach((lookup, index) => {
-        if (lookup.status === 'hit') hits.set(days[index]!, lookup.hit);
-        else pending.push(days[index]!);
-      });
-    }
-
-    if (pending.length > 0) {
-      const lockPath = join(seriesDirectory(cacheDir, series), '.lock');
-      const lockOptions: LockOptions = {
-        ...options.lock,
-        ...(callOptions.signal ? { signal: callOptions.signal } : {}),
-      };
-      await withLock(lockPath, lockOptions, async () => {
-        // Another process may have written these days while we waited: look again under the lock, and
-        // only now treat a file that still fails validation as corrupt.
-        const toFetch: string[] = [];
-        for (const day of pending) {
-          const lookup = force
-            ? ({ status: 'missing' } as const)
-            : await lookupDay(series, day, reportedAvailableEnd);
-          if (lookup.status === 'hit') hits.set(day, lookup.hit);
-          else {
-            if (lookup.status === 'invalid') await quarantine(series, day, lookup.reason);
-            toFetch.push(day);
-          }
-        }
-        if (toFetch.length === 0) return;
-        const availableEndMs = (await reportedAvailableEnd()) ?? now().getTime();
-        for (const run of consecutiveRuns(toFetch)) {
-          const fetched = await fetchRun(run, availableEndMs);
-          for (const [day, hit] of fetched) hits.set(day, hit);
-        }
-      });
-    }
-
-    async function fetchRun(run: readonly string[], availableEndMs: number): Promise<Map<string, DayHit>> {
-      const covered = run.filter((day) => dayCoverage(day, availableEndMs) !== undefined);
-      const result = new Map<string, DayHit>();
-      if (covered.length === 0) return result;
-      const startMs = dayStartMs(covered[0]!);
-      const endMs = Math.min(dayStartMs(covered.at(-1)!) + DAY_MS, availableEndMs);
-      const reports: DownloadReport[] = [];
-      const fetchedAt = now();
-      const bars = await source.doFetchBars(
-        { ...request, start: new Date(startMs), end: new Date(endMs) },
-        {
-          ...(callOptions.signal ? { signal: callOptions.signal } : {}),
-          onDownload: (report) => {
-            reports.push(report);
-            callOptions.onDownload?.(report);
-          },
-        },
-      );
-      const totalBytes = reports.reduce((sum, report) => sum + report.bytes, 0);
-      const costs = reports.filter((report) => report.costUsd !== undefined);
-      const totalCost =
-        costs.length > 0 ? costs.reduce((sum, report) => sum + report.costUsd!, 0) : undefined;
-      for (const day of covered) {
-        const coverage = dayCoverage(day, availableEndMs)!;
-        const part = bars.between(new Date(coverage.coveredStartMs), new Date(dayStartMs(day) + DAY_MS));
-        // Each day carries its share of the download, so a later cache hit can say what it saved.
-        const share = bars.length > 0 ? part.length / bars.length : 1 / covered.length;
-        const encoded = encodePartition(part);
-        const manifest: PartitionManifest = {
-          formatVersion: MANIFEST_FORMAT_VERSION,
-          sourceId: series.sourceId,
-          dataset: series.dataset,
-          schema: series.schema,
-          symbol: series.symbol,
-          day,
-          coveredStart: new Date(coverage.coveredStartMs).toISOString(),
-          coveredEnd: new Date(coverage.coveredEndMs).toISOString(),
-          rowCount: part.length,
-          byteLength: encoded.bytes.byteLength,
-          sha256: encoded.sha256,
-          writtenAt: fetchedAt.toISOString(),
-          complete: coverage.complete,
-          availableEndAtFetch: new Date(availableEndMs).toISOString(),
-          downloadBytes: totalBytes * share,
-          ...(totalCost === undefined ? {} : { downloadCostUsd: totalCost * share }),
-        };
-        const paths = partitionPaths(cacheDir, { ...series, day });
-        // Data first, manifest second: a crash in between leaves a data file whose manifest is missing or
-        // describes other bytes, which validation rejects.
-        await writeFileAtomic(paths.dataPath, encoded.bytes);
-        await writeManifest(paths.manifestPath, manifest);
-        result.set(day, { bars: part, manifest, fromDisk: false });
+    let arena: ReadArena | undefined;
+    try {
+      if (!force) {
+        const manifests = days.map((day) =>
+          readManifestCached(join(directory, `${day}${MANIFEST_EXTENSION}`)),
+        );
+        const arenaSize = manifests.reduce(
+          (sum, result) => sum + (result.status === 'ok' ? result.manifest.byteLength + 8 : 0),
+          0,
+        );
+        arena = arenas.acquire(arenaSize);
+        const lookups = await Promise.all(
+          days.map((day, index) => lookupDay(directory, day, reportedAvailableEnd, manifests[index], arena)),
+        );
+        pending = [];
+        lookups.forEach((lookup, index) => {
+          if (lookup.status === 'hit') hits.set(days[index]!, lookup.hit);
+          else pending.push(days[index]!);
+        });
       }
-      logger.debug(
-        `fetched ${bars.length} bars for ${series.symbol} ${covered[0]}..${covered.at(-1)} (${covered.length} days)`,
-      );
-      if (reports.length > 0) {
-        for (const report of reports) {
+
+      if (pending.length > 0) {
+        const lockPath = join(directory, '.lock');
+        const lockOptions: LockOptions = {
+          ...options.lock,
+          ...(callOptions.signal ? { signal: callOptions.signal } : {}),
+        };
+        await withLock(lockPath, lockOptions, async () => {
+          // Another process may have written these days while we waited: look again under the lock, and
+          // only now treat a file that still fails validation as corrupt.
+          const toFetch: string[] = [];
+          for (const day of pending) {
+            const lookup = force
+              ? ({ status: 'missing' } as const)
+              : await lookupDay(directory, day, reportedAvailableEnd);
+            if (lookup.status === 'hit') hits.set(day, lookup.hit);
+            else {
+              if (lookup.status === 'invalid') await quarantine(series, day, lookup.reason);
+              toFetch.push(day);
+            }
+          }
+          if (toFetch.length === 0) return;
+          const availableEndMs = (await reportedAvailableEnd()) ?? now().getTime();
+          for (const run of consecutiveRuns(toFetch)) {
+            const fetched = await fetchRun(run, availableEndMs);
+            for (const [day, hit] of fetched) hits.set(day, hit);
+          }
+        });
+      }
+
+      async function fetchRun(run: readonly string[], availableEndMs: number): Promise<Map<string, DayHit>> {
+        const covered = run.filter((day) => dayCoverage(day, availableEndMs) !== undefined);
+        const result = new Map<string, DayHit>();
+        if (covered.length === 0) return result;
+        const startMs = dayStartMs(covered[0]!);
+        const endMs = Math.min(dayStartMs(covered.at(-1)!) + DAY_MS, availableEndMs);
+        const reports: DownloadReport[] = [];
+        const fetchedAt = now();
+        const bars = await source.doFetchBars(
+          { ...request, start: new Date(startMs), end: new Date(endMs) },
+          {
+            ...(callOptions.signal ? { signal: callOptions.signal } : {}),
+            onDownload: (report) => {
+              reports.push(report);
+              callOptions.onDownload?.(report);
+            },
+          },
+        );
+        const totalBytes = reports.reduce((sum, report) => sum + report.bytes, 0);
+        const costs = reports.filter((report) => report.costUsd !== undefined);
+        const totalCost =
+          costs.length > 0 ? costs.reduce((sum, report) => sum + report.costUsd!, 0) : undefined;
+        for (const day of covered) {
+          const coverage = dayCoverage(day, availableEndMs)!;
+          const part = bars.between(new Date(coverage.coveredStartMs), new Date(dayStartMs(day) + DAY_MS));
+          // Each day carries its share of the download, so a later cache hit can say what it saved.
+          const share = bars.length > 0 ? part.length / bars.length : 1 / covered.length;
+          const encoded = encodePartition(part);
+          const manifest: PartitionManifest = {
+            formatVersion: MANIFEST_FORMAT_VERSION,
+            sourceId: series.sourceId,
+            dataset: series.dataset,
+            schema: series.schema,
+            symbol: series.symbol,
+            day,
+            coveredStart: new Date(coverage.coveredStartMs).toISOString(),
+            coveredEnd: new Date(coverage.coveredEndMs).toISOString(),
+            rowCount: part.length,
+            byteLength: encoded.bytes.byteLength,
+            sha256: encoded.sha256,
+            ...(encoded.layout === undefined ? {} : { layout: encoded.layout }),
+            writtenAt: fetchedAt.toISOString(),
+            complete: coverage.complete,
+            availableEndAtFetch: new Date(availableEndMs).toISOString(),
+            downloadBytes: totalBytes * share,
+            ...(totalCost === undefined ? {} : { downloadCostUsd: totalCost * share }),
+          };
+          const paths = partitionPaths(cacheDir, { ...series, day });
+          // Data first, manifest second: a crash in between leaves a data file whose manifest is missing or
+          // describes other bytes, which validation rejects.
+          await writeFileAtomic(paths.dataPath, encoded.bytes);
+          await writeManifest(paths.manifestPath, manifest);
+          result.set(day, { bars: part, manifest, fromDisk: false });
+        }
+        logger.debug(
+          `fetched ${bars.length} bars for ${series.symbol} ${covered[0]}..${covered.at(-1)} (${covered.length} days)`,
+        );
+        if (reports.length > 0) {
+          for (const report of reports) {
+            await record({
+              time: fetchedAt.toISOString(),
+              sourceId: report.sourceId,
+              dataset: report.dataset,
+              schema: report.schema,
+              symbols: [...report.symbols],
+              start: report.start.toISOString(),
+              end: report.end.toISOString(),
+              bytes: report.bytes,
+              records: report.records,
+              ...(report.costUsd === undefined ? {} : { costUsd: report.costUsd }),
+              servedFromCache: false,
+            });
+          }
+        } else {
           await record({
             time: fetchedAt.toISOString(),
-            sourceId: report.sourceId,
-            dataset: report.dataset,
-            schema: report.schema,
-            symbols: [...report.symbols],
-            start: report.start.toISOString(),
-            end: report.end.toISOString(),
-            bytes: report.bytes,
-            records: report.records,
-            ...(report.costUsd === undefined ? {} : { costUsd: report.costUsd }),
+            sourceId: series.sourceId,
+            dataset: series.dataset,
+            schema: series.schema,
+            symbols: [series.symbol],
+            start: new Date(startMs).toISOString(),
+            end: new Date(endMs).toISOString(),
+            bytes: 0,
+            records: bars.length,
             servedFromCache: false,
           });
         }
-      } else {
-        await record({
-          time: fetchedAt.toISOString(),
-          sourceId: series.sourceId,
-          dataset: series.dataset,
-          schema: series.schema,
-          symbols: [series.symbol],
-          start: new Date(startMs).toISOString(),
-          end: new Date(endMs).toISOString(),
-          bytes: 0,
-          records: bars.length,
-          servedFromCache: false,
-        });
+        return result;
       }
-      return result;
-    }
 
-    const parts: Bars[] = [];
-    for (const day of days) {
-      const hit = hits.get(day);
-      if (hit !== undefined) parts.push(hit.bars);
+      const parts: Bars[] = [];
+      for (const day of days) {
+        const hit = hits.get(day);
+        if (hit !== undefined) parts.push(hit.bars);
+      }
+      const symbol = parts.find((part) => part.length > 0)?.metadata.symbol ?? fallbackSymbol;
+      // Copies out of the read arena, which is released below.
+      const result = assembleBars(parts, request, symbol);
+      await recordCacheHits(request, series, days, hits, result.length);
+      return result;
+    } finally {
+      arena?.release();
     }
-    const symbol = parts.find((part) => part.length > 0)?.metadata.symbol ?? fallbackSymbol;
-    const result = Bars.concat(parts, { symbol, timestep: request.timestep }).between(
-      request.start,
-      request.end,
-    );
-    await recordCacheHits(request, series, days, hits, result.length);
-    return result;
   }
 
   // Days read from disk (not downloaded by this call) are recorded as one servedFromCache entry.
@@ -435,6 +503,42 @@ async function fetchAvailableEnd(
     logger.warn(`could not fetch the available range from "${source.sourceId}": ${(error as Error).message}`);
     return undefined;
   }
+}
+
+/**
+ * Joins day partitions into one series cut to `[start, end)`, copying each column once. Stitched series
+ * (segments, several symbols) go through `Bars.concat`, which keeps their segments.
+ */
+function assembleBars(parts: readonly Bars[], request: BarsRequest, symbol: string): Bars {
+  const simple = parts.every(
+    (part) => part.metadata.segments === undefined && (part.length === 0 || part.metadata.symbol === symbol),
+  );
+  if (!simple)
+    return Bars.concat(parts, { symbol, timestep: request.timestep }).between(request.start, request.end);
+  const windows = parts
+    .map((part) => part.between(request.start, request.end))
+    .filter((part) => part.length > 0);
+  if (windows.length === 1) return windows[0]!;
+  const total = windows.reduce((sum, part) => sum + part.length, 0);
+  const columns = {
+    tsEventNanos: new BigInt64Array(total),
+    open: new Float64Array(total),
+    high: new Float64Array(total),
+    low: new Float64Array(total),
+    close: new Float64Array(total),
+    volume: new Float64Array(total),
+  };
+  let offset = 0;
+  for (const part of windows) {
+    columns.tsEventNanos.set(part.tsEventNanos, offset);
+    columns.open.set(part.open, offset);
+    columns.high.set(part.high, offset);
+    columns.low.set(part.low, offset);
+    columns.close.set(part.close, offset);
+    columns.volume.set(part.volume, offset);
+    offset += part.length;
+  }
+  return Bars.fromColumns(columns, { symbol, timestep: request.timestep });
 }
 
 /** Splits sorted days into runs of consecutive days, each fetched in one request. */
