@@ -1,4 +1,6 @@
 import { Command, CommanderError } from 'commander';
+import { registerDbnCommand } from './dbn-command.js';
+import { registerFuturesCommand } from './futures-command.js';
 
 /** Output sinks, injectable so tests run the real program without spawning a process. */
 export interface CliIo {
@@ -17,6 +19,8 @@ export function createProgram(io: CliIo = defaultIo): Command {
     .description('@lb: Databento market data and futures backtests for TypeScript')
     .showHelpAfterError(false)
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  registerFuturesCommand(program, io);
+  registerDbnCommand(program, io);
   return program;
 }
 

@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import { continuousFuture, future, option, stock } from './asset.js';
+import { type Bar, Bars } from './bars.js';
+import { DataSourceError, InvalidArgumentError, UnsupportedFunctionalityError } from './errors.js';
+import { fetchBars, fetchInstrument } from './fetch-bars.js';
+import { MockDataSource } from './testing/mock-data-source.js';
+import { parseTimestep } from './timestep.js';
+
+const hour = parseTimestep('1h');
+// ES March 2024 rolls at 2024-03-05T00:00 New York (05:00Z), 8 business days before the third Friday.
+const roll = Date.UTC(2024, 2, 5, 5);
+
+function hourlyBars(symbol: string, fromMs: number, toMs: number, price: (ms: number) => number): Bars {
+  const rows: Bar[] = [];
+  for (let ms = fromMs; ms < toMs; ms += 3_600_000) {
+    const value = price(ms);
+    rows.push({
+      tsEventNanos: BigInt(ms) * 1_000_000n,
+      open: value,
+      high: value + 1,
+      low: value - 1,
+      close: value,
+      volume: 1,
+    });
+  }
+  return Bars.fromRows(rows, { symbol, timestep: hour });
+}
+
+function esSource(): MockDataSource {
+  const from = Date.UTC(2024, 2, 1);
+  const to = Date.UTC(2024, 2, 8);
+  return new MockDataSource({
+    bars: [
+      [future('ESH4'), hourlyBars('ESH4', from, to, () => 5000)],
+      [future('ESM4'), hourlyBars('ESM4', from, to, () => 5050)],
+    ],
+  });
+}
+
+describe('fetchBars', () => {
+  it('should stitch a continuous future from the contracts of the roll schedule', async () => {
+    const source = esSource();
+    const bars = await fetchBars(source, {
+      asset: continuousFuture('ES'),
+      timestep: '1h',
+      start: '2024-03-04T00:00:00Z',
+      end: '2024-03-06T00:00:00Z',
+    });
+    expect(
+      source.calls.bars.map((call) => [call.asset.symbol, call.start.toISOString(), call.end.toISOString()]),
+    ).toEqual([
+      ['ES', '2024-03-04T00:00:00.000Z', '2024-03-05T05:00:00.000Z'],
+      ['ES', '2024-03-05T05:00:00.000Z', '2024-03-06T00:00:00.000Z'],
+    ]);
+    expect(source.calls.bars.map((call) => call.asset.type === 'future' && call.asset.month)).toEqual([3, 6]);
+    expect(bars.length).toBe(48);
+    expect(bars.metadata.symbol).toBe('ES');
+    expect(bars.metadata.segments).toEqual([
+      { symbol: 'ESH4', startIndex: 0 },
+      { symbol: 'ESM4', startIndex: 29 },
+    ]);
+    expect(bars.close[28]).toBe(5000);
+    expect(bars.close[29]).toBe(5050);
+  });
+
+  it('should back-adjust by difference and by ratio at the roll', async () => {
+    const input = {
+      asset: continuousFuture('ES'),
+      timestep: '1h',
+      start: new Date(Date.UTC(2024, 2, 4)),
+      end: new Date(Date.UTC(2024, 2, 6)),
+    } as const;
+    const difference = await fetchBars(esSource(), { ...input, backAdjust: 'difference' });
+    expect(difference.close[0]).toBe(5050);
+    expect(difference.high[28]).toBe(5051);
+    expect(difference.close[29]).toBe(5050);
+    const ratio = await fetchBars(esSource(), { ...input, backAdjust: 'ratio' });
+    expect(ratio.close[0]).toBeCloseTo(5050, 9);
+    expect(ratio.low[0]).toBeCloseTo(4999 * (5050 / 5000), 9);
+    expect(ratio.close[47]).toBe(5050);
+  });
+
+  it('should fail back-adjustment clearly when a contract has no price before the roll', async () => {
+    const source = new MockDataSource({
+      bars: [[future('ESH4'), hourlyBars('ESH4', Date.UTC(2024, 2, 1), Date.UTC(2024, 2, 8), () => 5000)]],
+    });
+    await expect(
+      fetchBars(source, {
+        asset: continuousFuture('ES'),
+        timestep: '1h',
+        start: '2024-03-04T00:00Z',
+        end: '2024-03-06T00:00Z',
+        backAdjust: 'difference',
+      }),
+    ).rejects.toSatisfy(
+      (error) => DataSourceError.isInstance(error) && /ESM4 has no bar/.test((error as Error).message),
+    );
+  });
+
+  it('should resample timesteps the source does not serve natively', async () => {
+    const source = new MockDataSource({
+      bars: [
+        [stock('SPY'), hourlyBars('SPY', Date.UTC(2024, 0, 1), Date.UTC(2024, 0, 2), (ms) => ms / 3_600_000)],
+      ],
+      capabilities: { timestepUnits: ['hour'] },
+    });
+    const bars = await fetchBars(source, {
+      asset: stock('SPY'),
+      timestep: '4h',
+      start: '2024-01-01',
+      end: '2024-01-02',
+    });
+    expect(bars.length).toBe(6);
+    expect(source.calls.bars[0]!.timestep.label).toBe('1h');
+    await expect(
+      fetchBars(source, { asset: stock('SPY'), timestep: '30m', start: '2024-01-01', end: '2024-01-02' }),
+    ).rejects.toSatisfy((error) => UnsupportedFunctionalityError.isInstance(error));
+  });
+
+  it('should read naive ISO strings as UTC and reject bad ranges', async () => {
+    const source = esSource();
+    await fetchBars(source, {
+      asset: future('ESH4'),
+      timestep: '1h',
+      start: '2024-03-04T10:00',
+      end: '2024-03-04T12:00',
+    });
+    expect(source.calls.bars[0]!.start.toISOString()).toBe('2024-03-04T10:00:00.000Z');
+    await expect(
+      fetchBars(source, { asset: future('ESH4'), timestep: '1h', start: '2024-03-05', end: '2024-03-04' }),
+    ).rejects.toThrow(/is after end/);
+    await expect(
+      fetchBars(source, { asset: future('ESH4'), timestep: '1h', start: 'yesterday', end: '2024-03-04' }),
+    ).rejects.toSatisfy((error) => InvalidArgumentError.isInstance(error));
+    await expect(
+      fetchBars(source, {
+        asset: option('SPY', '2024-03-15', 500, 'call'),
+        timestep: '1h',
+        start: '2024-03-01',
+        end: '2024-03-04',
+      }),
+    ).rejects.toSatisfy((error) => UnsupportedFunctionalityError.isInstance(error));
+  });
+});
+
+describe('fetchInstrument', () => {
+  it('should resolve a continuous future to the active contract', async () => {
+    const spec = { symbol: 'ESM4', multiplier: 50, tickSize: 0.25, currency: 'USD' };
+    const source = new MockDataSource({ instruments: [[future('ESM4'), spec]] });
+    await expect(fetchInstrument(source, continuousFuture('ES'), new Date(roll))).resolves.toEqual(spec);
+  });
+});
