@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerCacheCommand } from './cache-command.js';
 import { registerDbnCommand } from './dbn-command.js';
 import { registerFuturesCommand } from './futures-command.js';
 
@@ -21,6 +22,7 @@ export function createProgram(io: CliIo = defaultIo): Command {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   registerFuturesCommand(program, io);
   registerDbnCommand(program, io);
+  registerCacheCommand(program, io);
   return program;
 }
 
