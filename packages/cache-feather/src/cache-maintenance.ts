@@ -95,6 +95,7 @@ export async function verifyCache(
   options: { readonly quarantine?: boolean } = {},
 ): Promise<{ readonly checked: number; readonly problems: readonly CacheProblem[] }> {
   const files = await listFiles(cacheDir);
+  const fileSet = new Set(files);
   const manifests = new Set(files.filter(isManifest));
   const problems: CacheProblem[] = [];
   let checked = 0;
@@ -122,7 +123,7 @@ export async function verifyCache(
     if (reason !== undefined) problems.push({ path: dataPath, reason });
   }
   for (const manifestPath of manifests) {
-    if (!files.includes(dataPathOf(manifestPath))) {
+    if (!fileSet.has(dataPathOf(manifestPath))) {
       checked++;
       problems.push({ path: manifestPath, reason: 'manifest without its data file' });
     }

@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { build } from 'tsup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AAPL, day, HOURLY, versionedBars } from './__fixtures__/bars.js';
@@ -154,5 +155,31 @@ describe('withFeatherCache across processes', () => {
     expect(lines).toHaveLength(1);
     expect(JSON.parse(first.stdout)).toEqual(JSON.parse(second.stdout));
     expect(JSON.parse(first.stdout).length).toBe(20 * 24);
+  });
+
+  it('should download once when four worker threads request the same range at once', async () => {
+    const directory = join(cacheDir, 'worker-threads');
+    const downloads = join(cacheDir, 'worker-downloads.log');
+    const outputs = await Promise.all(
+      [1, 2, 3, 4].map(
+        () =>
+          new Promise<string>((resolve, reject) => {
+            const worker = new Worker(join(here, '__fixtures__', 'child-concurrent-reader.mjs'), {
+              argv: [directory, downloads],
+              env: { ...process.env, LB_CACHE_FEATHER_BUILD: join(buildDir, 'index.js') },
+              stdout: true,
+            });
+            let stdout = '';
+            worker.stdout.on('data', (chunk) => (stdout += chunk));
+            worker.on('error', reject);
+            worker.on('exit', (code) =>
+              code === 0 ? resolve(stdout) : reject(new Error(`worker exited ${code}`)),
+            );
+          }),
+      ),
+    );
+    expect((await readFile(downloads, 'utf8')).trim().split('\n')).toHaveLength(1);
+    for (const output of outputs)
+      expect(JSON.parse(output)).toEqual({ length: 20 * 24, sum: JSON.parse(outputs[0]!).sum });
   });
 });
