@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerCacheCommand } from './cache-command.js';
+import { registerDatabentoCommands } from './databento-command.js';
 import { registerDbnCommand } from './dbn-command.js';
 import { registerFuturesCommand } from './futures-command.js';
 
@@ -22,6 +23,7 @@ export function createProgram(io: CliIo = defaultIo): Command {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   registerFuturesCommand(program, io);
   registerDbnCommand(program, io);
+  registerDatabentoCommands(program, io);
   registerCacheCommand(program, io);
   return program;
 }

@@ -1,0 +1,170 @@
+import { type MockDatabentoServer, startMockDatabento } from '@lb/databento/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runCli } from './program.js';
+
+const API_KEY = 'db-CLIKEY0123456789abcdefghijklmn';
+
+async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+  });
+  return { code, stdout, stderr };
+}
+
+const bars = Array.from({ length: 5 }, (_, index) => ({
+  time: new Date(Date.parse('2025-03-03T14:30:00Z') + index * 60_000),
+  open: 6000 + index,
+  high: 6001 + index,
+  low: 5999 + index,
+  close: 6000.5 + index,
+  volume: 10 + index,
+}));
+
+describe('lb cost and lb bars against the mock Databento server', () => {
+  let server: MockDatabentoServer;
+  beforeAll(async () => {
+    server = await startMockDatabento({
+      apiKey: API_KEY,
+      data: {
+        series: [
+          { dataset: 'GLBX.MDP3', schema: 'ohlcv-1m', symbol: 'ESH5', instrumentId: 101, bars },
+          { dataset: 'XNAS.ITCH', schema: 'ohlcv-1m', symbol: 'AAPL', instrumentId: 7, bars },
+        ],
+        pricePerGbUsd: 1_000_000,
+      },
+    });
+  });
+  afterAll(() => server.close());
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    server.resetRequests();
+  });
+
+  const useMock = () => {
+    vi.stubEnv('DATABENTO_API_KEY', API_KEY);
+    vi.stubEnv('DATABENTO_BASE_URL', server.baseURL);
+  };
+
+  it('should print the estimated cost and billable size', async () => {
+    useMock();
+    const result = await run(
+      'cost',
+      '--dataset',
+      'GLBX.MDP3',
+      '--schema',
+      'ohlcv-1m',
+      '--symbols',
+      'ESH5',
+      '--start',
+      '2025-03-03T14:30:00Z',
+      '--end',
+      '2025-03-03T15:00:00Z',
+    );
+    expect(result).toEqual({
+      code: 0,
+      stdout: 'estimated cost: $0.280000 USD\nbillable size: 280 bytes\n',
+      stderr: '',
+    });
+    expect(server.requestCount('timeseries.get_range')).toBe(0);
+  });
+
+  it('should print bars of a future contract as CSV', async () => {
+    useMock();
+    const result = await run(
+      'bars',
+      'ES',
+      '--future',
+      '--expiration',
+      '2025-03-21',
+      '--timestep',
+      '1m',
+      '--start',
+      '2025-03-03T14:30:00Z',
+      '--end',
+      '2025-03-03T14:33:00Z',
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(
+      [
+        'time,open,high,low,close,volume',
+        '2025-03-03T14:30:00.000Z,6000,6001,5999,6000.5,10',
+        '2025-03-03T14:31:00.000Z,6001,6002,6000,6001.5,11',
+        '2025-03-03T14:32:00.000Z,6002,6003,6001,6002.5,12',
+        '',
+      ].join('\n'),
+    );
+    expect(server.requests.find((item) => item.endpoint === 'timeseries.get_range')?.params.symbols).toBe(
+      'ESH5',
+    );
+  });
+
+  it('should print stock bars as JSON', async () => {
+    useMock();
+    const result = await run(
+      'bars',
+      'AAPL',
+      '--timestep',
+      '5m',
+      '--start',
+      '2025-03-03T14:30:00Z',
+      '--end',
+      '2025-03-03T14:35:00Z',
+      '--format',
+      'json',
+    );
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual([
+      { time: '2025-03-03T14:30:00.000Z', open: 6000, high: 6005, low: 5999, close: 6004.5, volume: 60 },
+    ]);
+  });
+
+  it('should exit 1 with the credentials message when no key is set', async () => {
+    vi.stubEnv('DATABENTO_API_KEY', '');
+    vi.stubEnv('DATABENTO_BASE_URL', server.baseURL);
+    const result = await run(
+      'bars',
+      'AAPL',
+      '--start',
+      '2025-03-03T14:30:00Z',
+      '--end',
+      '2025-03-03T14:35:00Z',
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Missing DataBento credentials');
+    expect(result.stderr).toContain('DATABENTO_API_KEY');
+    const cost = await run(
+      'cost',
+      '--dataset',
+      'GLBX.MDP3',
+      '--schema',
+      'ohlcv-1m',
+      '--symbols',
+      'ESH5',
+      '--start',
+      '2025-03-03',
+      '--end',
+      '2025-03-04',
+    );
+    expect(cost.code).toBe(1);
+    expect(server.requestCount()).toBe(0);
+  });
+
+  it('should exit 2 on bad arguments', async () => {
+    useMock();
+    expect(
+      (await run('bars', 'ES', '--future', '--continuous', '--start', '2025-03-03', '--end', '2025-03-04'))
+        .code,
+    ).toBe(2);
+    expect(
+      (await run('bars', 'AAPL', '--timestep', 'fortnight', '--start', '2025-03-03', '--end', '2025-03-04'))
+        .code,
+    ).toBe(2);
+  });
+});

@@ -1,0 +1,149 @@
+import {
+  type Asset,
+  type Bars,
+  continuousFuture,
+  future,
+  InvalidArgumentError,
+  InvalidAssetError,
+  InvalidTimestepError,
+  parseInstant,
+  parseTimestep,
+  stock,
+} from '@lb/core';
+import { createDatabento, createDatabentoData, createStderrLogger } from '@lb/databento';
+import type { Command } from 'commander';
+import { type CliIo, UsageError } from './program.js';
+
+// Argument problems found by core (bad symbol, timestep, instant) are usage errors on the command line.
+function asUsageError<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (
+      InvalidArgumentError.isInstance(error) ||
+      InvalidAssetError.isInstance(error) ||
+      InvalidTimestepError.isInstance(error)
+    ) {
+      throw new UsageError(error.message);
+    }
+    throw error;
+  }
+}
+
+function formatBars(bars: Bars, format: string): string {
+  const rows: string[] = [];
+  if (format === 'json') {
+    const objects = [];
+    for (let index = 0; index < bars.length; index++) {
+      objects.push({
+        time: new Date(Number(bars.tsEventNanos[index]! / 1_000_000n)).toISOString(),
+        open: bars.open[index],
+        high: bars.high[index],
+        low: bars.low[index],
+        close: bars.close[index],
+        volume: bars.volume[index],
+      });
+    }
+    return `${JSON.stringify(objects, null, 2)}\n`;
+  }
+  rows.push('time,open,high,low,close,volume');
+  for (let index = 0; index < bars.length; index++) {
+    const time = new Date(Number(bars.tsEventNanos[index]! / 1_000_000n)).toISOString();
+    rows.push(
+      `${time},${bars.open[index]},${bars.high[index]},${bars.low[index]},${bars.close[index]},${bars.volume[index]}`,
+    );
+  }
+  return `${rows.join('\n')}\n`;
+}
+
+/**
+ * Registers `lb cost` (Databento's cost estimate and billable size for a request) and `lb bars` (bars of
+ * a stock or future through the DataBentoData source). Both read DATABENTO_API_KEY and DATABENTO_BASE_URL.
+ */
+export function registerDatabentoCommands(program: Command, io: CliIo): void {
+  const logger = () => createStderrLogger({ write: io.stderr });
+
+  program
+    .command('cost')
+    .description('Print the estimated cost (USD) and billable size of a Databento request; downloads nothing')
+    .requiredOption('--dataset <dataset>', 'dataset code, e.g. GLBX.MDP3')
+    .requiredOption('--schema <schema>', 'schema, e.g. ohlcv-1m')
+    .requiredOption('--symbols <symbols>', 'comma-separated symbols, e.g. ESH5,NQH5')
+    .requiredOption('--start <instant>', 'ISO-8601 start (inclusive), UTC when naive')
+    .requiredOption('--end <instant>', 'ISO-8601 end (exclusive), UTC when naive')
+    .option('--stype-in <stype>', 'input symbology: raw_symbol, continuous, parent', 'raw_symbol')
+    .action(
+      async (options: {
+        dataset: string;
+        schema: string;
+        symbols: string;
+        start: string;
+        end: string;
+        stypeIn: string;
+      }) => {
+        const params = {
+          dataset: options.dataset,
+          schema: options.schema,
+          symbols: options.symbols.split(',').map((symbol) => symbol.trim()),
+          start: asUsageError(() => parseInstant(options.start, '--start')),
+          end: asUsageError(() => parseInstant(options.end, '--end')),
+          stypeIn: options.stypeIn,
+        };
+        const client = createDatabento({ logger: logger() });
+        const costUsd = await client.metadata.getCost(params);
+        const billableBytes = await client.metadata.getBillableSize(params);
+        io.stdout(`estimated cost: $${costUsd.toFixed(6)} USD\nbillable size: ${billableBytes} bytes\n`);
+      },
+    );
+
+  program
+    .command('bars')
+    .description('Print bars of a stock or future from Databento as CSV or JSON')
+    .argument('<SYMBOL>', 'ticker (AAPL), contract (ESH5) or futures root (ES)')
+    .option('--future', 'a dated futures contract (ESH5, or a root with --expiration)')
+    .option('--expiration <date>', 'contract expiration YYYY-MM-DD, with --future')
+    .option('--continuous', 'a continuous future on the root, stitched at the core roll schedule')
+    .option('--exchange <venue>', 'venue (CME, NYMEX, ICE, NASDAQ...) or dataset code')
+    .option('--timestep <timestep>', 'bar size: 1s, 1m, 5m, 1h, 1d...', '1m')
+    .requiredOption('--start <instant>', 'ISO-8601 start (inclusive), UTC when naive')
+    .requiredOption('--end <instant>', 'ISO-8601 end (exclusive), UTC when naive')
+    .option('--format <format>', 'csv or json', 'csv')
+    .action(
+      async (
+        symbol: string,
+        options: {
+          future?: boolean;
+          expiration?: string;
+          continuous?: boolean;
+          exchange?: string;
+          timestep: string;
+          start: string;
+          end: string;
+          format: string;
+        },
+      ) => {
+        if (options.future && options.continuous)
+          throw new UsageError('use either --future or --continuous, not both');
+        if (options.expiration !== undefined && !options.future)
+          throw new UsageError('--expiration needs --future');
+        if (options.format !== 'csv' && options.format !== 'json') {
+          throw new UsageError(`--format must be csv or json; got ${JSON.stringify(options.format)}`);
+        }
+        const asset: Asset = asUsageError(() =>
+          options.continuous
+            ? continuousFuture(symbol)
+            : options.future
+              ? future(symbol, options.expiration)
+              : stock(symbol),
+        );
+        const timestep = asUsageError(() => parseTimestep(options.timestep));
+        const start = asUsageError(() => parseInstant(options.start, '--start'));
+        const end = asUsageError(() => parseInstant(options.end, '--end'));
+        const source = createDatabentoData({ logger: logger() });
+        const bars = await source.getBars(asset, timestep, start, end, {
+          ...(options.exchange === undefined ? {} : { exchange: options.exchange }),
+        });
+        io.stdout(formatBars(bars, options.format));
+      },
+    );
+}

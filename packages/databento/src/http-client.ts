@@ -1,0 +1,343 @@
+import { DataSourceApiError } from '@lb/core';
+import pRetry, { AbortError } from 'p-retry';
+import packageJson from '../package.json' with { type: 'json' };
+import type { LogFields, Logger } from './logger.js';
+import { type DatabentoEndpointGroup, type RateLimiter, sleep } from './rate-limiter.js';
+import type { ResolvedDatabentoSettings } from './settings.js';
+
+/** `User-Agent` sent with every request, e.g. `lb-databento-typescript/0.1.0 node/v20.20.0`. */
+export const DATABENTO_USER_AGENT = `lb-databento-typescript/${packageJson.version} node/${process.version}`;
+
+const SOURCE_ID = 'databento';
+
+/** Parameters of one request; `undefined` values are left out. */
+export type DatabentoParams = Readonly<Record<string, string | number | undefined>>;
+
+/** What an attempt's body reader receives. */
+export interface ResponseBody {
+  readonly response: Response;
+  /** The body as chunks; counts bytes, keeps the idle timeout alive, and throws when the body is cut short. */
+  readonly chunks: AsyncIterable<Uint8Array>;
+  /** Bytes received so far in this attempt. */
+  readonly bytesReceived: () => number;
+}
+
+/** One logical request: retried as a whole, body included, so a cut stream never yields partial data. */
+export interface HttpRequest<T> {
+  readonly method: 'GET' | 'POST';
+  /** Databento method name, e.g. `timeseries.get_range`. */
+  readonly endpoint: string;
+  readonly group: DatabentoEndpointGroup;
+  readonly params: DatabentoParams;
+  readonly signal?: AbortSignal;
+  /** Extra fields for debug logs (dataset, symbols, schema, range). */
+  readonly logFields?: LogFields;
+  /** Reads and decodes the whole body; errors it throws are classified and may be retried. */
+  readonly read: (body: ResponseBody) => Promise<T>;
+}
+
+/** Outcome of a request: the decoded value plus what it took. */
+export interface HttpResult<T> {
+  readonly value: T;
+  /** Body bytes of the successful attempt (compressed bytes as sent on the wire). */
+  readonly bytes: number;
+  readonly attempts: number;
+  readonly durationMs: number;
+  readonly statusCode: number;
+}
+
+/** Sends authenticated, rate-limited, retried requests to Databento's historical API. */
+export interface DatabentoHttpClient {
+  request<T>(request: HttpRequest<T>): Promise<HttpResult<T>>;
+  /** Base URL of the gateway, without credentials. */
+  readonly baseURL: string;
+}
+
+class TruncatedBodyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TruncatedBodyError';
+  }
+}
+
+class IdleTimeoutError extends Error {
+  constructor(timeoutMs: number) {
+    super(`no response progress for ${timeoutMs} ms`);
+    this.name = 'TimeoutError';
+  }
+}
+
+/** Statuses worth another attempt: rate limiting, request timeout, and server-side failures. */
+function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}
+
+const STATUS_HINTS: Record<number, string> = {
+  400: 'check the request parameters',
+  401: 'the API key was rejected; check DATABENTO_API_KEY or the apiKey setting',
+  402: 'Databento reports a billing problem with the account',
+  403: 'the key has no license or entitlement for this dataset',
+  404: 'the resource or symbol was not found',
+  422: 'the request cannot be served as asked (e.g. a range outside the dataset, or an unknown symbol)',
+  429: 'rate limited by Databento',
+};
+
+/** Reads Databento's error message: JSON `{"detail": "..."}` or `{"detail": {"message": "..."}}`. */
+function extractApiMessage(text: string): string | undefined {
+  try {
+    const body = JSON.parse(text) as { detail?: unknown };
+    const detail = body?.detail;
+    if (typeof detail === 'string') return detail;
+    if (
+      detail &&
+      typeof detail === 'object' &&
+      typeof (detail as { message?: unknown }).message === 'string'
+    ) {
+      return (detail as { message: string }).message;
+    }
+  } catch {
+    // Not JSON: fall through to the raw text.
+  }
+  const trimmed = text.trim();
+  return trimmed.length > 0 ? trimmed.slice(0, 500) : undefined;
+}
+
+/** Parses `Retry-After` (seconds or an HTTP date) into milliseconds; Databento's default is 1 s. */
+function parseRetryAfterMs(header: string | null): number {
+  if (header === null) return 1000;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? 1000 : Math.max(0, date - Date.now());
+}
+
+interface AttemptErrorContext {
+  retryAfterMs?: number;
+}
+const retryAfterByError = new WeakMap<object, AttemptErrorContext>();
+
+/** Creates the HTTP layer. The API key comes from `getApiKey` at each request and is only put in a header. */
+export function createDatabentoHttpClient(options: {
+  settings: ResolvedDatabentoSettings;
+  getApiKey: () => string;
+  logger: Logger;
+  rateLimiter: RateLimiter;
+}): DatabentoHttpClient {
+  const { settings, logger, rateLimiter } = options;
+
+  async function request<T>(request: HttpRequest<T>): Promise<HttpResult<T>> {
+    const url = `${settings.baseURL}/v0/${request.endpoint}`;
+    const apiKey = options.getApiKey();
+    const authorization = `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}`;
+    const form = new URLSearchParams();
+    for (const [name, value] of Object.entries(request.params)) {
+      if (value !== undefined) form.set(name, String(value));
+    }
+    const query = form.toString();
+    const target = request.method === 'GET' && query.length > 0 ? `${url}?${query}` : url;
+    const started = performance.now();
+    const fields = { endpoint: request.endpoint, ...request.logFields };
+    logger.debug(`databento request ${request.endpoint}`, fields);
+
+    const attempt = async (
+      attemptNumber: number,
+    ): Promise<{ value: T; bytes: number; statusCode: number }> => {
+      request.signal?.throwIfAborted();
+      await rateLimiter.acquire(request.group, request.signal);
+      const attemptController = new AbortController();
+      let timer: NodeJS.Timeout | undefined;
+      const touch = () => {
+        clearTimeout(timer);
+        timer = setTimeout(
+          () => attemptController.abort(new IdleTimeoutError(settings.timeoutMs)),
+          settings.timeoutMs,
+        );
+      };
+      const signal =
+        request.signal === undefined
+          ? attemptController.signal
+          : AbortSignal.any([request.signal, attemptController.signal]);
+      touch();
+      try {
+        const response = await settings.fetch(target, {
+          method: request.method,
+          headers: {
+            authorization,
+            accept: 'application/json',
+            'user-agent': DATABENTO_USER_AGENT,
+            ...(request.method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+          },
+          ...(request.method === 'POST' ? { body: query } : {}),
+          signal,
+        });
+        touch();
+        const warning = response.headers.get('x-warning');
+        if (warning) logger.warn(`Databento warning for ${request.endpoint}: ${warning}`, fields);
+        if (!response.ok) {
+          const text = await response.text().catch(() => '');
+          const apiMessage = extractApiMessage(text);
+          const hint =
+            STATUS_HINTS[response.status] ??
+            (response.status >= 500 ? 'Databento server error' : 'request failed');
+          const error = new DataSourceApiError(
+            `Databento ${request.endpoint} failed with HTTP ${response.status} (${hint})${apiMessage ? `: ${apiMessage}` : ''}.`,
+            {
+              sourceId: SOURCE_ID,
+              url,
+              statusCode: response.status,
+              ...(apiMessage === undefined ? {} : { apiMessage }),
+              isRetryable: isRetryableStatus(response.status),
+            },
+          );
+          if (response.status === 429) {
+            retryAfterByError.set(error, {
+              retryAfterMs: parseRetryAfterMs(response.headers.get('retry-after')),
+            });
+          }
+          throw error;
+        }
+        let bytes = 0;
+        const expectedLength = Number(response.headers.get('content-length') ?? Number.NaN);
+        const chunks = readChunks(
+          response,
+          (length) => {
+            bytes += length;
+            touch();
+          },
+          () => {
+            if (Number.isFinite(expectedLength) && bytes !== expectedLength) {
+              throw new TruncatedBodyError(`body ended after ${bytes} of ${expectedLength} bytes`);
+            }
+          },
+        );
+        const value = await request.read({ response, chunks, bytesReceived: () => bytes });
+        return { value, bytes, statusCode: response.status };
+      } catch (error) {
+        throw classifyError(error, {
+          url,
+          endpoint: request.endpoint,
+          userSignal: request.signal,
+          attemptNumber,
+        });
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+
+    let attempts = 0;
+    try {
+      const result = await pRetry(
+        (attemptNumber) => {
+          attempts = attemptNumber;
+          return attempt(attemptNumber);
+        },
+        {
+          retries: settings.maxRetries,
+          factor: 2,
+          minTimeout: settings.retryMinTimeoutMs,
+          maxTimeout: settings.retryMaxTimeoutMs,
+          randomize: true,
+          ...(request.signal === undefined ? {} : { signal: request.signal }),
+          shouldRetry: ({ error }) => DataSourceApiError.isInstance(error) && error.isRetryable,
+          onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+            const retryable = DataSourceApiError.isInstance(error) && error.isRetryable;
+            const retryAfterMs = retryAfterByError.get(error)?.retryAfterMs;
+            logger.debug(`databento ${request.endpoint} attempt ${attemptNumber} failed`, {
+              ...fields,
+              error: error.message,
+              retryable,
+              retriesLeft,
+              ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+            });
+            // Honour Retry-After before p-retry's own (shorter) backoff; both waits are abortable.
+            if (retryable && retriesLeft > 0 && retryAfterMs !== undefined)
+              await sleep(retryAfterMs, request.signal);
+          },
+        },
+      );
+      const durationMs = Math.round(performance.now() - started);
+      logger.debug(`databento response ${request.endpoint}`, {
+        ...fields,
+        status: result.statusCode,
+        bytes: result.bytes,
+        attempts,
+        durationMs,
+      });
+      return { ...result, attempts, durationMs };
+    } catch (error) {
+      if (request.signal?.aborted) throw request.signal.reason;
+      if (error instanceof AbortError) throw error.cause ?? error;
+      logger.debug(`databento ${request.endpoint} gave up`, {
+        ...fields,
+        attempts,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      throw error;
+    }
+  }
+
+  return { request, baseURL: settings.baseURL };
+}
+
+/** Iterates a response body, reporting each chunk, and checks completeness at the end. */
+async function* readChunks(
+  response: Response,
+  onChunk: (length: number) => void,
+  onEnd: () => void,
+): AsyncGenerator<Uint8Array> {
+  if (response.body === null) {
+    onEnd();
+    return;
+  }
+  const reader = response.body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      onChunk(value.byteLength);
+      yield value;
+    }
+    onEnd();
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+}
+
+/**
+ * Turns whatever an attempt threw into a {@link DataSourceApiError} with the right `isRetryable`, or
+ * rethrows the caller's abort reason untouched. p-retry would give up on a plain TypeError (undici reports
+ * a cut body as `TypeError: terminated`), so every error is classified here.
+ */
+function classifyError(
+  error: unknown,
+  context: { url: string; endpoint: string; userSignal: AbortSignal | undefined; attemptNumber: number },
+): unknown {
+  if (context.userSignal?.aborted) return new AbortError(context.userSignal.reason);
+  if (DataSourceApiError.isInstance(error)) return error;
+  const name = error instanceof Error ? error.name : '';
+  // A decoder error after a fully received body is a real data problem; before that, the body was cut.
+  const message = error instanceof Error ? describeNetworkError(error) : String(error);
+  const isDecodeError = name === 'DbnDecodeError';
+  const kind =
+    name === 'TimeoutError'
+      ? 'timed out'
+      : name === 'TruncatedBodyError'
+        ? 'response was cut short'
+        : isDecodeError
+          ? 'response could not be decoded (truncated or corrupt)'
+          : 'network error';
+  return new DataSourceApiError(`Databento ${context.endpoint} ${kind}: ${message}.`, {
+    sourceId: SOURCE_ID,
+    url: context.url,
+    isRetryable: true,
+    cause: error,
+  });
+}
+
+function describeNetworkError(error: Error): string {
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause instanceof Error && cause.message && cause.message !== error.message) {
+    return `${error.message} (${cause.message})`;
+  }
+  return error.message;
+}
