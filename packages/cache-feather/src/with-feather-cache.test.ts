@@ -1,9 +1,9 @@
 import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Bars, type BarsRequest } from '@lb/core';
+import { Bars, type BarsRequest, continuousFuture, type DataSourceCallOptions } from '@lb/core';
 import { describeDataSourceContract, MockDataSource } from '@lb/core/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   AAPL,
   CountingSource,
@@ -259,6 +259,71 @@ describe('withFeatherCache', () => {
     expect(hourly.metadata.timestep.label).toBe('1h');
     expect(daily.metadata.timestep.label).toBe('1d');
     expect(source.calls.bars).toHaveLength(2);
+  });
+});
+
+describe('withFeatherCache with stitched series', () => {
+  it('should keep contract segments of a continuous future across day partitions', async () => {
+    const es = continuousFuture('ES');
+    const part = (symbol: string, startDay: string) => {
+      const bars = hourlyBars(startDay, 2);
+      return Bars.fromColumns(bars, { symbol, timestep: HOURLY });
+    };
+    const stitched = Bars.concat([part('ESH4', '2024-03-10'), part('ESM4', '2024-03-12')], { symbol: 'ES' });
+    const source = new MockDataSource({
+      bars: [[es, stitched]],
+      capabilities: { assetTypes: ['continuous_future'], continuousFutures: true },
+    });
+    const cached = withFeatherCache(source, { cacheDir });
+    const window = { asset: es, timestep: HOURLY, start: day('2024-03-10'), end: day('2024-03-14') };
+    const first = await cached.doFetchBars(window);
+    const second = await cached.doFetchBars(window);
+    expect(source.calls.bars).toHaveLength(1);
+    expectSameBars(second, stitched);
+    expect(second.metadata).toEqual(stitched.metadata);
+    expect(first.metadata.segments).toEqual([
+      { symbol: 'ESH4', startIndex: 0 },
+      { symbol: 'ESM4', startIndex: 48 },
+    ]);
+    const inner = await cached.doFetchBars({ ...window, start: new Date('2024-03-11T12:00:00Z') });
+    expect(inner.metadata.segments).toEqual([
+      { symbol: 'ESH4', startIndex: 0 },
+      { symbol: 'ESM4', startIndex: 12 },
+    ]);
+  });
+
+  it('should record definition downloads in the ledger', async () => {
+    const source = new MockDataSource({
+      instruments: [[AAPL, { symbol: 'AAPL', multiplier: 1, tickSize: 0.01, currency: 'USD' }]],
+    });
+    const reporting = {
+      ...source,
+      specificationVersion: 'v1' as const,
+      sourceId: 'reporting',
+      capabilities: source.capabilities,
+      doFetchBars: source.doFetchBars.bind(source),
+      doFetchInstrument: async (
+        request: Parameters<MockDataSource['doFetchInstrument']>[0],
+        options?: DataSourceCallOptions,
+      ) => {
+        options?.onDownload?.({
+          sourceId: 'reporting',
+          dataset: 'XNAS.ITCH',
+          schema: 'definition',
+          symbols: ['AAPL'],
+          start: request.at,
+          end: request.at,
+          bytes: 520,
+          records: 1,
+          costUsd: 0.01,
+        });
+        return source.doFetchInstrument(request, options);
+      },
+    };
+    const cached = withFeatherCache(reporting, { cacheDir });
+    await cached.doFetchInstrument!({ asset: AAPL, at: day('2024-01-02') });
+    await vi.waitFor(async () => expect(await readUsage(cacheDir)).toHaveLength(1));
+    expect((await readUsage(cacheDir))[0]).toMatchObject({ schema: 'definition', bytes: 520, costUsd: 0.01 });
   });
 });
 

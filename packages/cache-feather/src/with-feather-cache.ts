@@ -44,7 +44,7 @@ import {
   utcDaysCovering,
 } from './partition-layout.js';
 import { type LockOptions, withLock } from './partition-lock.js';
-import { appendUsage } from './usage-ledger.js';
+import { appendUsage, type UsageEntry } from './usage-ledger.js';
 
 /** Settings of {@link withFeatherCache}. */
 export interface FeatherCacheOptions {
@@ -460,13 +460,37 @@ export function withFeatherCache(
           doFetchInstrument: (request: InstrumentRequest, callOptions?: DataSourceCallOptions) =>
             instruments.getOrFetch<InstrumentSpec>(
               `${assetKey(request.asset)}@${request.exchange ?? 'default'}@${request.at.toISOString().slice(0, 10)}`,
-              () => source.doFetchInstrument!(request, callOptions),
+              () =>
+                source.doFetchInstrument!(request, {
+                  ...callOptions,
+                  // Definition downloads are billed too: they go to the ledger like bar downloads.
+                  onDownload: (report) => {
+                    callOptions?.onDownload?.(report);
+                    void record(reportToEntry(report, now()));
+                  },
+                }),
               { schema: instrumentSpecSchema as z.ZodType<InstrumentSpec>, forceUpdate: forced(request) },
             ),
         }
       : {}),
   };
   return cached;
+}
+
+function reportToEntry(report: DownloadReport, time: Date): UsageEntry {
+  return {
+    time: time.toISOString(),
+    sourceId: report.sourceId,
+    dataset: report.dataset,
+    schema: report.schema,
+    symbols: [...report.symbols],
+    start: report.start.toISOString(),
+    end: report.end.toISOString(),
+    bytes: report.bytes,
+    records: report.records,
+    ...(report.costUsd === undefined ? {} : { costUsd: report.costUsd }),
+    servedFromCache: false,
+  };
 }
 
 /**
