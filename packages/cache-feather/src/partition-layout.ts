@@ -43,7 +43,8 @@ export function resolveCacheDirectory(cacheDir?: string): string {
  */
 export function encodePathSegment(value: string): string {
   const encoded = value.replace(
-    /[^A-Za-z0-9._-]/g,
+    // `u`: one match per code point, so a character outside the BMP is encoded whole, not per surrogate.
+    /[^A-Za-z0-9._-]/gu,
     (character) =>
       `%${Array.from(Buffer.from(character, 'utf8'))
         .map((byte) => byte.toString(16).toUpperCase().padStart(2, '0'))
