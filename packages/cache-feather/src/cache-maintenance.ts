@@ -2,7 +2,7 @@ import { readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { isTemporaryFileName } from './atomic-write.js';
 import { type PartitionManifest, readManifest } from './manifest.js';
-import { decodePartition, findPartitionProblem } from './partition-file.js';
+import { findDecodingProblem, findPartitionProblem } from './partition-file.js';
 import { DATA_EXTENSION, dayStartMs, MANIFEST_EXTENSION } from './partition-layout.js';
 import { withLock } from './partition-lock.js';
 
@@ -112,13 +112,7 @@ export async function verifyCache(
     else {
       const bytes = await readFile(dataPath);
       reason = findPartitionProblem(bytes, result.manifest, { checksum: true });
-      if (reason === undefined) {
-        try {
-          decodePartition(bytes, result.manifest);
-        } catch (error) {
-          reason = (error as Error).message;
-        }
-      }
+      reason ??= findDecodingProblem(bytes, result.manifest);
     }
     if (reason !== undefined) problems.push({ path: dataPath, reason });
   }
