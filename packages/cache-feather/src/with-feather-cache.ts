@@ -82,6 +82,8 @@ export interface FeatherCachedDataSource extends DataSourceV1 {
 }
 
 const DEFAULT_PARTIAL_DAY_TTL_MS = 15 * 60_000;
+// Entries kept in the per-cache memos of parsed manifests and verified checksums (~100 years of days).
+const MEMO_LIMIT = 40_000;
 
 const instrumentSpecSchema = z.object({
   symbol: z.string(),
@@ -163,6 +165,8 @@ export function withFeatherCache(
     const known = parsedManifests.get(path);
     if (known !== undefined && known.text === text) return known.result;
     const result = parseManifest(text);
+    // Bounded: a process touching more partitions than this simply re-parses.
+    if (parsedManifests.size >= MEMO_LIMIT) parsedManifests.clear();
     parsedManifests.set(path, { text, result });
     return result;
   }
@@ -198,7 +202,10 @@ export function withFeatherCache(
       verified.delete(dataPath);
       return { status: 'invalid', reason: problem };
     }
-    if (hash) verified.set(dataPath, identity);
+    if (hash) {
+      if (verified.size >= MEMO_LIMIT) verified.clear();
+      verified.set(dataPath, identity);
+    }
     if (!manifest.complete) {
       const fresh = isPartitionFresh(manifest, {
         nowMs: now().getTime(),
