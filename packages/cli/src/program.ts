@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerCacheCommand } from './cache-command.js';
 import { registerDatabentoCommands } from './databento-command.js';
 import { registerDbnCommand } from './dbn-command.js';
 import { registerFuturesCommand } from './futures-command.js';
@@ -23,6 +24,7 @@ export function createProgram(io: CliIo = defaultIo): Command {
   registerFuturesCommand(program, io);
   registerDbnCommand(program, io);
   registerDatabentoCommands(program, io);
+  registerCacheCommand(program, io);
   return program;
 }
 

@@ -1,0 +1,86 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AAPL, CountingSource, day, HOURLY, hourlyBars } from './__fixtures__/bars.js';
+import { clearCache, listPartitions, verifyCache } from './cache-maintenance.js';
+import { partitionPaths } from './partition-layout.js';
+import { withFeatherCache } from './with-feather-cache.js';
+
+let cacheDir: string;
+const key = (dayText: string) => ({
+  sourceId: 'counting',
+  dataset: 'default',
+  schema: '1h',
+  symbol: 'stock:AAPL',
+  day: dayText,
+});
+
+beforeEach(async () => {
+  cacheDir = await mkdtemp(join(tmpdir(), 'lb-maintenance-'));
+  const cached = withFeatherCache(new CountingSource(hourlyBars('2024-01-01', 5)), {
+    cacheDir,
+    now: () => new Date('2024-02-01T00:00:00Z'),
+  });
+  await cached.doFetchBars({
+    asset: AAPL,
+    timestep: HOURLY,
+    start: day('2024-01-01'),
+    end: day('2024-01-04'),
+  });
+});
+afterEach(() => rm(cacheDir, { recursive: true, force: true }));
+
+describe('cache maintenance', () => {
+  it('should list partitions with rows, bytes, age and completeness', async () => {
+    const partitions = await listPartitions(cacheDir, { now: new Date('2024-02-02T00:00:00Z') });
+    expect(
+      partitions.map((partition) => [partition.day, partition.rows, partition.complete, partition.ageMs]),
+    ).toEqual([
+      ['2024-01-01', 24, true, 86_400_000],
+      ['2024-01-02', 24, true, 86_400_000],
+      ['2024-01-03', 24, true, 86_400_000],
+    ]);
+    expect(partitions[0]!.bytes).toBeGreaterThan(24 * 48);
+  });
+
+  it('should report a manifest whose row count disagrees with the file even when the checksum matches', async () => {
+    const { manifestPath } = partitionPaths(cacheDir, key('2024-01-02'));
+    const manifest = JSON.parse(await readFile(manifestPath, 'utf8'));
+    await writeFile(manifestPath, JSON.stringify({ ...manifest, rowCount: 23, layout: undefined }));
+    const { checked, problems } = await verifyCache(cacheDir);
+    expect(checked).toBe(3);
+    expect(problems).toEqual([
+      {
+        path: partitionPaths(cacheDir, key('2024-01-02')).dataPath,
+        reason: 'file holds 24 rows, manifest says 23',
+      },
+    ]);
+  });
+
+  it('should report orphans and quarantine bad files on request', async () => {
+    await rm(partitionPaths(cacheDir, key('2024-01-01')).manifestPath);
+    await rm(partitionPaths(cacheDir, key('2024-01-03')).dataPath);
+    const { problems } = await verifyCache(cacheDir, { quarantine: true });
+    expect(problems.map((problem) => problem.reason).sort()).toEqual([
+      'data file without a manifest',
+      'manifest without its data file',
+    ]);
+    expect((await verifyCache(cacheDir)).problems).toEqual([]);
+    const names = await readdir(partitionPaths(cacheDir, key('2024-01-01')).seriesDirectory);
+    expect(names.filter((name) => name.includes('.corrupt-'))).toHaveLength(2);
+  });
+
+  it('should clear by day and then everything, leftovers included', async () => {
+    expect(await clearCache(cacheDir, { before: day('2024-01-02') })).toMatchObject({ removedPartitions: 1 });
+    expect((await listPartitions(cacheDir)).map((partition) => partition.day)).toEqual([
+      '2024-01-02',
+      '2024-01-03',
+    ]);
+    const directory = partitionPaths(cacheDir, key('2024-01-01')).seriesDirectory;
+    await writeFile(join(directory, '.2024-01-05.feather.tmp-1-abc'), 'partial write');
+    expect(await clearCache(cacheDir)).toMatchObject({ removedPartitions: 2 });
+    expect(await readdir(directory)).toEqual([]);
+    expect(await readdir(cacheDir)).toContain('usage.jsonl');
+  });
+});

@@ -1,0 +1,225 @@
+import { readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { isTemporaryFileName } from './atomic-write.js';
+import { type PartitionManifest, readManifest } from './manifest.js';
+import { findDecodingProblem, findPartitionProblem } from './partition-file.js';
+import { DATA_EXTENSION, dayStartMs, MANIFEST_EXTENSION } from './partition-layout.js';
+import { withLock } from './partition-lock.js';
+
+/** One partition found by {@link listPartitions}. */
+export interface CachedPartition {
+  readonly sourceId: string;
+  readonly dataset: string;
+  readonly schema: string;
+  readonly symbol: string;
+  readonly day: string;
+  readonly rows: number;
+  /** Size of the data file. */
+  readonly bytes: number;
+  readonly writtenAt: Date;
+  readonly ageMs: number;
+  readonly complete: boolean;
+  readonly dataPath: string;
+  readonly manifestPath: string;
+}
+
+/** A file {@link verifyCache} rejected. */
+export interface CacheProblem {
+  readonly path: string;
+  readonly reason: string;
+}
+
+async function listFiles(cacheDir: string): Promise<string[]> {
+  try {
+    const entries = await readdir(cacheDir, { recursive: true });
+    return entries.map((entry) => join(cacheDir, entry));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
+
+const isManifest = (path: string): boolean => path.endsWith(MANIFEST_EXTENSION);
+const isData = (path: string): boolean => path.endsWith(DATA_EXTENSION);
+const dataPathOf = (manifestPath: string): string =>
+  manifestPath.slice(0, -MANIFEST_EXTENSION.length) + DATA_EXTENSION;
+
+/** Every partition with a readable manifest, sorted by source, dataset, schema, symbol and day. */
+export async function listPartitions(
+  cacheDir: string,
+  options: { readonly now?: Date } = {},
+): Promise<CachedPartition[]> {
+  const nowMs = (options.now ?? new Date()).getTime();
+  const partitions: CachedPartition[] = [];
+  for (const manifestPath of (await listFiles(cacheDir)).filter(isManifest)) {
+    const result = await readManifest(manifestPath);
+    if (result.status !== 'ok') continue;
+    partitions.push(toCachedPartition(result.manifest, manifestPath, nowMs));
+  }
+  return partitions.sort((a, b) =>
+    [a.sourceId, a.dataset, a.schema, a.symbol, a.day]
+      .join('\u0000')
+      .localeCompare([b.sourceId, b.dataset, b.schema, b.symbol, b.day].join('\u0000')),
+  );
+}
+
+function toCachedPartition(
+  manifest: PartitionManifest,
+  manifestPath: string,
+  nowMs: number,
+): CachedPartition {
+  const writtenAt = new Date(manifest.writtenAt);
+  return {
+    sourceId: manifest.sourceId,
+    dataset: manifest.dataset,
+    schema: manifest.schema,
+    symbol: manifest.symbol,
+    day: manifest.day,
+    rows: manifest.rowCount,
+    bytes: manifest.byteLength,
+    writtenAt,
+    ageMs: nowMs - writtenAt.getTime(),
+    complete: manifest.complete,
+    dataPath: dataPathOf(manifestPath),
+    manifestPath,
+  };
+}
+
+/**
+ * Validates every partition completely (size, magic and footer, sha256, decoding, row count) and reports
+ * data files without a manifest and unreadable manifests. With `quarantine`, bad files are moved aside
+ * (`*.corrupt-<timestamp>`) so the next read refetches them.
+ */
+export async function verifyCache(
+  cacheDir: string,
+  options: { readonly quarantine?: boolean } = {},
+): Promise<{ readonly checked: number; readonly problems: readonly CacheProblem[] }> {
+  const files = await listFiles(cacheDir);
+  const fileSet = new Set(files);
+  const manifests = new Set(files.filter(isManifest));
+  const problems: CacheProblem[] = [];
+  let checked = 0;
+  for (const dataPath of files.filter(isData)) {
+    checked++;
+    const manifestPath = dataPath.slice(0, -DATA_EXTENSION.length) + MANIFEST_EXTENSION;
+    if (!manifests.has(manifestPath)) {
+      problems.push({ path: dataPath, reason: 'data file without a manifest' });
+      continue;
+    }
+    const result = await readManifest(manifestPath);
+    let reason: string | undefined;
+    if (result.status !== 'ok') reason = result.status === 'invalid' ? result.reason : 'manifest missing';
+    else {
+      const bytes = await readFile(dataPath);
+      reason = findPartitionProblem(bytes, result.manifest, { checksum: true });
+      reason ??= findDecodingProblem(bytes, result.manifest);
+    }
+    if (reason !== undefined) problems.push({ path: dataPath, reason });
+  }
+  for (const manifestPath of manifests) {
+    if (!fileSet.has(dataPathOf(manifestPath))) {
+      checked++;
+      problems.push({ path: manifestPath, reason: 'manifest without its data file' });
+    }
+  }
+  if (options.quarantine === true) {
+    const suffix = `.corrupt-${Date.now()}`;
+    for (const problem of problems) {
+      await rename(problem.path, `${problem.path}${suffix}`).catch(() => {});
+      if (isData(problem.path)) {
+        const manifestPath = problem.path.slice(0, -DATA_EXTENSION.length) + MANIFEST_EXTENSION;
+        await rename(manifestPath, `${manifestPath}${suffix}`).catch(() => {});
+      }
+    }
+  }
+  return { checked, problems };
+}
+
+/** Filters of {@link clearCache}; without any, every partition goes. */
+export interface ClearCacheOptions {
+  /** Only this symbol (raw symbol such as `ESH4`, asset key `stock:AAPL`, or the ticker `AAPL`). */
+  readonly symbol?: string;
+  /** Only days before this date. */
+  readonly before?: Date;
+}
+
+/** What {@link clearCache} removed. */
+export interface ClearCacheResult {
+  readonly removedPartitions: number;
+  readonly removedBytes: number;
+}
+
+/**
+ * Deletes partitions (data and manifest) under each series' lock, so a concurrent download is not cut in
+ * half. Without filters it also removes leftovers: temporary files of crashed writes and `*.corrupt-*`
+ * files. The usage ledger is kept.
+ */
+export async function clearCache(
+  cacheDir: string,
+  options: ClearCacheOptions = {},
+): Promise<ClearCacheResult> {
+  const files = await listFiles(cacheDir);
+  const wanted = options.symbol?.toUpperCase();
+  const beforeMs = options.before?.getTime();
+  let removedPartitions = 0;
+  let removedBytes = 0;
+  const bySeries = new Map<string, string[]>();
+  for (const manifestPath of files.filter(isManifest)) {
+    const list = bySeries.get(dirname(manifestPath)) ?? [];
+    list.push(manifestPath);
+    bySeries.set(dirname(manifestPath), list);
+  }
+  for (const [seriesDirectory, manifestPaths] of bySeries) {
+    await withLock(join(seriesDirectory, '.lock'), {}, async () => {
+      for (const manifestPath of manifestPaths) {
+        const day = basename(manifestPath).slice(0, -MANIFEST_EXTENSION.length);
+        const result = await readManifest(manifestPath);
+        const symbol = result.status === 'ok' ? result.manifest.symbol : undefined;
+        if (wanted !== undefined && !symbolMatches(symbol, wanted)) continue;
+        if (beforeMs !== undefined && !(dayStartMs(day) < beforeMs)) continue;
+        const dataPath = dataPathOf(manifestPath);
+        removedBytes += await sizeOf(dataPath);
+        await unlink(dataPath).catch(() => {});
+        await unlink(manifestPath).catch(() => {});
+        removedPartitions++;
+      }
+    });
+  }
+  if (wanted === undefined && beforeMs === undefined) {
+    for (const path of files) {
+      const name = basename(path);
+      if (
+        isTemporaryFileName(name) ||
+        name.includes('.corrupt-') ||
+        (isData(path) && !(await exists(path.slice(0, -DATA_EXTENSION.length) + MANIFEST_EXTENSION)))
+      ) {
+        removedBytes += await sizeOf(path);
+        await unlink(path).catch(() => {});
+      }
+    }
+  }
+  return { removedPartitions, removedBytes };
+}
+
+function symbolMatches(symbol: string | undefined, wanted: string): boolean {
+  if (symbol === undefined) return false;
+  const upper = symbol.toUpperCase();
+  return upper === wanted || upper.split(':')[1] === wanted;
+}
+
+async function sizeOf(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch {
+    return 0;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,165 @@
+import { mkdtemp, readdir, rm, truncate } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BarsRequest, parseTimestep, stock } from '@lb/core';
+import { createDatabentoData } from '@lb/databento';
+import { type MockDatabentoBar, type MockDatabentoServer, startMockDatabento } from '@lb/databento/testing';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { expectSameBars, recordingLogger } from './__fixtures__/bars.js';
+import { partitionPaths } from './partition-layout.js';
+import { readUsage } from './usage-ledger.js';
+import { withFeatherCache } from './with-feather-cache.js';
+
+const API_KEY = 'db-CACHEFEATHERKEY0123456789abcde';
+const MINUTE = parseTimestep('1m');
+const AAPL = stock('AAPL');
+
+/** 30 minute bars at the US open of every day from 2025-01-01 to 2025-01-30. */
+function januaryBars(): MockDatabentoBar[] {
+  const bars: MockDatabentoBar[] = [];
+  for (let day = 1; day <= 30; day++) {
+    for (let minute = 0; minute < 30; minute++) {
+      const open = 200 + day + minute / 100;
+      bars.push({
+        time: new Date(Date.UTC(2025, 0, day, 14, 30 + minute)),
+        open,
+        high: open + 0.5,
+        low: open - 0.5,
+        close: open + 0.25,
+        volume: 100 + minute,
+      });
+    }
+  }
+  return bars;
+}
+
+const ranges: Record<string, { start: string; end: string }> = {
+  'XNAS.ITCH': { start: '2024-01-01T00:00:00Z', end: '2025-02-01T00:00:00Z' },
+};
+let server: MockDatabentoServer;
+let cacheDir: string;
+
+beforeAll(async () => {
+  server = await startMockDatabento({
+    apiKey: API_KEY,
+    data: {
+      series: [
+        { dataset: 'XNAS.ITCH', schema: 'ohlcv-1m', symbol: 'AAPL', instrumentId: 7, bars: januaryBars() },
+      ],
+      // Mutable on purpose: the mock reads it per request, so a test can move the available end.
+      datasetRanges: ranges,
+    },
+  });
+});
+afterAll(() => server.close());
+beforeEach(async () => {
+  server.resetRequests();
+  ranges['XNAS.ITCH']!.end = '2025-02-01T00:00:00Z';
+  cacheDir = await mkdtemp(join(tmpdir(), 'lb-cache-databento-'));
+});
+afterEach(() => rm(cacheDir, { recursive: true, force: true }));
+
+const databento = () =>
+  createDatabentoData({
+    apiKey: API_KEY,
+    baseURL: server.baseURL,
+    env: {},
+    datasetRangeTtlMs: 0,
+    logger: { debug() {}, info() {}, warn() {}, error() {} },
+  });
+const request = (start: string, end: string, extra: Partial<BarsRequest> = {}): BarsRequest => ({
+  asset: AAPL,
+  timestep: MINUTE,
+  start: new Date(`${start}T00:00:00Z`),
+  end: new Date(`${end}T00:00:00Z`),
+  ...extra,
+});
+const downloads = () => server.requests.filter((entry) => entry.endpoint === 'timeseries.get_range');
+
+describe('withFeatherCache over the mock Databento API', () => {
+  it('should answer the same request twice with one download and identical bars', async () => {
+    const cached = withFeatherCache(databento(), { cacheDir });
+    const first = await cached.doFetchBars(request('2025-01-01', '2025-01-11'));
+    const second = await cached.doFetchBars(request('2025-01-01', '2025-01-11'));
+    expect(server.requestCount('timeseries.get_range')).toBe(1);
+    expect(first.length).toBe(300);
+    expectSameBars(second, first);
+    expectSameBars(first, await databento().doFetchBars(request('2025-01-01', '2025-01-11')));
+  });
+
+  it('should download only Jan 11-20 for Jan 5-20 after Jan 1-10, in one request', async () => {
+    const cached = withFeatherCache(databento(), { cacheDir });
+    await cached.doFetchBars(request('2025-01-01', '2025-01-11'));
+    const second = await cached.doFetchBars(request('2025-01-05', '2025-01-21'));
+    expect(downloads()).toHaveLength(2);
+    const params = downloads()[1]!.params;
+    expect(new Date(params.start!).toISOString()).toBe('2025-01-11T00:00:00.000Z');
+    expect(new Date(params.end!).toISOString()).toBe('2025-01-21T00:00:00.000Z');
+    expect(second.length).toBe(16 * 30);
+    expect(
+      partitionPaths(cacheDir, {
+        sourceId: 'databento',
+        dataset: 'XNAS.ITCH',
+        schema: 'ohlcv-1m',
+        symbol: 'AAPL',
+        day: '2025-01-15',
+      }).dataPath,
+    ).toMatch(/databento\/XNAS\.ITCH\/ohlcv-1m\/AAPL\/2025-01-15\.feather$/);
+  });
+
+  it('should record the billed bytes and cost Databento reports, and what cache hits saved', async () => {
+    const cached = withFeatherCache(databento(), { cacheDir });
+    await cached.doFetchBars(request('2025-01-01', '2025-01-03'));
+    await cached.doFetchBars(request('2025-01-01', '2025-01-03'));
+    const [download, hit] = await readUsage(cacheDir);
+    expect(download).toMatchObject({
+      servedFromCache: false,
+      dataset: 'XNAS.ITCH',
+      schema: 'ohlcv-1m',
+      symbols: ['AAPL'],
+      records: 60,
+    });
+    expect(download!.bytes).toBeGreaterThan(0);
+    expect(hit).toMatchObject({ servedFromCache: true, records: 60, bytes: download!.bytes });
+  });
+
+  it('should refetch when forced, and refetch a partial day once the available end moves past it', async () => {
+    ranges['XNAS.ITCH']!.end = '2025-01-10T14:45:00Z';
+    const cached = withFeatherCache(databento(), { cacheDir });
+    const partial = await cached.doFetchBars(request('2025-01-08', '2025-01-11'));
+    expect(partial.length).toBe(30 + 30 + 15);
+    await cached.doFetchBars(request('2025-01-08', '2025-01-11'));
+    expect(downloads()).toHaveLength(1);
+    ranges['XNAS.ITCH']!.end = '2025-02-01T00:00:00Z';
+    const grown = await cached.doFetchBars(request('2025-01-08', '2025-01-11'));
+    expect(grown.length).toBe(90);
+    expect(downloads()).toHaveLength(2);
+    expect(new Date(downloads()[1]!.params.start!).toISOString()).toBe('2025-01-10T00:00:00.000Z');
+    await cached.doFetchBars(request('2025-01-08', '2025-01-11'));
+    expect(downloads()).toHaveLength(2);
+    await cached.doFetchBars(request('2025-01-08', '2025-01-11', { forceCacheUpdate: true }));
+    expect(downloads()).toHaveLength(3);
+  });
+
+  it('should detect a truncated file, move it aside and download that day again', async () => {
+    const logger = recordingLogger();
+    const cached = withFeatherCache(databento(), { cacheDir, logger });
+    const first = await cached.doFetchBars(request('2025-01-01', '2025-01-04'));
+    const paths = partitionPaths(cacheDir, {
+      sourceId: 'databento',
+      dataset: 'XNAS.ITCH',
+      schema: 'ohlcv-1m',
+      symbol: 'AAPL',
+      day: '2025-01-02',
+    });
+    await truncate(paths.dataPath, 64);
+    const second = await cached.doFetchBars(request('2025-01-01', '2025-01-04'));
+    expectSameBars(second, first);
+    expect(downloads()).toHaveLength(2);
+    expect(new Date(downloads()[1]!.params.start!).toISOString()).toBe('2025-01-02T00:00:00.000Z');
+    expect(logger.warnings).toHaveLength(1);
+    expect(
+      (await readdir(paths.seriesDirectory)).some((name) => name.startsWith('2025-01-02.feather.corrupt-')),
+    ).toBe(true);
+  });
+});
