@@ -98,7 +98,7 @@ const instantSchema = z
 const feeInputSchema = z.looseObject({}, { error: 'must be a TradingFee object (see createTradingFee)' });
 
 const optionsSchema = z.object({
-  strategy: z.custom<Strategy<object>>((value) => value instanceof Strategy, {
+  strategy: z.custom<Strategy<object>>((value) => Strategy.isInstance(value), {
     error: 'must be a Strategy instance, e.g. new MyStrategy()',
   }),
   dataSource: z.custom<DataSourceV1>(

@@ -16,3 +16,14 @@ describe('Strategy', () => {
     expect(Defined.name).toBe('Defined');
   });
 });
+
+describe('Strategy.isInstance', () => {
+  it('should recognise strategies by marker, including from another copy of the package', () => {
+    class Mine extends Strategy {}
+    expect(Strategy.isInstance(new Mine())).toBe(true);
+    expect(Strategy.isInstance({ onTradingIteration() {} })).toBe(false);
+    expect(Strategy.isInstance(null)).toBe(false);
+    // What a strategy built on a second copy of @lb/backtest looks like: only the registered marker.
+    expect(Strategy.isInstance({ [Symbol.for('lb.backtest.Strategy')]: true })).toBe(true);
+  });
+});

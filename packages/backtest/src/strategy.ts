@@ -89,6 +89,9 @@ export interface StrategyContext {
 }
 
 const CONTEXT = Symbol.for('lb.backtest.strategyContext');
+// Strategy modules loaded through a separate module graph (tsx's tsImport, a second copy of the package)
+// subclass another copy of this class, so identity is a registered-symbol marker, not `instanceof`.
+const STRATEGY_MARKER = Symbol.for('lb.backtest.Strategy');
 
 /**
  * Base class of strategies, after Lumibot's `Strategy`: override the hooks, set `sleeptime`, `market` and
@@ -114,9 +117,20 @@ export class Strategy<P extends object = Record<string, unknown>> implements Str
   vars: Record<string, unknown> = {};
   /** @internal Set by the event loop while the strategy runs. */
   [CONTEXT]: StrategyContext | undefined;
+  /** @internal Marks strategies across copies of this package; see {@link Strategy.isInstance}. */
+  readonly [STRATEGY_MARKER] = true;
 
   constructor(parameters?: Partial<P>) {
     this.parameters = { ...parameters } as P;
+  }
+
+  /** True for a strategy built on any copy of @lb/backtest (where `instanceof` would fail). */
+  static isInstance(value: unknown): value is Strategy<object> {
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[STRATEGY_MARKER] === true
+    );
   }
 
   /** Called once before the first iteration. */

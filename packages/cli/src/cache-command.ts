@@ -1,12 +1,6 @@
-import {
-  type CachedPartition,
-  clearCache,
-  listPartitions,
-  resolveCacheDirectory,
-  summarizeUsage,
-  verifyCache,
-} from '@lb/cache-feather';
+import type { CachedPartition } from '@lb/cache-feather';
 import type { Command } from 'commander';
+import { loadCacheFeather } from './optional-package.js';
 import { type CliIo, UsageError } from './program.js';
 
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
@@ -69,8 +63,12 @@ export function registerCacheCommand(program: Command, io: CliIo): void {
     .option('--cache-dir <dir>', CACHE_DIR_HELP)
     .option('--json', 'print the summary as JSON')
     .action(async (options: { since?: string; cacheDir?: string; json?: boolean }) => {
+      const cache = await loadCacheFeather();
       const since = options.since === undefined ? undefined : parseDate(options.since, '--since');
-      const summary = await summarizeUsage(resolveCacheDirectory(options.cacheDir), since ? { since } : {});
+      const summary = await cache.summarizeUsage(
+        cache.resolveCacheDirectory(options.cacheDir),
+        since ? { since } : {},
+      );
       if (options.json === true) {
         io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
         return;
@@ -106,7 +104,8 @@ export function registerCacheCommand(program: Command, io: CliIo): void {
     .description('List cached partitions: rows, bytes and age')
     .option('--cache-dir <dir>', CACHE_DIR_HELP)
     .action(async (options: { cacheDir?: string }) => {
-      const partitions = await listPartitions(resolveCacheDirectory(options.cacheDir));
+      const cache = await loadCacheFeather();
+      const partitions = await cache.listPartitions(cache.resolveCacheDirectory(options.cacheDir));
       if (partitions.length === 0) {
         io.stdout('Cache is empty.\n');
         return;
@@ -138,7 +137,8 @@ export function registerCacheCommand(program: Command, io: CliIo): void {
     .option('--cache-dir <dir>', CACHE_DIR_HELP)
     .option('--quarantine', 'move bad files aside (*.corrupt-<time>) so they are refetched')
     .action(async (options: { cacheDir?: string; quarantine?: boolean }) => {
-      const { checked, problems } = await verifyCache(resolveCacheDirectory(options.cacheDir), {
+      const cache = await loadCacheFeather();
+      const { checked, problems } = await cache.verifyCache(cache.resolveCacheDirectory(options.cacheDir), {
         quarantine: options.quarantine === true,
       });
       for (const problem of problems) io.stdout(`BAD  ${problem.path}: ${problem.reason}\n`);
@@ -157,8 +157,9 @@ export function registerCacheCommand(program: Command, io: CliIo): void {
     .option('--before <date>', 'only days before this day (YYYY-MM-DD, UTC)')
     .option('--cache-dir <dir>', CACHE_DIR_HELP)
     .action(async (options: { symbol?: string; before?: string; cacheDir?: string }) => {
+      const cache = await loadCacheFeather();
       const before = options.before === undefined ? undefined : parseDate(options.before, '--before');
-      const result = await clearCache(resolveCacheDirectory(options.cacheDir), {
+      const result = await cache.clearCache(cache.resolveCacheDirectory(options.cacheDir), {
         ...(options.symbol === undefined ? {} : { symbol: options.symbol }),
         ...(before === undefined ? {} : { before }),
       });

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { type MockDatabentoServer, startMockDatabento } from '@lb/databento/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from './program.js';
@@ -50,7 +53,30 @@ describe('lb cost and lb bars against the mock Databento server', () => {
   const useMock = () => {
     vi.stubEnv('DATABENTO_API_KEY', API_KEY);
     vi.stubEnv('DATABENTO_BASE_URL', server.baseURL);
+    vi.stubEnv('LB_CACHE_DIR', mkdtempSync(path.join(os.tmpdir(), 'lb-cli-cache-')));
   };
+
+  it('should serve a repeated lb bars from the Feather cache without downloading again', async () => {
+    useMock();
+    const argv = [
+      'bars',
+      'ESH5',
+      '--future',
+      '--start',
+      '2025-03-03T14:30:00Z',
+      '--end',
+      '2025-03-03T14:35:00Z',
+    ];
+    const first = await run(...argv);
+    expect(first.code).toBe(0);
+    expect(server.requestCount('timeseries.get_range')).toBe(1);
+    const second = await run(...argv);
+    expect(second).toEqual(first);
+    expect(server.requestCount('timeseries.get_range')).toBe(1);
+    const uncached = await run(...argv, '--no-cache');
+    expect(uncached.stdout).toBe(first.stdout);
+    expect(server.requestCount('timeseries.get_range')).toBe(2);
+  });
 
   it('should print the estimated cost and billable size', async () => {
     useMock();

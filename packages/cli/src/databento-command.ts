@@ -2,6 +2,8 @@ import {
   type Asset,
   type Bars,
   continuousFuture,
+  type DataSourceV1,
+  fetchBars,
   future,
   InvalidArgumentError,
   InvalidAssetError,
@@ -10,8 +12,8 @@ import {
   parseTimestep,
   stock,
 } from '@lb/core';
-import { createDatabento, createDatabentoData, createStderrLogger } from '@lb/databento';
 import type { Command } from 'commander';
+import { loadCacheFeather, loadDatabento, PackageNotAvailableError } from './optional-package.js';
 import { type CliIo, UsageError } from './program.js';
 
 // Argument problems found by core (bad symbol, timestep, instant) are usage errors on the command line.
@@ -61,8 +63,6 @@ function formatBars(bars: Bars, format: string): string {
  * a stock or future through the DataBentoData source). Both read DATABENTO_API_KEY and DATABENTO_BASE_URL.
  */
 export function registerDatabentoCommands(program: Command, io: CliIo): void {
-  const logger = () => createStderrLogger({ write: io.stderr });
-
   program
     .command('cost')
     .description('Print the estimated cost (USD) and billable size of a Databento request; downloads nothing')
@@ -89,7 +89,8 @@ export function registerDatabentoCommands(program: Command, io: CliIo): void {
           end: asUsageError(() => parseInstant(options.end, '--end')),
           stypeIn: options.stypeIn,
         };
-        const client = createDatabento({ logger: logger() });
+        const { createDatabento, createStderrLogger } = await loadDatabento();
+        const client = createDatabento({ logger: createStderrLogger({ write: io.stderr }) });
         const costUsd = await client.metadata.getCost(params);
         const billableBytes = await client.metadata.getBillableSize(params);
         io.stdout(`estimated cost: $${costUsd.toFixed(6)} USD\nbillable size: ${billableBytes} bytes\n`);
@@ -108,6 +109,10 @@ export function registerDatabentoCommands(program: Command, io: CliIo): void {
     .requiredOption('--start <instant>', 'ISO-8601 start (inclusive), UTC when naive')
     .requiredOption('--end <instant>', 'ISO-8601 end (exclusive), UTC when naive')
     .option('--format <format>', 'csv or json', 'csv')
+    .option(
+      '--no-cache',
+      'download without the Feather cache (it is used when @lb/cache-feather is installed)',
+    )
     .action(
       async (
         symbol: string,
@@ -120,6 +125,7 @@ export function registerDatabentoCommands(program: Command, io: CliIo): void {
           start: string;
           end: string;
           format: string;
+          cache?: boolean;
         },
       ) => {
         if (options.future && options.continuous)
@@ -139,11 +145,29 @@ export function registerDatabentoCommands(program: Command, io: CliIo): void {
         const timestep = asUsageError(() => parseTimestep(options.timestep));
         const start = asUsageError(() => parseInstant(options.start, '--start'));
         const end = asUsageError(() => parseInstant(options.end, '--end'));
-        const source = createDatabentoData({ logger: logger() });
-        const bars = await source.getBars(asset, timestep, start, end, {
+        const { createDatabentoData, createStderrLogger } = await loadDatabento();
+        const source = createDatabentoData({ logger: createStderrLogger({ write: io.stderr }) });
+        const cached = options.cache === false ? source : await withCacheIfInstalled(source, io);
+        const bars = await fetchBars(cached, {
+          asset,
+          timestep,
+          start,
+          end,
           ...(options.exchange === undefined ? {} : { exchange: options.exchange }),
         });
         io.stdout(formatBars(bars, options.format));
       },
     );
+}
+
+// The cache is optional: without it every run downloads (and is billed) again, so say so on stderr.
+async function withCacheIfInstalled(source: DataSourceV1, io: CliIo): Promise<DataSourceV1> {
+  try {
+    const { withFeatherCache } = await loadCacheFeather();
+    return withFeatherCache(source);
+  } catch (error) {
+    if (!PackageNotAvailableError.isInstance(error)) throw error;
+    io.stderr('note: @lb/cache-feather is not installed; downloading without a cache\n');
+    return source;
+  }
 }

@@ -1,8 +1,10 @@
 import { Command, CommanderError } from 'commander';
+import { registerBacktestCommand } from './backtest-command.js';
 import { registerCacheCommand } from './cache-command.js';
 import { registerDatabentoCommands } from './databento-command.js';
 import { registerDbnCommand } from './dbn-command.js';
 import { registerFuturesCommand } from './futures-command.js';
+import { PackageNotAvailableError } from './optional-package.js';
 
 /** Output sinks, injectable so tests run the real program without spawning a process. */
 export interface CliIo {
@@ -23,6 +25,7 @@ export function createProgram(io: CliIo = defaultIo): Command {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   registerFuturesCommand(program, io);
   registerDbnCommand(program, io);
+  registerBacktestCommand(program, io);
   registerDatabentoCommands(program, io);
   registerCacheCommand(program, io);
   return program;
@@ -51,12 +54,28 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
       if (error.code === 'commander.help') return 0;
       return 2;
     }
-    if (error instanceof UsageError) {
-      io.stderr(`error: ${error.message}\n`);
-      return 2;
-    }
-    io.stderr(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
+    return reportError(error, io);
+  }
+}
+
+/**
+ * Prints a failure as one line on stderr and returns the exit code: 2 for bad usage (including a missing
+ * optional package), 1 for anything that failed while running.
+ */
+export function reportError(error: unknown, io: CliIo): number {
+  io.stderr(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+  return error instanceof UsageError || PackageNotAvailableError.isInstance(error) ? 2 : 1;
+}
+
+/**
+ * Runs a script's main function with the standard output sinks and sets the process exit code the way
+ * `lb` does, so example scripts fail with one clear line instead of a stack trace.
+ */
+export async function runMain(main: (io: CliIo, argv: readonly string[]) => Promise<void>): Promise<void> {
+  try {
+    await main(defaultIo, process.argv.slice(2));
+  } catch (error) {
+    process.exitCode = reportError(error, defaultIo);
   }
 }
 

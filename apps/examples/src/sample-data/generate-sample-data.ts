@@ -117,10 +117,14 @@ function sessionMinutes(): { timesMs: Float64Array; newYorkMinute: Int16Array } 
 
 const CASH_OPEN_MINUTE = 9 * 60 + 30;
 const CASH_CLOSE_MINUTE = 16 * 60;
+/** Distance from the trend line (in ticks) within which the walk is left alone: 150 points of ES. */
+const TREND_BAND_TICKS = 600;
 
 /**
- * One index-level path in ticks per sub-minute step (4 steps a minute): a random walk pulled towards a
- * slow trend line so prices stay in a plausible band; steps are larger during the cash session.
+ * One index-level path in ticks per sub-minute step (4 steps a minute): a driftless random walk, nudged
+ * back towards a slow trend line only once it strays more than `TREND_BAND_TICKS` from it, so prices stay
+ * plausible over two months without the walk becoming mean-reverting minute to minute (which would make
+ * every trend-following example lose by construction). Steps are larger during the cash session.
  */
 function pricePath(
   seed: number,
@@ -140,9 +144,11 @@ function pricePath(
     const cash = minuteOfDay >= CASH_OPEN_MINUTE && minuteOfDay < CASH_CLOSE_MINUTE;
     const maxStep = cash ? cashStepTicks : Math.max(1, cashStepTicks >> 1);
     for (let step = 1; step <= 4; step++) {
-      // A symmetric step in [-maxStep, maxStep], plus a one-tick nudge towards the trend 1/8 of the time.
+      // A symmetric step in [-maxStep, maxStep], plus a one-tick nudge towards the trend 1/8 of the time
+      // when the walk is outside the band around it.
       let move = nextInt(random, 2 * maxStep + 1) - maxStep;
-      if (nextInt(random, 8) === 0) move += Math.sign(target - level);
+      const away = nextInt(random, 8) === 0;
+      if (away && Math.abs(target - level) > TREND_BAND_TICKS) move += Math.sign(target - level);
       level += move;
       path[minute * 4 + step] = level;
     }

@@ -1,0 +1,110 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './program.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const sampleDirectory = path.resolve(here, '../../../apps/examples/data');
+const strategyModule = path.join(here, '__fixtures__/buy-and-hold-mes.ts');
+
+async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+  });
+  return { code, stdout, stderr };
+}
+
+describe('lb backtest', () => {
+  let out: string;
+  beforeAll(async () => {
+    out = await mkdtemp(path.join(os.tmpdir(), 'lb-backtest-command-'));
+  });
+  afterAll(() => rm(out, { recursive: true, force: true }));
+
+  it('should run a TypeScript strategy module on a DBN folder and write the four result files', async () => {
+    const result = await run(
+      'backtest',
+      strategyModule,
+      '--start',
+      '2024-01-03T14:30:00Z',
+      '--end',
+      '2024-01-05T21:00:00Z',
+      '--data-source',
+      'dbn-files',
+      '--data-dir',
+      sampleDirectory,
+      '--out',
+      out,
+    );
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout.split('\n')[0]).toBe(
+      `Data: DBN files from ${sampleDirectory} (DBN file source, no API key needed)`,
+    );
+    expect(result.stdout).toMatch(/^Trades: +1$/m);
+    expect(result.stdout).toMatch(/^Fees: +\$0\.50$/m);
+    const [runId] = await readdir(out);
+    const stats = JSON.parse(await readFile(path.join(out, runId!, 'stats.json'), 'utf8'));
+    expect(stats.strategy).toBe('BuyAndHoldMes');
+    expect(stats.budget).toBe(50_000);
+    expect(stats.stats.numberOfTrades).toBe(1);
+    const trades = (await readFile(path.join(out, runId!, 'trades.csv'), 'utf8')).trim().split('\n');
+    expect(trades[1]).toMatch(/^2024-01-03T14:30:00\.000Z,continuous_future:MES,MESH4,buy,1,/);
+    const equity = (await readFile(path.join(out, runId!, 'equity.csv'), 'utf8')).trim().split('\n');
+    expect(equity[0]).toBe('time,portfolio_value,cash');
+    expect(equity.length - 1).toBe(stats.iterations);
+  }, 60_000);
+
+  it('should exit 2 with one line for a bad data source, a missing data folder or a module without a default export', async () => {
+    const bad = await run(
+      'backtest',
+      strategyModule,
+      '--start',
+      '2024-01-03',
+      '--end',
+      '2024-01-04',
+      '--data-source',
+      'csv',
+    );
+    expect(bad).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'error: --data-source must be databento or dbn-files, got "csv"\n',
+    });
+    const noFolder = await run(
+      'backtest',
+      strategyModule,
+      '--start',
+      '2024-01-03',
+      '--end',
+      '2024-01-04',
+      '--data-source',
+      'dbn-files',
+    );
+    expect(noFolder.code).toBe(2);
+    expect(noFolder.stderr).toBe(
+      'error: The dbn-files source needs a data folder: pass --data-dir or set LB_DATA_DIR.\n',
+    );
+    const noDefault = await run(
+      'backtest',
+      path.join(here, '__fixtures__/no-default-export.mjs'),
+      '--start',
+      '2024-01-03',
+      '--end',
+      '2024-01-04',
+    );
+    expect(noDefault.code).toBe(2);
+    expect(noDefault.stderr).toMatch(
+      /no-default-export\.mjs has no default export: export default your Strategy subclass\.\n$/,
+    );
+  });
+});

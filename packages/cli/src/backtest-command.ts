@@ -1,0 +1,74 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { BacktestOptions, Strategy } from '@lb/backtest';
+import type { Command } from 'commander';
+import { type CliIo, UsageError } from './program.js';
+import { type DataRequirement, runBacktestJob } from './run-backtest-job.js';
+
+/**
+ * What `lb backtest` expects from a strategy module: a default export that is a `Strategy` subclass (or
+ * an instance), and optionally `requirements` (data it reads, for the Databento cost estimate) and
+ * `backtestOptions` (budget, fees...).
+ */
+export interface StrategyModule {
+  default: (new () => Strategy<object>) | Strategy<object>;
+  requirements?: readonly DataRequirement[];
+  backtestOptions?: Omit<BacktestOptions, 'strategy' | 'dataSource' | 'start' | 'end'>;
+}
+
+/** Loads a strategy module; TypeScript files go through tsx so users need no build step. */
+export async function loadStrategyModule(file: string): Promise<StrategyModule> {
+  const absolute = path.resolve(file);
+  const url = pathToFileURL(absolute).href;
+  const loaded = (
+    /\.[cm]?tsx?$/.test(absolute)
+      ? await (await import('tsx/esm/api')).tsImport(url, import.meta.url)
+      : await import(url)
+  ) as Partial<StrategyModule>;
+  if (loaded.default === undefined) {
+    throw new UsageError(`${file} has no default export: export default your Strategy subclass.`);
+  }
+  return loaded as StrategyModule;
+}
+
+/** Registers `lb backtest <strategy-module> --start --end [--data-source] [--data-dir] [--out] [--yes]`. */
+export function registerBacktestCommand(program: Command, io: CliIo): void {
+  program
+    .command('backtest')
+    .description('Backtest a strategy module (default export: a Strategy subclass) and write its results')
+    .argument('<strategy-module>', 'path to a .ts or .js module')
+    .requiredOption('--start <instant>', 'first instant, ISO-8601 (zone-less means UTC)')
+    .requiredOption('--end <instant>', 'end instant (exclusive), ISO-8601')
+    .option(
+      '--data-source <name>',
+      'databento or dbn-files (default: DATA_SOURCE, else databento when DATABENTO_API_KEY is set)',
+    )
+    .option(
+      '--data-dir <dir>',
+      'folder of .dbn/.dbn.zst files for the dbn-files source (default: LB_DATA_DIR)',
+    )
+    .option('--out <dir>', 'results folder; each run writes into <dir>/<run-id>/', 'results')
+    .option('--yes', 'confirm a Databento download above the cost threshold')
+    .action(async (moduleFile: string, options: Record<string, string | boolean | undefined>) => {
+      const dataSource = options.dataSource as string | undefined;
+      if (dataSource !== undefined && dataSource !== 'databento' && dataSource !== 'dbn-files') {
+        throw new UsageError(`--data-source must be databento or dbn-files, got "${dataSource}"`);
+      }
+      const loaded = await loadStrategyModule(moduleFile);
+      const strategy = typeof loaded.default === 'function' ? new loaded.default() : loaded.default;
+      const dataDirectory = (options.dataDir as string | undefined) ?? (process.env.LB_DATA_DIR || undefined);
+      await runBacktestJob({
+        strategy,
+        title: `${strategy.constructor.name} (${path.basename(moduleFile)})`,
+        start: options.start as string,
+        end: options.end as string,
+        ...(dataSource === undefined ? {} : { dataSource }),
+        ...(dataDirectory === undefined ? {} : { dataDirectory }),
+        outDirectory: options.out as string,
+        ...(loaded.requirements === undefined ? {} : { requirements: loaded.requirements }),
+        ...(loaded.backtestOptions === undefined ? {} : { backtestOptions: loaded.backtestOptions }),
+        yes: options.yes === true,
+        io,
+      });
+    });
+}
