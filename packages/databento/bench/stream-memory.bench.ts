@@ -2,8 +2,14 @@
  * Streams 1 GB of DBN (ohlcv-1m bars generated on the fly, never stored) through the columnar stream
  * decoder and prints the peak RSS, which must stay under 200 MB. Pass `--zstd` to stream compressed
  * frames through the pure-JS streaming inflater instead.
+ *
+ * The bytes come from a child process over a pipe, as they would from an HTTP response: generating them
+ * in this process (native zstd compression allocates large off-heap buffers) would count the producer's
+ * memory against the decoder.
  */
-import { Readable } from 'node:stream';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { compressZstd } from '../src/dbn/zstd.js';
 import { encodeMetadata, encodeOhlcvColumns, openOhlcvColumnStream } from '../src/index.js';
 
@@ -39,12 +45,25 @@ async function* generateDbn(): AsyncGenerator<Uint8Array> {
   }
 }
 
+if (process.argv.includes('--generate')) {
+  for await (const chunk of generateDbn()) {
+    if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+  }
+  process.exit(0);
+}
+
+const producer = spawn(
+  process.execPath,
+  ['--import', 'tsx', fileURLToPath(import.meta.url), '--generate', ...(compressed ? ['--zstd'] : [])],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
+
 let peakRssBytes = process.memoryUsage.rss();
 const sampler = setInterval(() => {
   peakRssBytes = Math.max(peakRssBytes, process.memoryUsage.rss());
 }, 5);
 const start = process.hrtime.bigint();
-const stream = await openOhlcvColumnStream(Readable.from(generateDbn()));
+const stream = await openOhlcvColumnStream(producer.stdout);
 let bars = 0;
 let volumeSum = 0;
 for await (const batch of stream.batches()) {
