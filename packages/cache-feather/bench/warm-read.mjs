@@ -90,7 +90,7 @@ try {
       console.log(`cold (generate + write): ${coldMs.toFixed(0)} ms`);
     }
     console.log(
-      `warm read, sha256 ${checksums.padEnd(9)}: median ${warm.medianMs.toFixed(1)} ms = ${(perSecond(warm.medianMs) / 1e6).toFixed(2)} M bars/s (best ${(perSecond(warm.bestMs) / 1e6).toFixed(2)} M)`,
+      `warm read, sha256 ${checksums.padEnd(9)}: median ${warm.medianMs.toFixed(1)} ms = ${(perSecond(warm.medianMs) / 1e6).toFixed(2)} M bars/s (best ${(perSecond(warm.bestMs) / 1e6).toFixed(2)} M), ${(warm.medianMs / raw.medianMs).toFixed(2)}x the fs.readFile time`,
     );
     if (first) {
       console.log(
