@@ -378,7 +378,9 @@ export class SimulatedBroker {
       fee += schedule.flatFee + schedule.percentFee * price * quantity * instrument.multiplier;
     }
     // The exact preview walks the lots; skip it when even opening the whole quantity is affordable.
-    const worstCaseCost = fee + quantity * (instrument.cashSettled ? price : instrument.marginPerContract);
+    const worstCaseCost =
+      fee +
+      quantity * (instrument.cashSettled ? price * instrument.multiplier : instrument.marginPerContract);
     const cashDelta =
       ledger.cash >= worstCaseCost ? 0 : ledger.previewCashDelta(instrument, signedQuantity, price, fee);
     if (cashDelta < 0 && ledger.cash + cashDelta < 0) {
