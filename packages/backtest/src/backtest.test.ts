@@ -300,9 +300,12 @@ describe('backtest', () => {
         calendar,
         fees: { flatFee: 1.25 },
       });
-    const first = JSON.stringify(await run());
+    const result = await run();
+    const first = JSON.stringify(result);
     const second = JSON.stringify(await run());
     expect(first).toBe(second);
+    // Plain data: nothing is lost or changed by a JSON round trip (no Infinity, NaN, BigInt or class).
+    expect(JSON.parse(first)).toStrictEqual({ ...result });
     expect(first).toContain('"sell"');
   });
 
@@ -516,7 +519,8 @@ describe('fees and slippage', () => {
       calendar,
       fees: { flatFee: -1 },
     });
-    await expect(run).rejects.toThrow(/fee/i);
+    await expect(run).rejects.toThrow(InvalidSettingsError);
+    await expect(run).rejects.toThrow(/fees\.0: Invalid trading fee: flatFee/);
   });
 });
 
