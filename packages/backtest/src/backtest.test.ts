@@ -300,9 +300,12 @@ describe('backtest', () => {
         calendar,
         fees: { flatFee: 1.25 },
       });
-    const first = JSON.stringify(await run());
+    const result = await run();
+    const first = JSON.stringify(result);
     const second = JSON.stringify(await run());
     expect(first).toBe(second);
+    // Plain data: nothing is lost or changed by a JSON round trip (no Infinity, NaN, BigInt or class).
+    expect(JSON.parse(first)).toStrictEqual({ ...result });
     expect(first).toContain('"sell"');
   });
 
@@ -450,6 +453,164 @@ describe('progress and cancellation', () => {
       [28, 2878],
       [56, 2878],
       [84, 2878],
+    ]);
+  });
+});
+
+describe('fees and slippage', () => {
+  it('should charge taker fees to market and stop fills, maker fees to limits, and slip only market and stop fills', async () => {
+    const strategy = new ScriptedStrategy({
+      1: (s) => s.submit(s.createOrder(GC, 1, 'buy')),
+      // 14:32 opens at 2005 (no trigger); 14:33 gaps down to 2003, through the 2004 stop.
+      2: (s) => s.submit(s.createOrder(GC, 1, 'sell', { stopPrice: 2004 })),
+      4: (s) => s.submit(s.createOrder(GC, 1, 'buy', { limitPrice: 2004.5 })),
+    });
+    const result = await backtest({
+      strategy,
+      dataSource: source(GC, 'GCJ4', flatRows(GC_OPENS), 100, 0.1),
+      start: START,
+      end: END,
+      calendar,
+      slippage: 1,
+      fees: [
+        { flatFee: 2, maker: false },
+        { flatFee: 0.25, taker: false },
+      ],
+    });
+    expect(
+      result.trades.map((trade) => [trade.time.slice(11, 16), trade.side, trade.price, trade.fee]),
+    ).toEqual([
+      ['14:31', 'buy', 2000 + 0.1, 2],
+      ['14:33', 'sell', 2003 - 0.1, 2],
+      ['14:34', 'buy', 2004, 0.25],
+    ]);
+    expect(result.stats.feesPaid).toBe(4.25);
+    expect(result.stats.numberOfTrades).toBe(3);
+    expect(result.stats.closingTrades).toBe(1);
+    expect(result.stats.winRate).toBe(1);
+  });
+
+  it('should charge a percent fee on notional (price x quantity x multiplier) on each side', async () => {
+    const strategy = new ScriptedStrategy({
+      1: (s) => s.submit(s.createOrder(GC, 2, 'buy')),
+      2: (s) => s.submit(s.createOrder(GC, 2, 'sell')),
+    });
+    const result = await backtest({
+      strategy,
+      dataSource: source(GC, 'GCJ4', flatRows(GC_OPENS), 100, 0.1),
+      start: START,
+      end: END,
+      calendar,
+      fees: { percentFee: 0.001 },
+    });
+    const fees = result.trades.map((trade) => trade.fee);
+    expect(fees[0]).toBeCloseTo(0.001 * 2000 * 2 * 100, 9);
+    expect(fees[1]).toBeCloseTo(0.001 * 2005 * 2 * 100, 9);
+    expect(result.stats.feesPaid).toBeCloseTo(801, 9);
+    expect(result.equityCurve.cash.at(-1)).toBeCloseTo(100_000 + 5 * 2 * 100 - 801, 9);
+  });
+
+  it('should reject fee schedules with negative amounts', async () => {
+    const run = backtest({
+      strategy: new (defineStrategy({}))(),
+      dataSource: new MockDataSource(),
+      start: START,
+      end: END,
+      calendar,
+      fees: { flatFee: -1 },
+    });
+    await expect(run).rejects.toThrow(InvalidSettingsError);
+    await expect(run).rejects.toThrow(/fees\.0: Invalid trading fee: flatFee/);
+  });
+});
+
+describe('stop-limit and trailing orders', () => {
+  it('should rest a gapped stop-limit as a limit, and never fill one the market gaps past', async () => {
+    const rows: Ohlc[] = [
+      ...flatRows([100, 100, 100, 100, 100, 100, 100]),
+      [102, 102.5, 101.2, 101.8], // 14:32: opens above the 101 buy stop and above its 101.5 limit, then dips
+      [97, 97.5, 96, 96.5], // 14:33: gaps below the 99 sell stop and its 98.5 limit, never comes back
+      ...flatRows([96, 96, 96, 96, 96, 96]),
+    ];
+    const strategy = new ScriptedStrategy({
+      1: (s) => s.submit(s.createOrder(GC, 1, 'buy', { stopPrice: 101, limitPrice: 101.5 })),
+      2: (s) => s.submit(s.createOrder(GC, 1, 'sell', { stopPrice: 99, limitPrice: 98.5 })),
+    });
+    const result = await backtest({
+      strategy,
+      dataSource: source(GC, 'GCJ4', rows, 100, 0.1),
+      start: START,
+      end: END,
+      calendar,
+      slippage: 3,
+    });
+    expect(result.trades.map((trade) => [trade.time.slice(11, 16), trade.side, trade.price])).toEqual([
+      ['14:32', 'buy', 101.5],
+    ]);
+    expect(result.orders.map((order) => [order.type, order.status])).toEqual([
+      ['stop_limit', 'filled'],
+      ['stop_limit', 'open'],
+    ]);
+  });
+
+  it('should trail a stop by percent of the highest price', async () => {
+    const rows: Ohlc[] = [
+      ...flatRows([100, 100, 100, 100, 100, 100, 100]),
+      [100, 103, 101.5, 103], // 14:32: high 103, stop 100.94
+      [103, 105, 104, 104.5], // 14:33: high 105, stop 102.9
+      [104.5, 104.5, 102, 102.5], // 14:34: low 102 crosses 102.9
+      ...flatRows([102, 102, 102, 102]),
+    ];
+    const strategy = new ScriptedStrategy({
+      0: (s) => s.submit(s.createOrder(GC, 1, 'buy')),
+      1: (s) => s.submit(s.createOrder(GC, 1, 'sell', { trailPercent: 2 })),
+    });
+    const result = await backtest({
+      strategy,
+      dataSource: source(GC, 'GCJ4', rows, 100, 0.1),
+      start: START,
+      end: END,
+      calendar,
+    });
+    expect(result.trades.map((trade) => [trade.time.slice(11, 16), trade.side, trade.price])).toEqual([
+      ['14:30', 'buy', 100],
+      ['14:34', 'sell', 105 - (105 * 2) / 100],
+    ]);
+  });
+});
+
+describe('futures margin', () => {
+  it('should reserve the default table margin when no override is given', async () => {
+    const strategy = new ScriptedStrategy({ 1: (s) => s.submit(s.createOrder(MES, 2, 'buy')) });
+    const result = await backtest({
+      strategy,
+      dataSource: source(MES, 'MESM4', flatRows(GC_OPENS), 5),
+      start: START,
+      end: END,
+      calendar,
+    });
+    expect(result.equityCurve.cash.at(-1)).toBe(100_000 - 2 * 1_300);
+    expect(result.logs).toEqual([]);
+  });
+});
+
+describe('clock', () => {
+  it('should follow the core us_futures calendar: skip the weekend and end at the requested end', async () => {
+    const Idle = defineStrategy({ market: 'us_futures', sleeptime: '15M' });
+    const result = await backtest({
+      strategy: new Idle(),
+      dataSource: new MockDataSource(),
+      start: '2024-03-01T21:00:00Z',
+      end: '2024-03-03T23:30:00Z',
+    });
+    // CME Globex closes Friday 17:00 New York (22:00 UTC) and reopens Sunday 18:00 (23:00 UTC).
+    expect(result.equityCurve.timestampsMs.map((time) => new Date(time).toISOString().slice(5, 16))).toEqual([
+      '03-01T21:00',
+      '03-01T21:15',
+      '03-01T21:30',
+      '03-01T21:45',
+      '03-03T23:00',
+      '03-03T23:15',
     ]);
   });
 });

@@ -95,7 +95,17 @@ const instantSchema = z
     return parseInstant(value).getTime();
   });
 
-const feeInputSchema = z.looseObject({}, { error: 'must be a TradingFee object (see createTradingFee)' });
+// Validated here through createTradingFee so a bad fee is reported with the other option issues.
+const feeInputSchema = z
+  .looseObject({}, { error: 'must be a TradingFee object (see createTradingFee)' })
+  .transform((value, context) => {
+    try {
+      return createTradingFee(value as Partial<TradingFee>);
+    } catch (error) {
+      context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+      return z.NEVER;
+    }
+  });
 
 const optionsSchema = z.object({
   strategy: z.custom<Strategy<object>>((value) => Strategy.isInstance(value), {
@@ -112,7 +122,11 @@ const optionsSchema = z.object({
   start: instantSchema,
   end: instantSchema,
   budget: z.number().finite().positive({ error: 'must be a positive amount' }).default(100_000),
-  fees: z.union([feeInputSchema, z.array(feeInputSchema)]).default([]),
+  // One fee or a list: normalised to a list first, so a bad fee's issue names its index, not the union.
+  fees: z.preprocess(
+    (value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]),
+    z.array(feeInputSchema),
+  ),
   slippage: z.number().finite().nonnegative({ error: 'must be a number of ticks >= 0' }).default(0),
   calendar: z
     .custom<SessionCalendar>(
@@ -170,16 +184,13 @@ export async function backtest<S extends Strategy<object>>(
     );
   }
   const strategy = settings.strategy;
-  const fees = (Array.isArray(settings.fees) ? settings.fees : [settings.fees]).map((fee) =>
-    createTradingFee(fee as Partial<TradingFee>),
-  );
   return runEventLoop({
     strategy,
     dataSource: settings.dataSource,
     startMs: settings.start,
     endMs: settings.end,
     budget: settings.budget,
-    fees,
+    fees: settings.fees,
     slippageTicks: settings.slippage,
     calendar: settings.calendar ?? getMarketCalendar(strategy.market),
     sleeptimeMs: parseSleeptime(strategy.sleeptime),

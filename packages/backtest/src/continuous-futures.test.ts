@@ -92,4 +92,47 @@ describe('continuous futures', () => {
     expect(result.stats.endingValue).toBe(100_000 - 0.5 + (5028.5 - 5011) * 5);
     expect(positions.map((position) => [position?.symbol, position?.quantity])).toEqual([['MESH4', 1]]);
   });
+
+  it('should roll a position before a working exit order meets the new contract', async () => {
+    // The 5060 sell limit is out of reach in MESH4 (highs up to 5020) and fills at the 05:00 open of MESM4
+    // (5070): it must close the rolled MESM4 position, never open a short beside the MESH4 one.
+    const Exit = defineStrategy({
+      onTradingIteration() {
+        if (this.getTimestampMs() === Date.parse('2024-03-05T04:51:00Z'))
+          this.submitOrder(this.createOrder(MES, 1, 'buy'));
+        if (this.getTimestampMs() === Date.parse('2024-03-05T04:53:00Z'))
+          this.submitOrder(this.createOrder(MES, 1, 'sell', { limitPrice: 5060 }));
+      },
+    });
+    const result = await backtest({
+      strategy: new Exit(),
+      dataSource: source(),
+      start: '2024-03-05T04:50:00Z',
+      end: '2024-03-05T05:10:00Z',
+      calendar,
+      fees: { flatFee: 0.5 },
+    });
+    expect(
+      result.trades.map((trade) => [
+        trade.symbol,
+        trade.side,
+        trade.price,
+        trade.closedQuantity,
+        trade.tag ?? '',
+      ]),
+    ).toEqual([
+      ['MESH4', 'buy', 5011, 0, ''],
+      ['MESH4', 'sell', 5019.5, 1, 'roll'],
+      ['MESM4', 'buy', 5070, 0, 'roll'],
+      ['MESM4', 'sell', 5070, 1, ''],
+    ]);
+    expect(result.positions.map((position) => [position.symbol, position.quantity])).toEqual([
+      ['MESH4', 1],
+      ['MESH4', 0],
+      ['MESM4', 1],
+      ['MESM4', 0],
+    ]);
+    expect(result.finalPositions).toEqual([]);
+    expect(result.stats.endingValue).toBe(100_000 + (5019.5 - 5011) * 5 - 4 * 0.5);
+  });
 });

@@ -146,8 +146,10 @@ class EventLoop implements StrategyContext {
         for (let iteration = first; iteration < last; iteration++) {
           const nowMs = times[iteration]!;
           this.#nowMs = nowMs;
-          if (broker.workingCount > 0) broker.process(nowMs);
+          // Rolls first: they fill working orders on the old contract's bars up to the roll themselves, so
+          // orders then meet the new contract's bars only once the position is in the new contract.
           if (this.#watchRolls) await this.#handleRolls(nowMs);
+          if (broker.workingCount > 0) broker.process(nowMs);
           if (broker.events.length > 0) {
             const dispatched = this.#dispatchEvents();
             if (dispatched !== undefined) await dispatched;
@@ -509,6 +511,9 @@ class EventLoop implements StrategyContext {
       let rollIndex = visible - 1;
       while (rollIndex > 0 && series.bars.symbolAt(rollIndex - 1) !== symbol) rollIndex--;
       if (this.#config.autoRoll) {
+        // Orders working through the roll meet the old contract's last bars first; they may close the position.
+        broker.processBars(series, rollIndex);
+        if (holding.quantity === 0) continue;
         const lastPrice = series.bars.close[rollIndex - 1] ?? holding.markPrice;
         broker.roll(
           via,

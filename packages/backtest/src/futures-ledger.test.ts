@@ -68,3 +68,22 @@ describe('FuturesLedger', () => {
     expect(ledger.cash).toBe(10_098);
   });
 });
+
+describe('FuturesLedger cash-settled instruments', () => {
+  it('should pay and value options as quantity x price x multiplier', () => {
+    const call: LedgerInstrument = {
+      symbol: 'AAPL 2024-06-21 C 190',
+      multiplier: 100,
+      marginPerContract: 0,
+      cashSettled: true,
+    };
+    const ledger = new FuturesLedger(10_000);
+    ledger.applyFill(call, 2, 3.5, 1);
+    expect(ledger.cash).toBe(10_000 - 700 - 1);
+    ledger.holding(call.symbol)!.markPrice = 4;
+    expect(ledger.portfolioValue()).toBe(9_299 + 800);
+    const result = ledger.applyFill(call, -2, 4, 1);
+    expect(result.realizedPnl).toBe(100);
+    expect(ledger.cash).toBe(10_098);
+  });
+});

@@ -4,7 +4,7 @@
  * Futures are margined, not paid for: opening a lot moves its initial margin out of cash; closing it returns
  * the margin plus the realised P&L. Portfolio value is cash plus, for every open lot,
  * margin + (price - entry) x quantity x multiplier, so it moves with the mark while cash moves only on fills.
- * Stocks settle in cash: a buy pays quantity x price and a sell receives it.
+ * Stocks and options settle in cash: a buy pays quantity x price x multiplier (1 for stocks), a sell receives it.
  */
 
 /** How one instrument is accounted for. */
@@ -15,7 +15,7 @@ export interface LedgerInstrument {
   readonly multiplier: number;
   /** Initial margin per contract; ignored when `cashSettled`. */
   readonly marginPerContract: number;
-  /** True for stocks: pay quantity x price instead of posting margin. */
+  /** True for stocks and options: pay quantity x price x multiplier instead of posting margin. */
   readonly cashSettled: boolean;
 }
 
@@ -141,7 +141,7 @@ export class FuturesLedger {
       const releasedMargin = (lot.margin * closing) / Math.abs(lot.quantity);
       realizedPnl += pnl;
       closedQuantity += closing;
-      cashDelta += instrument.cashSettled ? closingSigned * price : releasedMargin + pnl;
+      cashDelta += instrument.cashSettled ? closingSigned * price * multiplier : releasedMargin + pnl;
       remaining -= -closingSigned;
       if (mutate) {
         holding!.quantity -= closingSigned;
@@ -155,7 +155,7 @@ export class FuturesLedger {
     }
     if (remaining !== 0) {
       const margin = instrument.cashSettled ? 0 : Math.abs(remaining) * instrument.marginPerContract;
-      cashDelta -= instrument.cashSettled ? remaining * price : margin;
+      cashDelta -= instrument.cashSettled ? remaining * price * multiplier : margin;
       if (mutate) {
         lots.push({ quantity: remaining, entryPrice: price, margin });
         holding!.quantity += remaining;
@@ -176,9 +176,11 @@ export class FuturesLedger {
   }
 }
 
-/** Value of one holding at its mark: margin plus open P&L for futures, quantity x price for stocks. */
+/** Value of one holding at its mark: margin plus open P&L for futures, quantity x price x multiplier else. */
 export function holdingValue(holding: LedgerHolding): number {
-  if (holding.instrument.cashSettled) return holding.quantity * holding.markPrice;
+  if (holding.instrument.cashSettled) {
+    return holding.quantity * holding.markPrice * holding.instrument.multiplier;
+  }
   return (
     holding.margin +
     (holding.markPrice * holding.quantity - holding.entryNotional) * holding.instrument.multiplier

@@ -18,17 +18,25 @@ export interface ResolvedInstrument extends LedgerInstrument {
   readonly tickSize: number;
 }
 
-/** The symbol a position in `asset` is booked under: the contract code for futures, else the symbol. */
+/**
+ * The symbol a position in `asset` is booked under: the contract code for futures, an OCC-style
+ * `AAPL 2024-06-21 C 190` for options (never the bare underlying, which would share the stock's lots), else
+ * the symbol.
+ */
 export function tradedSymbol(asset: Asset): string {
-  return asset.type === 'future'
-    ? formatContractSymbol(asset.symbol, asset.year, asset.month, 1)
-    : asset.symbol;
+  if (asset.type === 'future') return formatContractSymbol(asset.symbol, asset.year, asset.month, 1);
+  if (asset.type === 'option') {
+    return `${asset.symbol} ${asset.expiration} ${asset.right === 'call' ? 'C' : 'P'} ${asset.strike}`;
+  }
+  return asset.symbol;
 }
 
 /**
  * Resolves multiplier, tick size and margin for `asset` (booked as `symbol`): an explicit override first
  * (contract symbol, then root), then the source's `doFetchInstrument`. Stocks trade 1 share at 0.01 ticks.
- * @throws MissingInstrumentSpecError when a future's multiplier cannot be found: never silently 1.
+ * Stocks and options are cash-settled; futures reserve initial margin (table, or the override's `margin`).
+ * @throws MissingInstrumentSpecError when a future's or option's multiplier cannot be found, or the source's
+ * spec has a non-positive multiplier or tick size: never silently 1.
  */
 export async function resolveInstrument(
   asset: Asset,
@@ -47,26 +55,34 @@ export async function resolveInstrument(
   let tickSize = override?.tickSize;
   if (multiplier === undefined || tickSize === undefined) {
     let cause: unknown;
+    let problem = ' did not provide an instrument spec';
     if (dataSource.doFetchInstrument !== undefined && dataSource.capabilities.instruments) {
       try {
         const spec = await dataSource.doFetchInstrument(
           { asset, at },
           signal === undefined ? {} : { signal },
         );
-        multiplier = spec.multiplier;
-        tickSize = spec.tickSize;
+        // A spec with a zero, negative or missing multiplier would scale every P&L wrongly: treat it as
+        // unknown rather than trusting it (or defaulting it to 1).
+        if (isPositiveNumber(spec.multiplier) && isPositiveNumber(spec.tickSize)) {
+          multiplier = spec.multiplier;
+          tickSize = spec.tickSize;
+        } else {
+          problem = ` returned an unusable spec (multiplier ${String(spec.multiplier)}, tick size ${String(spec.tickSize)})`;
+        }
       } catch (error) {
         cause = error;
       }
     }
     if (multiplier === undefined || tickSize === undefined) {
       throw new MissingInstrumentSpecError(
-        `No multiplier/tick size for ${assetKey(asset)} (${symbol}): source "${dataSource.sourceId}" did not provide an instrument spec. Pass it in the backtest options, e.g. instruments: { ${asset.symbol}: { multiplier: 5, tickSize: 0.25 } }.`,
+        `No multiplier/tick size for ${assetKey(asset)} (${symbol}): source "${dataSource.sourceId}"${problem}. Pass it in the backtest options, e.g. instruments: { ${asset.symbol}: { multiplier: 5, tickSize: 0.25 } }.`,
         { asset: assetKey(asset), cause },
       );
     }
   }
-  if (asset.type === 'stock') {
+  if (asset.type === 'stock' || asset.type === 'option') {
+    // Stocks and options are paid for in full (quantity x price x multiplier), not margined.
     return { symbol, multiplier, tickSize, marginPerContract: 0, cashSettled: true };
   }
   let margin = override?.margin;
@@ -80,4 +96,8 @@ export async function resolveInstrument(
     margin = found.margin;
   }
   return { symbol, multiplier, tickSize, marginPerContract: margin, cashSettled: false };
+}
+
+function isPositiveNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0;
 }

@@ -227,7 +227,18 @@ export class SimulatedBroker {
       const series = working[index]!.series;
       if (!seen.includes(series)) seen.push(series);
     }
-    for (const series of seen) this.#processSeries(series, nowMs);
+    for (const series of seen) this.#processSeries(series, this.#settings.feed.visibleCount(series, nowMs));
+    this.#prune();
+  }
+
+  /**
+   * Fills working orders of `series` against its bars before index `endBar` only. Used at a continuous
+   * future's roll: orders must meet the old contract's last bars before the position is rolled, and the new
+   * contract's bars only after.
+   */
+  processBars(series: FeedSeries, endBar: number): void {
+    if (this.#working.length === 0) return;
+    this.#processSeries(series, endBar);
     this.#prune();
   }
 
@@ -237,8 +248,8 @@ export class SimulatedBroker {
     return this.#all.map((order) => toOrderRecord(order, this.#assetKeyOf(order.spec.asset), isoTime));
   }
 
-  #processSeries(series: FeedSeries, nowMs: number): void {
-    const visible = this.#settings.feed.visibleCount(series, nowMs);
+  /** Fills working orders of `series` against its bars before index `visible`. */
+  #processSeries(series: FeedSeries, visible: number): void {
     const working = this.#working;
     let first = visible;
     for (const order of working) {
@@ -378,7 +389,9 @@ export class SimulatedBroker {
       fee += schedule.flatFee + schedule.percentFee * price * quantity * instrument.multiplier;
     }
     // The exact preview walks the lots; skip it when even opening the whole quantity is affordable.
-    const worstCaseCost = fee + quantity * (instrument.cashSettled ? price : instrument.marginPerContract);
+    const worstCaseCost =
+      fee +
+      quantity * (instrument.cashSettled ? price * instrument.multiplier : instrument.marginPerContract);
     const cashDelta =
       ledger.cash >= worstCaseCost ? 0 : ledger.previewCashDelta(instrument, signedQuantity, price, fee);
     if (cashDelta < 0 && ledger.cash + cashDelta < 0) {

@@ -6,7 +6,7 @@ export interface BacktestStats {
   readonly endingValue: number;
   /** endingValue / startingValue - 1. */
   readonly totalReturn: number;
-  /** Compound annual growth rate over the requested period (365.25-day years). */
+  /** Compound annual growth rate over the requested period (365.25-day years); null when not finite. */
   readonly cagr: number | null;
   /** Standard deviation of daily (per-session) returns x sqrt(252). */
   readonly annualizedVolatility: number | null;
@@ -52,10 +52,13 @@ export function computeStats(input: StatsInput): BacktestStats {
   const count = values.length;
   const endingValue = count > 0 ? values[count - 1]! : startingValue;
   const years = (input.endMs - input.startMs) / MS_PER_YEAR;
-  const cagr =
+  // Compounding a short run over a year overflows (+5% in ten minutes is e^2566): report that as undefined
+  // (null) rather than Infinity, which JSON.stringify would silently turn into null anyway.
+  const growth =
     years > 0 && endingValue > 0 && startingValue > 0
       ? (endingValue / startingValue) ** (1 / years) - 1
       : null;
+  const cagr = growth !== null && Number.isFinite(growth) ? growth : null;
 
   // Daily returns from the value at the end of each session, the first one against the starting value.
   const sessions = input.sessionFirstIteration;
