@@ -71,7 +71,9 @@ describe('continuous futures', () => {
     ]);
     const cash = 100_000 - 0.5 + (5019.5 - 5011) * 5 - 0.5 - 1_300 - 0.5;
     expect(result.equityCurve.cash.at(-1)).toBe(cash);
-    expect(result.stats.endingValue).toBe(cash + 1_300 + (5078.5 - 5070) * 5);
+    // Valued at the end (05:10), when the 05:09 MESM4 bar has ended, closing at 5079.5.
+    expect(result.stats.endingValue).toBe(cash + 1_300 + (5079.5 - 5070) * 5);
+    expect(result.equityCurve.portfolioValue.at(-1)).toBe(result.stats.endingValue);
     expect(positions.map((position) => position?.symbol)).toEqual(['MESM4']);
   });
 
@@ -88,8 +90,8 @@ describe('continuous futures', () => {
       autoRoll: false,
     });
     expect(result.trades.map((trade) => trade.symbol)).toEqual(['MESH4']);
-    // At 05:09 the last ended MESH4 bar is 05:08, closing at 5028.5.
-    expect(result.stats.endingValue).toBe(100_000 - 0.5 + (5028.5 - 5011) * 5);
+    // At the 05:10 end the last ended MESH4 bar is 05:09, closing at 5029.5.
+    expect(result.stats.endingValue).toBe(100_000 - 0.5 + (5029.5 - 5011) * 5);
     expect(positions.map((position) => [position?.symbol, position?.quantity])).toEqual([['MESH4', 1]]);
   });
 

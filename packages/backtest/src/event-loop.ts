@@ -192,6 +192,13 @@ class EventLoop implements StrategyContext {
         if (after !== undefined) await after;
       }
       if (total % progressStep !== 0 || total === 0) onProgress?.(total, total);
+      // Orders placed in the last iteration can fill on bars ending at the final close, after the last
+      // point was recorded: the curve's last point is the state at the end, so it agrees with the final
+      // positions and stats.
+      if (total > 0) {
+        cash[total - 1] = ledger.cash;
+        values[total - 1] = ledger.holdings.length === 0 ? ledger.cash : this.#markToMarket(this.#nowMs);
+      }
     } finally {
       attachContext(strategy, undefined);
     }
