@@ -104,7 +104,8 @@ function extractApiMessage(text: string): string | undefined {
 
 /** Parses `Retry-After` (seconds or an HTTP date) into milliseconds; Databento's default is 1 s. */
 function parseRetryAfterMs(header: string | null): number {
-  if (header === null) return 1000;
+  // Number('') and Number('  ') are 0: an empty header must not turn into an immediate retry.
+  if (header === null || header.trim() === '') return 1000;
   const seconds = Number(header);
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
   const date = Date.parse(header);

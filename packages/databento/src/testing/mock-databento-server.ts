@@ -88,6 +88,8 @@ export type MockDatabentoFault =
       readonly kind: 'status';
       readonly status: number;
       readonly retryAfterSeconds?: number;
+      /** A raw `Retry-After` value, e.g. an HTTP date; wins over `retryAfterSeconds`. */
+      readonly retryAfter?: string;
       readonly detail?: string;
     }
   /** Destroy the connection before any response. */
@@ -592,7 +594,11 @@ export async function startMockDatabento(options: MockDatabentoOptions = {}): Pr
       sendJson(
         fault.status,
         { detail: fault.detail ?? (fault.status === 429 ? 'Too many requests.' : 'Internal server error.') },
-        fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) },
+        fault.retryAfter !== undefined
+          ? { 'retry-after': fault.retryAfter }
+          : fault.retryAfterSeconds === undefined
+            ? {}
+            : { 'retry-after': String(fault.retryAfterSeconds) },
       );
       return;
     }
