@@ -16,6 +16,8 @@ import {
   fetchBars,
   type InstrumentRequest,
   type InstrumentSpec,
+  InvalidArgumentError,
+  parseInstant,
   parseTimestep,
   type Timestep,
   type TimestepUnit,
@@ -143,15 +145,37 @@ export class DatabentoDataSource implements DataSourceV1 {
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       ...(options.onDownload === undefined ? {} : { onDownload: options.onDownload }),
     };
-    if (normalized.type === 'continuous_future' && options.rollMode === 'databento') {
+    if (options.rollMode === 'databento') {
+      if (normalized.type !== 'continuous_future') {
+        throw new InvalidArgumentError(
+          `rollMode 'databento' applies to continuous futures only, not to ${normalized.symbol}.`,
+          { argument: 'rollMode' },
+        );
+      }
+      // Databento's continuous symbols are one unadjusted series; adjusting needs the per-contract path.
+      if (options.backAdjust !== undefined && options.backAdjust !== 'none') {
+        throw new InvalidArgumentError(
+          `backAdjust '${options.backAdjust}' needs the core roll schedule; Databento's continuous symbology (rollMode 'databento') returns unadjusted prices. Drop rollMode or backAdjust.`,
+          { argument: 'backAdjust' },
+        );
+      }
       const parsed = parseTimestep(timestep);
+      const startInstant = parseInstant(start, 'start');
+      const endInstant = parseInstant(end, 'end');
+      if (startInstant.getTime() > endInstant.getTime()) {
+        throw new InvalidArgumentError(
+          `Invalid range: start ${startInstant.toISOString()} is after end ${endInstant.toISOString()}; swap them.`,
+          { argument: 'start' },
+        );
+      }
       return this.#fetch(
         {
           asset: normalized,
           timestep: parsed,
-          start: new Date(start),
-          end: new Date(end),
+          start: startInstant,
+          end: endInstant,
           ...(options.exchange === undefined ? {} : { exchange: options.exchange }),
+          ...(options.forceCacheUpdate === undefined ? {} : { forceCacheUpdate: options.forceCacheUpdate }),
         },
         callOptions,
         options.continuousRule,
@@ -257,7 +281,7 @@ export class DatabentoDataSource implements DataSourceV1 {
         { sourceId: this.sourceId },
       );
     }
-    const spec = definitionToSpec(symbol, definition);
+    const spec = definitionToSpec(asset, symbol, dataset, definition);
     this.#instruments.set(key, spec);
     return spec;
   }
@@ -463,13 +487,41 @@ function normalizeAsset(asset: Asset | AssetInput): Asset {
   return createAsset(asset as AssetInput);
 }
 
-function definitionToSpec(symbol: string, definition: DatabentoDefinitionRecord): InstrumentSpec {
+// Databento marks an unset i32 field (such as contract_multiplier) with i32::MAX.
+const UNDEF_INT32 = 2_147_483_647;
+
+/**
+ * Instrument specs from a `definition` record. A future's multiplier, tick size and currency decide P&L,
+ * so a definition missing one of them is an error rather than a guess; a stock defaults to 1 share and USD.
+ */
+function definitionToSpec(
+  asset: Asset,
+  symbol: string,
+  dataset: string,
+  definition: DatabentoDefinitionRecord,
+): InstrumentSpec {
   const fromPrice = (value: bigint) => (value === UNDEF_PRICE ? Number.NaN : Number(value) / 1e9);
+  const missing = (field: string) =>
+    new DataSourceError(
+      `Databento's ${dataset} definition of ${symbol} has no ${field}; pass the instrument specs explicitly.`,
+      { sourceId: 'databento' },
+    );
+  const isFuture = asset.type !== 'stock';
   let multiplier = fromPrice(definition.unitOfMeasureQty);
   if (!(multiplier > 0)) {
     const contractMultiplier = (definition as { contractMultiplier?: number }).contractMultiplier;
-    multiplier = contractMultiplier !== undefined && contractMultiplier > 0 ? contractMultiplier : 1;
+    if (contractMultiplier !== undefined && contractMultiplier > 0 && contractMultiplier !== UNDEF_INT32) {
+      multiplier = contractMultiplier;
+    } else if (isFuture) {
+      throw missing('unit_of_measure_qty or contract_multiplier (the contract multiplier)');
+    } else {
+      multiplier = 1;
+    }
   }
+  const tickSize = fromPrice(definition.minPriceIncrement);
+  if (!(tickSize > 0)) throw missing('min_price_increment (the tick size)');
+  const currency = definition.currency.trim();
+  if (currency === '' && isFuture) throw missing('currency');
   const expiration =
     definition.expiration === UNDEF_TIMESTAMP || definition.expiration === 0n
       ? undefined
@@ -477,9 +529,9 @@ function definitionToSpec(symbol: string, definition: DatabentoDefinitionRecord)
   return Object.freeze({
     symbol,
     multiplier,
-    tickSize: fromPrice(definition.minPriceIncrement),
+    tickSize,
     ...(expiration === undefined ? {} : { expiration }),
-    currency: definition.currency.trim() || 'USD',
+    currency: currency || 'USD',
   });
 }
 
