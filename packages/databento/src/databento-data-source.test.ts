@@ -184,6 +184,28 @@ describe('DatabentoDataSource', () => {
     expect(server.requestCount('timeseries.get_range')).toBe(0);
   });
 
+  it('should check every contract of a continuous future before downloading any', async () => {
+    // ESH5's segment costs 1.68 USD, ESM5's 3.36 USD: only the second is above the limit.
+    const error = await source({ maxCostUsd: 2 })
+      .getBars(continuousFuture('ES'), '1m', '2025-03-03T00:00:00Z', '2025-03-15T00:00:00Z')
+      .catch((caught: unknown) => caught);
+    expect(CostLimitExceededError.isInstance(error)).toBe(true);
+    expect((error as CostLimitExceededError).request.symbols).toEqual(['ESM5']);
+    expect((error as CostLimitExceededError).estimatedCostUsd).toBeCloseTo(3.36, 10);
+    expect(server.requestCount('timeseries.get_range')).toBe(0);
+    server.resetRequests();
+    // Under the limit, each segment is estimated once and downloaded once.
+    const bars = await source({ maxCostUsd: 5 }).getBars(
+      continuousFuture('ES'),
+      '1m',
+      '2025-03-03T00:00:00Z',
+      '2025-03-15T00:00:00Z',
+    );
+    expect(bars.length).toBe(90);
+    expect(server.requestCount('metadata.get_cost')).toBe(2);
+    expect(server.requestCount('timeseries.get_range')).toBe(2);
+  });
+
   it('should take maxCostUsd from DATABENTO_MAX_COST_USD', async () => {
     const guarded = createDatabentoData({
       logger: captureLogger(),

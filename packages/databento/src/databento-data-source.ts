@@ -19,6 +19,7 @@ import {
   InvalidArgumentError,
   parseInstant,
   parseTimestep,
+  rollSchedule,
   type Timestep,
   type TimestepUnit,
   toDatabentoRawSymbol,
@@ -114,6 +115,8 @@ export class DatabentoDataSource implements DataSourceV1 {
   readonly #settings: DatabentoDataSettings;
   readonly #ranges = new Map<string, { range: DatabentoDatasetRange; fetchedAtMs: number }>();
   readonly #instruments = new Map<string, InstrumentSpec>();
+  /** Estimates checked before a continuous future's first download, used once by each segment's download. */
+  readonly #approvedCosts = new Map<string, number>();
 
   constructor(settings: DatabentoDataSettings = {}) {
     const {
@@ -181,19 +184,34 @@ export class DatabentoDataSource implements DataSourceV1 {
         options.continuousRule,
       );
     }
-    return fetchBars(
-      this,
-      {
-        asset: normalized,
-        timestep,
-        start,
-        end,
-        ...(options.exchange === undefined ? {} : { exchange: options.exchange }),
-        ...(options.forceCacheUpdate === undefined ? {} : { forceCacheUpdate: options.forceCacheUpdate }),
-        ...(options.backAdjust === undefined ? {} : { backAdjust: options.backAdjust }),
-      },
-      callOptions,
-    );
+    let approved: string[] = [];
+    if (normalized.type === 'continuous_future') {
+      approved = await this.#guardSegments(
+        normalized,
+        parseTimestep(timestep),
+        parseInstant(start, 'start'),
+        parseInstant(end, 'end'),
+        options,
+      );
+    }
+    try {
+      return await fetchBars(
+        this,
+        {
+          asset: normalized,
+          timestep,
+          start,
+          end,
+          ...(options.exchange === undefined ? {} : { exchange: options.exchange }),
+          ...(options.forceCacheUpdate === undefined ? {} : { forceCacheUpdate: options.forceCacheUpdate }),
+          ...(options.backAdjust === undefined ? {} : { backAdjust: options.backAdjust }),
+        },
+        callOptions,
+      );
+    } finally {
+      // Estimates left unused (a failed segment) must not stand in for a later request's check.
+      for (const key of approved) this.#approvedCosts.delete(key);
+    }
   }
 
   /** Instrument specs (multiplier, tick size, expiration, currency) for an asset at an instant. */
@@ -335,16 +353,19 @@ export class DatabentoDataSource implements DataSourceV1 {
     return range;
   }
 
-  async #fetch(
+  /**
+   * Maps a request to the exact `timeseries.get_range` parameters, clamped to the dataset's available
+   * range (with a warning when `warn`); `params` is undefined when nothing is left to download.
+   */
+  async #plan(
     request: BarsRequest,
     options: DataSourceCallOptions,
     rule: DatabentoContinuousRule | undefined,
-  ): Promise<Bars> {
-    options.signal?.throwIfAborted();
+    warn: boolean,
+  ) {
     const location = this.#locate(request, rule);
     const logger = this.client.logger;
     const metadata = { symbol: location.symbol, timestep: location.nativeTimestep };
-    const signalOptions = options.signal === undefined ? {} : { signal: options.signal };
     const datasetRange = await this.#datasetRange(
       location.dataset,
       options,
@@ -354,24 +375,30 @@ export class DatabentoDataSource implements DataSourceV1 {
     let start = request.start;
     let end = request.end;
     if (end.getTime() > available.end.getTime()) {
-      logger.warn(
-        `databento: ${location.dataset} ${location.schema} has data until ${available.end.toISOString()}; clamping the request end ${end.toISOString()} to it`,
-        { dataset: location.dataset, schema: location.schema, symbol: location.symbol },
-      );
+      if (warn) {
+        logger.warn(
+          `databento: ${location.dataset} ${location.schema} has data until ${available.end.toISOString()}; clamping the request end ${end.toISOString()} to it`,
+          { dataset: location.dataset, schema: location.schema, symbol: location.symbol },
+        );
+      }
       end = available.end;
     }
     if (start.getTime() < available.start.getTime()) {
-      logger.warn(
-        `databento: ${location.dataset} ${location.schema} starts at ${available.start.toISOString()}; clamping the request start ${start.toISOString()} to it`,
-        { dataset: location.dataset, schema: location.schema, symbol: location.symbol },
-      );
+      if (warn) {
+        logger.warn(
+          `databento: ${location.dataset} ${location.schema} starts at ${available.start.toISOString()}; clamping the request start ${start.toISOString()} to it`,
+          { dataset: location.dataset, schema: location.schema, symbol: location.symbol },
+        );
+      }
       start = available.start;
     }
     if (start.getTime() >= end.getTime()) {
-      logger.warn(
-        `databento: no data for ${location.symbol} in ${location.dataset} ${location.schema} between ${request.start.toISOString()} and ${request.end.toISOString()} (outside the available range)`,
-      );
-      return finish(Bars.empty(metadata), request.timestep);
+      if (warn) {
+        logger.warn(
+          `databento: no data for ${location.symbol} in ${location.dataset} ${location.schema} between ${request.start.toISOString()} and ${request.end.toISOString()} (outside the available range)`,
+        );
+      }
+      return { location, metadata, params: undefined };
     }
     const params: DatabentoRangeParams & { start: Date; end: Date } = {
       dataset: location.dataset,
@@ -381,7 +408,65 @@ export class DatabentoDataSource implements DataSourceV1 {
       start,
       end,
     };
-    const costUsd = await guardCost(this.client, params, this.client.settings().maxCostUsd, signalOptions);
+    return { location, metadata, params };
+  }
+
+  /**
+   * With a cost limit, asks `metadata.get_cost` for every contract segment of a continuous future before
+   * the first download: otherwise the first contracts would be downloaded (and billed) before a later,
+   * pricier one is refused, leaving the caller with nothing but the bill. The estimates are reused by the
+   * downloads that follow.
+   */
+  async #guardSegments(
+    asset: Asset,
+    timestep: Timestep,
+    start: Date,
+    end: Date,
+    options: DatabentoGetBarsOptions,
+  ): Promise<string[]> {
+    const maxCostUsd = this.client.settings().maxCostUsd;
+    const approved: string[] = [];
+    if (maxCostUsd === undefined || asset.type !== 'continuous_future' || start.getTime() >= end.getTime()) {
+      return approved;
+    }
+    const signalOptions = options.signal === undefined ? {} : { signal: options.signal };
+    const nativeTimestep = createTimestep(timestep.unit, 1);
+    for (const segment of rollSchedule(asset.symbol, start, end)) {
+      const { params } = await this.#plan(
+        {
+          asset: contractFuture(segment),
+          timestep: nativeTimestep,
+          start: segment.start,
+          end: segment.end,
+          ...(options.exchange === undefined ? {} : { exchange: options.exchange }),
+        },
+        options,
+        undefined,
+        false,
+      );
+      if (params === undefined) continue;
+      const costUsd = await guardCost(this.client, params, maxCostUsd, signalOptions);
+      this.#approvedCosts.set(costKey(params), costUsd);
+      approved.push(costKey(params));
+    }
+    return approved;
+  }
+
+  async #fetch(
+    request: BarsRequest,
+    options: DataSourceCallOptions,
+    rule: DatabentoContinuousRule | undefined,
+  ): Promise<Bars> {
+    options.signal?.throwIfAborted();
+    const signalOptions = options.signal === undefined ? {} : { signal: options.signal };
+    const { location, metadata, params } = await this.#plan(request, options, rule, true);
+    const logger = this.client.logger;
+    if (params === undefined) return finish(Bars.empty(metadata), request.timestep);
+    const { start, end } = params;
+    const approved = this.#approvedCosts.get(costKey(params));
+    this.#approvedCosts.delete(costKey(params));
+    const costUsd =
+      approved ?? (await guardCost(this.client, params, this.client.settings().maxCostUsd, signalOptions));
     const result = await this.client.timeseries.getRangeColumns(params, signalOptions);
     options.onDownload?.({
       sourceId: this.sourceId,
@@ -466,6 +551,17 @@ function columnsToBars(
     },
     metadata,
   );
+}
+
+function costKey(params: DatabentoRangeParams & { start: Date; end: Date }): string {
+  return [
+    params.dataset,
+    params.schema,
+    params.symbols,
+    params.stypeIn,
+    params.start.toISOString(),
+    params.end.toISOString(),
+  ].join('|');
 }
 
 function floorDay(ms: number): number {
