@@ -200,6 +200,22 @@ describe('createDatabento', () => {
     expect(server.requestCount('metadata.list_datasets')).toBe(1);
   });
 
+  it('should keep the API key out of error messages even when the server echoes it', async () => {
+    server.addFaults('metadata.list_datasets', {
+      kind: 'status',
+      status: 400,
+      detail: `Bad request from ${API_KEY} (${Buffer.from(`${API_KEY}:`).toString('base64')})`,
+    });
+    const error = await client()
+      .metadata.listDatasets()
+      .catch((caught: unknown) => caught);
+    const apiError = error as DataSourceApiError;
+    expect(apiError.statusCode).toBe(400);
+    expect(apiError.apiMessage).toBe('Bad request from *** (***)');
+    expect(apiError.message).not.toContain(API_KEY);
+    expect(JSON.stringify(apiError)).not.toContain(API_KEY);
+  });
+
   it('should surface 422 detail without retrying', async () => {
     const error = await client()
       .timeseries.getRange({ ...ESH5_RANGE, end: '2025-04-01' })
