@@ -256,6 +256,22 @@ describe('lb cost and lb bars against the mock Databento server', () => {
 
   it('should exit 2 on bad arguments', async () => {
     useMock();
+    const noSymbols = await run(
+      'cost',
+      '--dataset',
+      'GLBX.MDP3',
+      '--schema',
+      'ohlcv-1m',
+      '--symbols',
+      ' , ',
+      '--start',
+      '2025-03-03',
+      '--end',
+      '2025-03-04',
+    );
+    expect(noSymbols.code).toBe(2);
+    expect(noSymbols.stderr).toContain('--symbols needs at least one symbol');
+    expect(server.requestCount()).toBe(0);
     expect(
       (await run('bars', 'ES', '--future', '--continuous', '--start', '2025-03-03', '--end', '2025-03-04'))
         .code,
