@@ -151,6 +151,76 @@ describe('lb cost and lb bars against the mock Databento server', () => {
     ]);
   });
 
+  it('should print a continuous future from the contract of the roll schedule', async () => {
+    useMock();
+    const result = await run(
+      'bars',
+      'ES',
+      '--continuous',
+      '--start',
+      '2025-03-03T14:30:00Z',
+      '--end',
+      '2025-03-03T14:32:00Z',
+      '--no-cache',
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(
+      [
+        'time,open,high,low,close,volume',
+        '2025-03-03T14:30:00.000Z,6000,6001,5999,6000.5,10',
+        '2025-03-03T14:31:00.000Z,6001,6002,6000,6001.5,11',
+        '',
+      ].join('\n'),
+    );
+    expect(
+      server.requests
+        .filter((item) => item.endpoint === 'timeseries.get_range')
+        .map((item) => item.params.symbols),
+    ).toEqual(['ESH5']);
+  });
+
+  it('should keep the API key out of debug logs and errors', async () => {
+    useMock();
+    vi.stubEnv('LB_LOG_LEVEL', 'debug');
+    server.addFaults('timeseries.get_range', { kind: 'status', status: 500 });
+    const result = await run(
+      'bars',
+      'ESH5',
+      '--future',
+      '--start',
+      '2025-03-03T14:30:00Z',
+      '--end',
+      '2025-03-03T14:32:00Z',
+      '--no-cache',
+    );
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('timeseries.get_range');
+    vi.stubEnv('DATABENTO_API_KEY', `${API_KEY}x`);
+    const rejected = await run(
+      'cost',
+      '--dataset',
+      'GLBX.MDP3',
+      '--schema',
+      'ohlcv-1m',
+      '--symbols',
+      'ESH5',
+      '--start',
+      '2025-03-03',
+      '--end',
+      '2025-03-04',
+    );
+    expect(rejected.code).toBe(1);
+    expect(rejected.stderr).toContain('401');
+    const output = result.stdout + result.stderr + rejected.stdout + rejected.stderr;
+    for (const secret of [
+      API_KEY,
+      Buffer.from(`${API_KEY}:`).toString('base64'),
+      Buffer.from(`${API_KEY}x:`).toString('base64'),
+    ]) {
+      expect(output).not.toContain(secret);
+    }
+  });
+
   it('should exit 1 with the credentials message when no key is set', async () => {
     vi.stubEnv('DATABENTO_API_KEY', '');
     vi.stubEnv('DATABENTO_BASE_URL', server.baseURL);
@@ -179,11 +249,29 @@ describe('lb cost and lb bars against the mock Databento server', () => {
       '2025-03-04',
     );
     expect(cost.code).toBe(1);
+    expect(cost.stderr).toContain('Missing DataBento credentials');
+    expect(cost.stderr).toContain('DATABENTO_API_KEY');
     expect(server.requestCount()).toBe(0);
   });
 
   it('should exit 2 on bad arguments', async () => {
     useMock();
+    const noSymbols = await run(
+      'cost',
+      '--dataset',
+      'GLBX.MDP3',
+      '--schema',
+      'ohlcv-1m',
+      '--symbols',
+      ' , ',
+      '--start',
+      '2025-03-03',
+      '--end',
+      '2025-03-04',
+    );
+    expect(noSymbols.code).toBe(2);
+    expect(noSymbols.stderr).toContain('--symbols needs at least one symbol');
+    expect(server.requestCount()).toBe(0);
     expect(
       (await run('bars', 'ES', '--future', '--continuous', '--start', '2025-03-03', '--end', '2025-03-04'))
         .code,

@@ -81,10 +81,15 @@ export function registerDatabentoCommands(program: Command, io: CliIo): void {
         end: string;
         stypeIn: string;
       }) => {
+        const symbols = options.symbols
+          .split(',')
+          .map((symbol) => symbol.trim())
+          .filter((symbol) => symbol.length > 0);
+        if (symbols.length === 0) throw new UsageError('--symbols needs at least one symbol, e.g. ESH5,NQH5');
         const params = {
           dataset: options.dataset,
           schema: options.schema,
-          symbols: options.symbols.split(',').map((symbol) => symbol.trim()),
+          symbols,
           start: asUsageError(() => parseInstant(options.start, '--start')),
           end: asUsageError(() => parseInstant(options.end, '--end')),
           stypeIn: options.stypeIn,

@@ -1,5 +1,6 @@
 import {
   continuousFuture,
+  DataSourceError,
   type DownloadReport,
   future,
   InvalidArgumentError,
@@ -142,6 +143,23 @@ describe('DatabentoDataSource', () => {
     expect(bars.open[30]).toBe(6110);
   });
 
+  it('should reject backAdjust with rollMode databento instead of silently ignoring it', async () => {
+    const error = await source()
+      .getBars(continuousFuture('ES'), '1m', '2025-03-13T00:00:00Z', '2025-03-15T00:00:00Z', {
+        rollMode: 'databento',
+        backAdjust: 'ratio',
+      })
+      .catch((caught: unknown) => caught);
+    expect(InvalidArgumentError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain('unadjusted');
+    await expect(
+      source().getBars(future('ESH5'), '1m', '2025-03-03T14:30:00Z', '2025-03-03T15:00:00Z', {
+        rollMode: 'databento',
+      }),
+    ).rejects.toThrow(/continuous futures only/);
+    expect(server.requestCount()).toBe(0);
+  });
+
   it('should resample coarser timesteps from the nearest schema', async () => {
     const bars = await source().getBars(stock('AAPL'), '15m', '2025-03-03T14:30:00Z', '2025-03-03T15:30:00Z');
     expect(bars.length).toBe(4);
@@ -164,6 +182,28 @@ describe('DatabentoDataSource', () => {
     expect(refused.message).toContain('maxCostUsd');
     expect(server.requestCount('metadata.get_cost')).toBe(1);
     expect(server.requestCount('timeseries.get_range')).toBe(0);
+  });
+
+  it('should check every contract of a continuous future before downloading any', async () => {
+    // ESH5's segment costs 1.68 USD, ESM5's 3.36 USD: only the second is above the limit.
+    const error = await source({ maxCostUsd: 2 })
+      .getBars(continuousFuture('ES'), '1m', '2025-03-03T00:00:00Z', '2025-03-15T00:00:00Z')
+      .catch((caught: unknown) => caught);
+    expect(CostLimitExceededError.isInstance(error)).toBe(true);
+    expect((error as CostLimitExceededError).request.symbols).toEqual(['ESM5']);
+    expect((error as CostLimitExceededError).estimatedCostUsd).toBeCloseTo(3.36, 10);
+    expect(server.requestCount('timeseries.get_range')).toBe(0);
+    server.resetRequests();
+    // Under the limit, each segment is estimated once and downloaded once.
+    const bars = await source({ maxCostUsd: 5 }).getBars(
+      continuousFuture('ES'),
+      '1m',
+      '2025-03-03T00:00:00Z',
+      '2025-03-15T00:00:00Z',
+    );
+    expect(bars.length).toBe(90);
+    expect(server.requestCount('metadata.get_cost')).toBe(2);
+    expect(server.requestCount('timeseries.get_range')).toBe(2);
   });
 
   it('should take maxCostUsd from DATABENTO_MAX_COST_USD', async () => {
@@ -230,6 +270,11 @@ describe('DatabentoDataSource', () => {
       '2025-05-02T00:00:00Z',
     );
     expect(outside.length).toBe(0);
+    expect(
+      logger.lines.some(
+        (line) => line.startsWith('warn') && line.includes('no data for AAPL') && line.includes('outside'),
+      ),
+    ).toBe(true);
   });
 
   it('should give instrument specs from definitions and cache them per contract', async () => {
@@ -246,6 +291,37 @@ describe('DatabentoDataSource', () => {
     expect(server.requestCount('timeseries.get_range')).toBe(1);
     const continuous = await databento.getInstrument(continuousFuture('ES'), '2025-03-12T15:00:00Z');
     expect(continuous.symbol).toBe('ESM5');
+  });
+
+  it('should refuse to guess a future multiplier missing from its definition', async () => {
+    const broken = await startMockDatabento({
+      apiKey: API_KEY,
+      data: {
+        series: [],
+        definitions: [
+          {
+            dataset: 'GLBX.MDP3',
+            symbol: 'NQH5',
+            instrumentId: 201,
+            multiplier: null,
+            tickSize: 0.25,
+            expiration: '2025-03-21T13:30:00Z',
+          },
+        ],
+        datasetRanges: { 'GLBX.MDP3': { start: '2025-01-01', end: '2025-03-20' } },
+      },
+    });
+    try {
+      const error = await source({ baseURL: broken.baseURL })
+        .getInstrument(future('NQH5'), '2025-03-03T15:00:00Z')
+        .catch((caught: unknown) => caught);
+      expect(DataSourceError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toBe(
+        "Databento's GLBX.MDP3 definition of NQH5 has no unit_of_measure_qty or contract_multiplier (the contract multiplier); pass the instrument specs explicitly.",
+      );
+    } finally {
+      await broken.close();
+    }
   });
 
   it('should map venues to datasets and reject unknown venues with the known ones', async () => {
@@ -272,6 +348,17 @@ describe('DatabentoDataSource', () => {
         exchange: 'ICE',
       }).dataset,
     ).toBe('IFEU.IMPACT');
+    for (const exchange of ['ICE Endex', 'ENDEX', 'NDEX']) {
+      expect(
+        databento.locateBars({
+          asset: future('TFMM5'),
+          timestep: { unit: 'day', multiple: 1 } as never,
+          start: new Date(),
+          end: new Date(),
+          exchange,
+        }).dataset,
+      ).toBe('NDEX.IMPACT');
+    }
     let error: unknown;
     try {
       databento.locateBars({

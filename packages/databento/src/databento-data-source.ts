@@ -16,7 +16,10 @@ import {
   fetchBars,
   type InstrumentRequest,
   type InstrumentSpec,
+  InvalidArgumentError,
+  parseInstant,
   parseTimestep,
+  rollSchedule,
   type Timestep,
   type TimestepUnit,
   toDatabentoRawSymbol,
@@ -112,6 +115,8 @@ export class DatabentoDataSource implements DataSourceV1 {
   readonly #settings: DatabentoDataSettings;
   readonly #ranges = new Map<string, { range: DatabentoDatasetRange; fetchedAtMs: number }>();
   readonly #instruments = new Map<string, InstrumentSpec>();
+  /** Estimates checked before a continuous future's first download, used once by each segment's download. */
+  readonly #approvedCosts = new Map<string, number>();
 
   constructor(settings: DatabentoDataSettings = {}) {
     const {
@@ -143,33 +148,70 @@ export class DatabentoDataSource implements DataSourceV1 {
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       ...(options.onDownload === undefined ? {} : { onDownload: options.onDownload }),
     };
-    if (normalized.type === 'continuous_future' && options.rollMode === 'databento') {
+    if (options.rollMode === 'databento') {
+      if (normalized.type !== 'continuous_future') {
+        throw new InvalidArgumentError(
+          `rollMode 'databento' applies to continuous futures only, not to ${normalized.symbol}.`,
+          { argument: 'rollMode' },
+        );
+      }
+      // Databento's continuous symbols are one unadjusted series; adjusting needs the per-contract path.
+      if (options.backAdjust !== undefined && options.backAdjust !== 'none') {
+        throw new InvalidArgumentError(
+          `backAdjust '${options.backAdjust}' needs the core roll schedule; Databento's continuous symbology (rollMode 'databento') returns unadjusted prices. Drop rollMode or backAdjust.`,
+          { argument: 'backAdjust' },
+        );
+      }
       const parsed = parseTimestep(timestep);
+      const startInstant = parseInstant(start, 'start');
+      const endInstant = parseInstant(end, 'end');
+      if (startInstant.getTime() > endInstant.getTime()) {
+        throw new InvalidArgumentError(
+          `Invalid range: start ${startInstant.toISOString()} is after end ${endInstant.toISOString()}; swap them.`,
+          { argument: 'start' },
+        );
+      }
       return this.#fetch(
         {
           asset: normalized,
           timestep: parsed,
-          start: new Date(start),
-          end: new Date(end),
+          start: startInstant,
+          end: endInstant,
           ...(options.exchange === undefined ? {} : { exchange: options.exchange }),
+          ...(options.forceCacheUpdate === undefined ? {} : { forceCacheUpdate: options.forceCacheUpdate }),
         },
         callOptions,
         options.continuousRule,
       );
     }
-    return fetchBars(
-      this,
-      {
-        asset: normalized,
-        timestep,
-        start,
-        end,
-        ...(options.exchange === undefined ? {} : { exchange: options.exchange }),
-        ...(options.forceCacheUpdate === undefined ? {} : { forceCacheUpdate: options.forceCacheUpdate }),
-        ...(options.backAdjust === undefined ? {} : { backAdjust: options.backAdjust }),
-      },
-      callOptions,
-    );
+    let approved: string[] = [];
+    if (normalized.type === 'continuous_future') {
+      approved = await this.#guardSegments(
+        normalized,
+        parseTimestep(timestep),
+        parseInstant(start, 'start'),
+        parseInstant(end, 'end'),
+        options,
+      );
+    }
+    try {
+      return await fetchBars(
+        this,
+        {
+          asset: normalized,
+          timestep,
+          start,
+          end,
+          ...(options.exchange === undefined ? {} : { exchange: options.exchange }),
+          ...(options.forceCacheUpdate === undefined ? {} : { forceCacheUpdate: options.forceCacheUpdate }),
+          ...(options.backAdjust === undefined ? {} : { backAdjust: options.backAdjust }),
+        },
+        callOptions,
+      );
+    } finally {
+      // Estimates left unused (a failed segment) must not stand in for a later request's check.
+      for (const key of approved) this.#approvedCosts.delete(key);
+    }
   }
 
   /** Instrument specs (multiplier, tick size, expiration, currency) for an asset at an instant. */
@@ -257,7 +299,7 @@ export class DatabentoDataSource implements DataSourceV1 {
         { sourceId: this.sourceId },
       );
     }
-    const spec = definitionToSpec(symbol, definition);
+    const spec = definitionToSpec(asset, symbol, dataset, definition);
     this.#instruments.set(key, spec);
     return spec;
   }
@@ -311,16 +353,19 @@ export class DatabentoDataSource implements DataSourceV1 {
     return range;
   }
 
-  async #fetch(
+  /**
+   * Maps a request to the exact `timeseries.get_range` parameters, clamped to the dataset's available
+   * range (with a warning when `warn`); `params` is undefined when nothing is left to download.
+   */
+  async #plan(
     request: BarsRequest,
     options: DataSourceCallOptions,
     rule: DatabentoContinuousRule | undefined,
-  ): Promise<Bars> {
-    options.signal?.throwIfAborted();
+    warn: boolean,
+  ) {
     const location = this.#locate(request, rule);
     const logger = this.client.logger;
     const metadata = { symbol: location.symbol, timestep: location.nativeTimestep };
-    const signalOptions = options.signal === undefined ? {} : { signal: options.signal };
     const datasetRange = await this.#datasetRange(
       location.dataset,
       options,
@@ -330,24 +375,30 @@ export class DatabentoDataSource implements DataSourceV1 {
     let start = request.start;
     let end = request.end;
     if (end.getTime() > available.end.getTime()) {
-      logger.warn(
-        `databento: ${location.dataset} ${location.schema} has data until ${available.end.toISOString()}; clamping the request end ${end.toISOString()} to it`,
-        { dataset: location.dataset, schema: location.schema, symbol: location.symbol },
-      );
+      if (warn) {
+        logger.warn(
+          `databento: ${location.dataset} ${location.schema} has data until ${available.end.toISOString()}; clamping the request end ${end.toISOString()} to it`,
+          { dataset: location.dataset, schema: location.schema, symbol: location.symbol },
+        );
+      }
       end = available.end;
     }
     if (start.getTime() < available.start.getTime()) {
-      logger.warn(
-        `databento: ${location.dataset} ${location.schema} starts at ${available.start.toISOString()}; clamping the request start ${start.toISOString()} to it`,
-        { dataset: location.dataset, schema: location.schema, symbol: location.symbol },
-      );
+      if (warn) {
+        logger.warn(
+          `databento: ${location.dataset} ${location.schema} starts at ${available.start.toISOString()}; clamping the request start ${start.toISOString()} to it`,
+          { dataset: location.dataset, schema: location.schema, symbol: location.symbol },
+        );
+      }
       start = available.start;
     }
     if (start.getTime() >= end.getTime()) {
-      logger.warn(
-        `databento: no data for ${location.symbol} in ${location.dataset} ${location.schema} between ${request.start.toISOString()} and ${request.end.toISOString()} (outside the available range)`,
-      );
-      return finish(Bars.empty(metadata), request.timestep);
+      if (warn) {
+        logger.warn(
+          `databento: no data for ${location.symbol} in ${location.dataset} ${location.schema} between ${request.start.toISOString()} and ${request.end.toISOString()} (outside the available range)`,
+        );
+      }
+      return { location, metadata, params: undefined };
     }
     const params: DatabentoRangeParams & { start: Date; end: Date } = {
       dataset: location.dataset,
@@ -357,7 +408,65 @@ export class DatabentoDataSource implements DataSourceV1 {
       start,
       end,
     };
-    const costUsd = await guardCost(this.client, params, this.client.settings().maxCostUsd, signalOptions);
+    return { location, metadata, params };
+  }
+
+  /**
+   * With a cost limit, asks `metadata.get_cost` for every contract segment of a continuous future before
+   * the first download: otherwise the first contracts would be downloaded (and billed) before a later,
+   * pricier one is refused, leaving the caller with nothing but the bill. The estimates are reused by the
+   * downloads that follow.
+   */
+  async #guardSegments(
+    asset: Asset,
+    timestep: Timestep,
+    start: Date,
+    end: Date,
+    options: DatabentoGetBarsOptions,
+  ): Promise<string[]> {
+    const maxCostUsd = this.client.settings().maxCostUsd;
+    const approved: string[] = [];
+    if (maxCostUsd === undefined || asset.type !== 'continuous_future' || start.getTime() >= end.getTime()) {
+      return approved;
+    }
+    const signalOptions = options.signal === undefined ? {} : { signal: options.signal };
+    const nativeTimestep = createTimestep(timestep.unit, 1);
+    for (const segment of rollSchedule(asset.symbol, start, end)) {
+      const { params } = await this.#plan(
+        {
+          asset: contractFuture(segment),
+          timestep: nativeTimestep,
+          start: segment.start,
+          end: segment.end,
+          ...(options.exchange === undefined ? {} : { exchange: options.exchange }),
+        },
+        options,
+        undefined,
+        false,
+      );
+      if (params === undefined) continue;
+      const costUsd = await guardCost(this.client, params, maxCostUsd, signalOptions);
+      this.#approvedCosts.set(costKey(params), costUsd);
+      approved.push(costKey(params));
+    }
+    return approved;
+  }
+
+  async #fetch(
+    request: BarsRequest,
+    options: DataSourceCallOptions,
+    rule: DatabentoContinuousRule | undefined,
+  ): Promise<Bars> {
+    options.signal?.throwIfAborted();
+    const signalOptions = options.signal === undefined ? {} : { signal: options.signal };
+    const { location, metadata, params } = await this.#plan(request, options, rule, true);
+    const logger = this.client.logger;
+    if (params === undefined) return finish(Bars.empty(metadata), request.timestep);
+    const { start, end } = params;
+    const approved = this.#approvedCosts.get(costKey(params));
+    this.#approvedCosts.delete(costKey(params));
+    const costUsd =
+      approved ?? (await guardCost(this.client, params, this.client.settings().maxCostUsd, signalOptions));
     const result = await this.client.timeseries.getRangeColumns(params, signalOptions);
     options.onDownload?.({
       sourceId: this.sourceId,
@@ -444,6 +553,17 @@ function columnsToBars(
   );
 }
 
+function costKey(params: DatabentoRangeParams & { start: Date; end: Date }): string {
+  return [
+    params.dataset,
+    params.schema,
+    params.symbols,
+    params.stypeIn,
+    params.start.toISOString(),
+    params.end.toISOString(),
+  ].join('|');
+}
+
 function floorDay(ms: number): number {
   return Math.floor(ms / DAY_MS) * DAY_MS;
 }
@@ -463,13 +583,41 @@ function normalizeAsset(asset: Asset | AssetInput): Asset {
   return createAsset(asset as AssetInput);
 }
 
-function definitionToSpec(symbol: string, definition: DatabentoDefinitionRecord): InstrumentSpec {
+// Databento marks an unset i32 field (such as contract_multiplier) with i32::MAX.
+const UNDEF_INT32 = 2_147_483_647;
+
+/**
+ * Instrument specs from a `definition` record. A future's multiplier, tick size and currency decide P&L,
+ * so a definition missing one of them is an error rather than a guess; a stock defaults to 1 share and USD.
+ */
+function definitionToSpec(
+  asset: Asset,
+  symbol: string,
+  dataset: string,
+  definition: DatabentoDefinitionRecord,
+): InstrumentSpec {
   const fromPrice = (value: bigint) => (value === UNDEF_PRICE ? Number.NaN : Number(value) / 1e9);
+  const missing = (field: string) =>
+    new DataSourceError(
+      `Databento's ${dataset} definition of ${symbol} has no ${field}; pass the instrument specs explicitly.`,
+      { sourceId: 'databento' },
+    );
+  const isFuture = asset.type !== 'stock';
   let multiplier = fromPrice(definition.unitOfMeasureQty);
   if (!(multiplier > 0)) {
     const contractMultiplier = (definition as { contractMultiplier?: number }).contractMultiplier;
-    multiplier = contractMultiplier !== undefined && contractMultiplier > 0 ? contractMultiplier : 1;
+    if (contractMultiplier !== undefined && contractMultiplier > 0 && contractMultiplier !== UNDEF_INT32) {
+      multiplier = contractMultiplier;
+    } else if (isFuture) {
+      throw missing('unit_of_measure_qty or contract_multiplier (the contract multiplier)');
+    } else {
+      multiplier = 1;
+    }
   }
+  const tickSize = fromPrice(definition.minPriceIncrement);
+  if (!(tickSize > 0)) throw missing('min_price_increment (the tick size)');
+  const currency = definition.currency.trim();
+  if (currency === '' && isFuture) throw missing('currency');
   const expiration =
     definition.expiration === UNDEF_TIMESTAMP || definition.expiration === 0n
       ? undefined
@@ -477,9 +625,9 @@ function definitionToSpec(symbol: string, definition: DatabentoDefinitionRecord)
   return Object.freeze({
     symbol,
     multiplier,
-    tickSize: fromPrice(definition.minPriceIncrement),
+    tickSize,
     ...(expiration === undefined ? {} : { expiration }),
-    currency: definition.currency.trim() || 'USD',
+    currency: currency || 'USD',
   });
 }
 

@@ -103,6 +103,63 @@ describe('createDatabento', () => {
     expect(server.requestCount('metadata.get_record_count')).toBe(2);
   });
 
+  it('should honour a Retry-After given as an HTTP date', async () => {
+    // HTTP dates have whole seconds: ask for the second after next, at least one second away.
+    const retryAtMs = (Math.floor(Date.now() / 1000) + 2) * 1000;
+    server.addFaults('metadata.get_record_count', {
+      kind: 'status',
+      status: 429,
+      retryAfter: new Date(retryAtMs).toUTCString(),
+    });
+    expect(await client().metadata.getRecordCount(ESH5_RANGE)).toBe(30);
+    // The mock stamps requests with performance.now(); the date is wall-clock time.
+    expect(Date.now()).toBeGreaterThanOrEqual(retryAtMs - 20);
+    expect(server.requestCount('metadata.get_record_count')).toBe(2);
+  });
+
+  it('should wait the default second when Retry-After is empty', async () => {
+    server.addFaults('metadata.get_record_count', { kind: 'status', status: 429, retryAfter: '' });
+    expect(await client().metadata.getRecordCount(ESH5_RANGE)).toBe(30);
+    const [first, second] = server.requests;
+    expect(second!.receivedAtMs - first!.receivedAtMs).toBeGreaterThanOrEqual(990);
+  });
+
+  it('should not retry at all with maxRetries 0', async () => {
+    server.addFaults('metadata.get_cost', { kind: 'status', status: 500 });
+    const error = await client({ maxRetries: 0 })
+      .metadata.getCost(ESH5_RANGE)
+      .catch((caught: unknown) => caught);
+    expect(DataSourceApiError.isInstance(error)).toBe(true);
+    expect((error as DataSourceApiError).statusCode).toBe(500);
+    expect(server.requestCount('metadata.get_cost')).toBe(1);
+  });
+
+  it('should reject with the abort reason during a Retry-After wait, without another attempt', async () => {
+    server.addFaults('metadata.get_cost', { kind: 'status', status: 429, retryAfterSeconds: 30 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('cancelled while waiting')), 100);
+    const started = performance.now();
+    await expect(client().metadata.getCost(ESH5_RANGE, { signal: controller.signal })).rejects.toThrow(
+      'cancelled while waiting',
+    );
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(server.requestCount('metadata.get_cost')).toBe(1);
+  });
+
+  it('should reject with the abort reason during the exponential backoff, without another attempt', async () => {
+    server.addFaults('metadata.get_cost', { kind: 'status', status: 503 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('cancelled in backoff')), 100);
+    const started = performance.now();
+    await expect(
+      client({ retryMinTimeoutMs: 30_000, retryMaxTimeoutMs: 30_000 }).metadata.getCost(ESH5_RANGE, {
+        signal: controller.signal,
+      }),
+    ).rejects.toThrow('cancelled in backoff');
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(server.requestCount('metadata.get_cost')).toBe(1);
+  });
+
   it('should retry 500 twice, then succeed', async () => {
     server.addFaults('metadata.get_cost', { kind: 'status', status: 500 }, { kind: 'status', status: 500 });
     expect(await client().metadata.getCost(ESH5_RANGE)).toBeGreaterThan(0);
@@ -141,6 +198,22 @@ describe('createDatabento', () => {
     expect(apiError.message).toContain('API key was rejected');
     expect(apiError.message).not.toContain('db-WRONGKEY');
     expect(server.requestCount('metadata.list_datasets')).toBe(1);
+  });
+
+  it('should keep the API key out of error messages even when the server echoes it', async () => {
+    server.addFaults('metadata.list_datasets', {
+      kind: 'status',
+      status: 400,
+      detail: `Bad request from ${API_KEY} (${Buffer.from(`${API_KEY}:`).toString('base64')})`,
+    });
+    const error = await client()
+      .metadata.listDatasets()
+      .catch((caught: unknown) => caught);
+    const apiError = error as DataSourceApiError;
+    expect(apiError.statusCode).toBe(400);
+    expect(apiError.apiMessage).toBe('Bad request from *** (***)');
+    expect(apiError.message).not.toContain(API_KEY);
+    expect(JSON.stringify(apiError)).not.toContain(API_KEY);
   });
 
   it('should surface 422 detail without retrying', async () => {

@@ -6,7 +6,7 @@ import type { DatabentoAnyVersionRecord } from './dbn/record-types.js';
 import { openDbnStream } from './dbn/stream-decoder.js';
 import { createDatabentoHttpClient, type DatabentoParams, type ResponseBody } from './http-client.js';
 import { createRedactingLogger, createStderrLogger, type Logger } from './logger.js';
-import { createTokenBucketRateLimiter, type DatabentoEndpointGroup } from './rate-limiter.js';
+import { createSlidingWindowRateLimiter, type DatabentoEndpointGroup } from './rate-limiter.js';
 import {
   type DatabentoSettings,
   loadDatabentoApiKey,
@@ -201,7 +201,7 @@ export function createDatabento(settings: DatabentoSettings = {}): DatabentoClie
       settings: resolve(),
       getApiKey: () => loadDatabentoApiKey(settings),
       logger,
-      rateLimiter: createTokenBucketRateLimiter(resolve().rateLimits),
+      rateLimiter: createSlidingWindowRateLimiter(resolve().rateLimits),
     });
     return http;
   };

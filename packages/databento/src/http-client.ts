@@ -102,9 +102,16 @@ function extractApiMessage(text: string): string | undefined {
   return trimmed.length > 0 ? trimmed.slice(0, 500) : undefined;
 }
 
+function redactSecrets(text: string, secrets: readonly string[]): string {
+  let result = text;
+  for (const secret of secrets) if (secret.length > 0) result = result.split(secret).join('***');
+  return result;
+}
+
 /** Parses `Retry-After` (seconds or an HTTP date) into milliseconds; Databento's default is 1 s. */
 function parseRetryAfterMs(header: string | null): number {
-  if (header === null) return 1000;
+  // Number('') and Number('  ') are 0: an empty header must not turn into an immediate retry.
+  if (header === null || header.trim() === '') return 1000;
   const seconds = Number(header);
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
   const date = Date.parse(header);
@@ -174,7 +181,11 @@ export function createDatabentoHttpClient(options: {
         const warning = response.headers.get('x-warning');
         if (warning) logger.warn(`Databento warning for ${request.endpoint}: ${warning}`, fields);
         if (!response.ok) {
-          const text = await response.text().catch(() => '');
+          // The body is the server's text; should it ever echo the credentials, they stop here.
+          const text = redactSecrets(await response.text().catch(() => ''), [
+            apiKey,
+            authorization.slice('Basic '.length),
+          ]);
           const apiMessage = extractApiMessage(text);
           const hint =
             STATUS_HINTS[response.status] ??

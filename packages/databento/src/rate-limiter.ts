@@ -17,45 +17,46 @@ export interface RateLimiter {
 }
 
 /**
- * One token bucket per endpoint group: capacity = rate (a one-second burst), refilled continuously.
- * Waiters queue in order, so concurrent callers are spread over time rather than all retried on 429.
+ * A sliding-window limiter per endpoint group: at most `rate` requests in any one-second window (for a
+ * fractional rate, `max(1, floor(rate))` requests per `capacity / rate` seconds). A token bucket of
+ * capacity `rate` would let a full burst through and then refill during the same second, sending up to
+ * twice the documented rate within one second; a window of send times never does. Waiters queue in order,
+ * so concurrent callers are spread over time rather than all retried on 429.
  */
-export function createTokenBucketRateLimiter(
+export function createSlidingWindowRateLimiter(
   ratesPerSecond: Partial<Record<DatabentoEndpointGroup, number>> = {},
   now: () => number = () => performance.now(),
 ): RateLimiter {
-  const buckets = new Map<
-    DatabentoEndpointGroup,
-    { tokens: number; updatedMs: number; tail: Promise<void> }
-  >();
-  const rateOf = (group: DatabentoEndpointGroup) => ratesPerSecond[group] ?? DATABENTO_RATE_LIMITS[group];
+  const windows = new Map<DatabentoEndpointGroup, { sentAtMs: number[]; tail: Promise<void> }>();
 
   async function take(group: DatabentoEndpointGroup, signal: AbortSignal | undefined): Promise<void> {
-    const rate = rateOf(group);
-    const bucket = buckets.get(group)!;
+    const rate = ratesPerSecond[group] ?? DATABENTO_RATE_LIMITS[group];
+    const capacity = Math.max(1, Math.floor(rate));
+    const windowMs = (capacity / rate) * 1000;
+    const window = windows.get(group)!;
     for (;;) {
       signal?.throwIfAborted();
       const time = now();
-      bucket.tokens = Math.min(rate, bucket.tokens + ((time - bucket.updatedMs) / 1000) * rate);
-      bucket.updatedMs = time;
-      if (bucket.tokens >= 1) {
-        bucket.tokens -= 1;
+      // A send at t counts for [t, t + windowMs).
+      while (window.sentAtMs.length > 0 && window.sentAtMs[0]! + windowMs <= time) window.sentAtMs.shift();
+      if (window.sentAtMs.length < capacity) {
+        window.sentAtMs.push(time);
         return;
       }
-      await sleep(((1 - bucket.tokens) / rate) * 1000, signal);
+      await sleep(window.sentAtMs[0]! + windowMs - time, signal);
     }
   }
 
   return {
     acquire(group, signal) {
-      let bucket = buckets.get(group);
-      if (bucket === undefined) {
-        bucket = { tokens: rateOf(group), updatedMs: now(), tail: Promise.resolve() };
-        buckets.set(group, bucket);
+      let window = windows.get(group);
+      if (window === undefined) {
+        window = { sentAtMs: [], tail: Promise.resolve() };
+        windows.set(group, window);
       }
-      const turn = bucket.tail.then(() => take(group, signal));
+      const turn = window.tail.then(() => take(group, signal));
       // The next waiter starts after this one, whether it succeeded or was aborted.
-      bucket.tail = turn.catch(() => undefined);
+      window.tail = turn.catch(() => undefined);
       return turn;
     },
   };

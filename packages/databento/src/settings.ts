@@ -7,6 +7,7 @@ import type { DatabentoEndpointGroup } from './rate-limiter.js';
 export const DATABENTO_DEFAULT_BASE_URL = 'https://hist.databento.com';
 /** The official clients wait 100 s. */
 export const DATABENTO_DEFAULT_TIMEOUT_MS = 100_000;
+/** Retries after the first attempt, as Databento recommends (about five tries with backoff). */
 export const DATABENTO_DEFAULT_MAX_RETRIES = 5;
 
 /** Settings of {@link createDatabento}. Every field is optional; environment variables fill the gaps. */

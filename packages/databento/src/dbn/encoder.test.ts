@@ -125,6 +125,10 @@ describe('decodeDbn on corrupt input', () => {
       const error = caught as DbnDecodeError;
       if (length > metadataSize && !recordStarts.has(length - 1)) expect(error.rtype).toBeTypeOf('number');
       if (length < metadataSize) expect(error.rtype).toBeUndefined();
+      // A cut record is reported at its own first byte.
+      if (length > metadataSize) {
+        expect(error.byteOffset).toBe(Math.max(...[...recordStarts].filter((start) => start < length)));
+      }
     }
   });
 
@@ -157,5 +161,56 @@ describe('decodeDbn on corrupt input', () => {
     bytes.set(unknown, 0);
     bytes.set(known, unknown.length);
     expect(decodeDbn(bytes, { fragment: true }).records).toEqual(records);
+  });
+});
+
+function* chunksOf(bytes: Uint8Array, size: number): Generator<Uint8Array> {
+  for (let offset = 0; offset < bytes.length; offset += size) yield bytes.subarray(offset, offset + size);
+}
+
+async function collectStream(chunks: Iterable<Uint8Array>, fragment = false) {
+  const stream = await openDbnStream(chunks, { fragment });
+  const records = [];
+  for await (const record of stream.records()) records.push(record);
+  return { metadata: stream.metadata, records };
+}
+
+// Runs without the shared fixtures folder too: every layout, raw and zstd, split at every possible place.
+describe('openDbnStream on encoder output', () => {
+  const records = fc.sample(anyRecordArbitrary(), { numRuns: 60, seed: 13 });
+
+  for (const compress of [false, true]) {
+    it(`should yield the same records from 1-byte and 7-byte chunks (${compress ? 'zstd' : 'raw'})`, async () => {
+      const bytes = await encodeDbn({ metadata, records }, { compress });
+      const expected = decodeDbn(bytes);
+      expect(expected.records).toEqual(records);
+      for (const size of [1, 7]) expect(await collectStream(chunksOf(bytes, size))).toEqual(expected);
+    });
+  }
+
+  it('should end in DbnDecodeError or valid records for random flips and cuts of a chunked stream', async () => {
+    const raw = encodeDbnSync({ metadata, records: records.slice(0, 8) });
+    const compressed = await encodeDbn({ metadata, records: records.slice(0, 8) }, { compress: true });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.boolean(),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }),
+        fc.nat(),
+        fc.integer({ min: 1, max: 64 }),
+        async (useZstd, flips, cut, chunkSize) => {
+          const source = useZstd ? compressed : raw;
+          const bytes = source.slice(0, Math.max(5, cut % (source.length + 1)));
+          for (const [position, value] of flips) bytes[position % bytes.length] = value;
+          try {
+            const decoded = await collectStream(chunksOf(bytes, chunkSize));
+            expect(Array.isArray(decoded.records)).toBe(true);
+          } catch (error) {
+            if (!DbnDecodeError.isInstance(error)) throw error;
+            expect(error.byteOffset).toBeGreaterThanOrEqual(0);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

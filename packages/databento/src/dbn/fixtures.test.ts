@@ -43,6 +43,17 @@ const fixtureFiles = fixturesPresent
 describe.skipIf(!fixturesPresent)('renderDbnJson against the databento/dbn fixtures', () => {
   it('should find every fixture with expected outputs', () => {
     expect(fixtureFiles.length).toBe(71);
+    // A fixture whose expected file is missing would otherwise just produce fewer tests.
+    const missing = fixtureFiles.flatMap((file) => {
+      const needed = ['.json'];
+      if (!file.includes('.frag')) needed.push('.metadata.json');
+      // v1 and v2 inputs (and unversioned ones, which are v1 or v2) also have upgraded outputs.
+      if (!/\.v3\./.test(file)) needed.push('.upgraded.json');
+      return needed
+        .filter((suffix) => !existsSync(path.join(fixturesDirectory, file + suffix)))
+        .map((suffix) => file + suffix);
+    });
+    expect(missing).toEqual([]);
   });
 
   for (const file of fixtureFiles) {

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { encodeOhlcvColumns } from '../dbn/columnar-ohlcv.js';
-import { DatabentoRType, OHLCV_RTYPE_BY_SCHEMA, PRICE_UNITS_PER_ONE } from '../dbn/constants.js';
+import { DatabentoRType, OHLCV_RTYPE_BY_SCHEMA, PRICE_UNITS_PER_ONE, UNDEF_PRICE } from '../dbn/constants.js';
 import { type DatabentoMetadataInput, encodeDbn } from '../dbn/encoder.js';
 import type { DatabentoSymbolMapping } from '../dbn/metadata.js';
 import { resolvedFieldsOf } from '../dbn/record-decoder.js';
@@ -38,8 +38,8 @@ export interface MockDatabentoDefinition {
   readonly dataset: string;
   readonly symbol: string;
   readonly instrumentId: number;
-  /** `unit_of_measure_qty` (50 for ES). */
-  readonly multiplier: number;
+  /** `unit_of_measure_qty` (50 for ES); `null` sends it unset (UNDEF_PRICE), as for a broken definition. */
+  readonly multiplier: number | null;
   /** `min_price_increment` (0.25 for ES). */
   readonly tickSize: number;
   readonly expiration?: MockInstant;
@@ -88,6 +88,8 @@ export type MockDatabentoFault =
       readonly kind: 'status';
       readonly status: number;
       readonly retryAfterSeconds?: number;
+      /** A raw `Retry-After` value, e.g. an HTTP date; wins over `retryAfterSeconds`. */
+      readonly retryAfter?: string;
       readonly detail?: string;
     }
   /** Destroy the connection before any response. */
@@ -398,7 +400,8 @@ export async function startMockDatabento(options: MockDatabentoOptions = {}): Pr
             tsRecv: day,
             rawSymbol: definition.symbol,
             minPriceIncrement: toFixedPoint(definition.tickSize),
-            unitOfMeasureQty: toFixedPoint(definition.multiplier),
+            unitOfMeasureQty:
+              definition.multiplier === null ? UNDEF_PRICE : toFixedPoint(definition.multiplier),
             displayFactor: toFixedPoint(1),
             expiration: expiration ?? UNDEF_TIMESTAMP,
             activation,
@@ -592,7 +595,11 @@ export async function startMockDatabento(options: MockDatabentoOptions = {}): Pr
       sendJson(
         fault.status,
         { detail: fault.detail ?? (fault.status === 429 ? 'Too many requests.' : 'Internal server error.') },
-        fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) },
+        fault.retryAfter !== undefined
+          ? { 'retry-after': fault.retryAfter }
+          : fault.retryAfterSeconds === undefined
+            ? {}
+            : { 'retry-after': String(fault.retryAfterSeconds) },
       );
       return;
     }
