@@ -1,10 +1,11 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AAPL, CountingSource, day, HOURLY, hourlyBars } from './__fixtures__/bars.js';
 import { clearCache, listPartitions, verifyCache } from './cache-maintenance.js';
 import { partitionPaths } from './partition-layout.js';
+import { acquireLock } from './partition-lock.js';
 import { withFeatherCache } from './with-feather-cache.js';
 
 let cacheDir: string;
@@ -82,5 +83,31 @@ describe('cache maintenance', () => {
     expect(await clearCache(cacheDir)).toMatchObject({ removedPartitions: 2 });
     expect(await readdir(directory)).toEqual([]);
     expect(await readdir(cacheDir)).toContain('usage.jsonl');
+  });
+
+  it('should wait for a writer holding the series lock before touching its files', async () => {
+    const directory = partitionPaths(cacheDir, key('2024-01-01')).seriesDirectory;
+    const lock = await acquireLock(join(directory, '.lock'));
+    // What a download in progress has on disk: a temporary file about to be renamed into place.
+    const inFlight = join(directory, `.2024-01-04.feather.tmp-${process.pid}-abc123`);
+    await writeFile(inFlight, 'being written');
+    const clearing = clearCache(cacheDir);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect((await stat(inFlight)).size).toBe(13);
+    expect(await listPartitions(cacheDir)).toHaveLength(3);
+    await lock.release();
+    expect(await clearing).toMatchObject({ removedPartitions: 3 });
+    expect(await readdir(directory)).toEqual([]);
+  });
+
+  it('should keep a JSON cache temporary file whose writer is alive and drop one whose writer is gone', async () => {
+    const directory = join(cacheDir, 'counting', 'instruments');
+    await mkdir(directory, { recursive: true });
+    const live = join(directory, `.stock%3AAAPL.json.tmp-${process.pid}-abc123`);
+    const dead = join(directory, '.stock%3AMSFT.json.tmp-999999999-abc123');
+    await writeFile(live, '{}');
+    await writeFile(dead, '{}');
+    await clearCache(cacheDir);
+    expect((await readdir(directory)).sort()).toEqual([`.stock%3AAAPL.json.tmp-${process.pid}-abc123`]);
   });
 });

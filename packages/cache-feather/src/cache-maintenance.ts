@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { isTemporaryFileName } from './atomic-write.js';
+import { isTemporaryFileName, syncDirectory } from './atomic-write.js';
 import { type PartitionManifest, readManifest } from './manifest.js';
 import { findDecodingProblem, findPartitionProblem } from './partition-file.js';
 import { DATA_EXTENSION, dayStartMs, MANIFEST_EXTENSION } from './partition-layout.js';
@@ -150,9 +151,13 @@ export interface ClearCacheResult {
 }
 
 /**
- * Deletes partitions (data and manifest) under each series' lock, so a concurrent download is not cut in
- * half. Without filters it also removes leftovers: temporary files of crashed writes and `*.corrupt-*`
- * files. The usage ledger is kept.
+ * Deletes partitions under each series' lock, so a concurrent download is neither cut in half nor robbed of
+ * its temporary file. A partition goes atomically: its manifest is first renamed to a temporary name (from
+ * then on readers see the day as missing), then the data file and that temporary file are unlinked, and the
+ * directory is fsynced; a crash in between leaves only leftovers that readers ignore. Without filters it also
+ * removes leftovers: temporary files of crashed writes, `*.corrupt-*` files and data files without a
+ * manifest (inside a series under its lock; elsewhere, such as JSON caches, only temporary files whose
+ * writer is gone). The usage ledger is kept.
  */
 export async function clearCache(
   cacheDir: string,
@@ -161,44 +166,117 @@ export async function clearCache(
   const files = await listFiles(cacheDir);
   const wanted = options.symbol?.toUpperCase();
   const beforeMs = options.before?.getTime();
+  const unfiltered = wanted === undefined && beforeMs === undefined;
   let removedPartitions = 0;
   let removedBytes = 0;
+  // Series directories: those holding a partition file, or a leftover of one.
   const bySeries = new Map<string, string[]>();
-  for (const manifestPath of files.filter(isManifest)) {
-    const list = bySeries.get(dirname(manifestPath)) ?? [];
-    list.push(manifestPath);
-    bySeries.set(dirname(manifestPath), list);
+  for (const path of files) {
+    if (!isPartitionFileOrLeftover(basename(path))) continue;
+    const list = bySeries.get(dirname(path)) ?? [];
+    list.push(path);
+    bySeries.set(dirname(path), list);
   }
-  for (const [seriesDirectory, manifestPaths] of bySeries) {
+  for (const [seriesDirectory, paths] of bySeries) {
     await withLock(join(seriesDirectory, '.lock'), {}, async () => {
-      for (const manifestPath of manifestPaths) {
+      for (const manifestPath of paths.filter(isManifest)) {
         const day = basename(manifestPath).slice(0, -MANIFEST_EXTENSION.length);
         const result = await readManifest(manifestPath);
         const symbol = result.status === 'ok' ? result.manifest.symbol : undefined;
         if (wanted !== undefined && !symbolMatches(symbol, wanted)) continue;
         if (beforeMs !== undefined && !(dayStartMs(day) < beforeMs)) continue;
         const dataPath = dataPathOf(manifestPath);
-        removedBytes += await sizeOf(dataPath);
-        await unlink(dataPath).catch(() => {});
-        await unlink(manifestPath).catch(() => {});
+        const size = await sizeOf(dataPath);
+        const retired = temporaryPathFor(manifestPath);
+        try {
+          await rename(manifestPath, retired);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+          throw error;
+        }
+        await unlinkIfPresent(dataPath);
+        await unlinkIfPresent(retired);
+        removedBytes += size;
         removedPartitions++;
       }
+      if (unfiltered) {
+        // Under the lock no writer of this series is mid-write: every leftover here is abandoned.
+        for (const path of await listDirectory(seriesDirectory)) {
+          const name = basename(path);
+          if (
+            isTemporaryFileName(name) ||
+            name.includes('.corrupt-') ||
+            (isData(path) && !(await exists(path.slice(0, -DATA_EXTENSION.length) + MANIFEST_EXTENSION)))
+          ) {
+            removedBytes += await sizeOf(path);
+            await unlinkIfPresent(path);
+          }
+        }
+      }
+      await syncDirectory(seriesDirectory);
     });
   }
-  if (wanted === undefined && beforeMs === undefined) {
+  if (unfiltered) {
     for (const path of files) {
+      if (bySeries.has(dirname(path))) continue;
       const name = basename(path);
-      if (
-        isTemporaryFileName(name) ||
-        name.includes('.corrupt-') ||
-        (isData(path) && !(await exists(path.slice(0, -DATA_EXTENSION.length) + MANIFEST_EXTENSION)))
-      ) {
-        removedBytes += await sizeOf(path);
-        await unlink(path).catch(() => {});
-      }
+      const abandoned =
+        name.includes('.corrupt-') || (isTemporaryFileName(name) && !(await isWrittenByLiveProcess(path)));
+      if (!abandoned) continue;
+      removedBytes += await sizeOf(path);
+      await unlinkIfPresent(path);
     }
   }
   return { removedPartitions, removedBytes };
+}
+
+/** Partition files and what crashed writes, quarantines and clears leave of them. */
+function isPartitionFileOrLeftover(name: string): boolean {
+  const base = name.replace(/^\./, '').replace(/(\.tmp-.*|\.corrupt-.*)$/, '');
+  return base.endsWith(DATA_EXTENSION) || base.endsWith(MANIFEST_EXTENSION);
+}
+
+/** A temporary name next to `path` that readers ignore and `clearCache` removes (like `writeFileAtomic`'s). */
+function temporaryPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+}
+
+/**
+ * True when a temporary file may still be renamed into place: its writer (the pid in the name, as
+ * `writeFileAtomic` names them) is running, or, for a name without a pid, it changed within the last hour.
+ */
+async function isWrittenByLiveProcess(path: string): Promise<boolean> {
+  const pid = Number(/\.tmp-(\d+)-[0-9a-f]+$/.exec(basename(path))?.[1]);
+  if (Number.isInteger(pid) && pid > 0) {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  }
+  try {
+    return Date.now() - (await stat(path)).mtimeMs < 3_600_000;
+  } catch {
+    return false;
+  }
+}
+
+async function listDirectory(directory: string): Promise<string[]> {
+  try {
+    return (await readdir(directory)).map((name) => join(directory, name));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
+
+async function unlinkIfPresent(path: string): Promise<void> {
+  try {
+    await unlink(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
 }
 
 function symbolMatches(symbol: string | undefined, wanted: string): boolean {
