@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AAPL, CountingSource, day, HOURLY, hourlyBars } from './__fixtures__/bars.js';
+import { writeFileAtomic } from './atomic-write.js';
 import { clearCache, listPartitions, verifyCache } from './cache-maintenance.js';
+import { encodePartition } from './partition-file.js';
 import { partitionPaths } from './partition-layout.js';
 import { acquireLock } from './partition-lock.js';
 import { withFeatherCache } from './with-feather-cache.js';
@@ -109,5 +111,35 @@ describe('cache maintenance', () => {
     await writeFile(dead, '{}');
     await clearCache(cacheDir);
     expect((await readdir(directory)).sort()).toEqual([`.stock%3AAAPL.json.tmp-${process.pid}-abc123`]);
+  });
+
+  it('should not report a partition a writer is replacing, and report it once the writer died', async () => {
+    const paths = partitionPaths(cacheDir, key('2024-01-02'));
+    const manifest = JSON.parse(await readFile(paths.manifestPath, 'utf8'));
+    const replacement = encodePartition(
+      hourlyBars('2024-01-02', 1).between(day('2024-01-02'), new Date('2024-01-02T12:00:00Z')),
+    );
+    // A download between its two renames: new data in place, old manifest still there, lock held.
+    const lock = await acquireLock(join(paths.seriesDirectory, '.lock'));
+    await writeFileAtomic(paths.dataPath, replacement.bytes);
+    const verifying = verifyCache(cacheDir);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await writeFileAtomic(
+      paths.manifestPath,
+      JSON.stringify({
+        ...manifest,
+        rowCount: 12,
+        byteLength: replacement.bytes.byteLength,
+        sha256: replacement.sha256,
+        layout: replacement.layout,
+      }),
+    );
+    await lock.release();
+    expect(await verifying).toEqual({ checked: 3, problems: [] });
+
+    await writeFileAtomic(paths.dataPath, Buffer.from('torn'));
+    expect((await verifyCache(cacheDir)).problems).toEqual([
+      { path: paths.dataPath, reason: `file has 4 bytes, manifest says ${replacement.bytes.byteLength}` },
+    ]);
   });
 });

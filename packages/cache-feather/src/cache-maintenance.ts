@@ -88,8 +88,10 @@ function toCachedPartition(
 
 /**
  * Validates every partition completely (size, magic and footer, sha256, decoding, row count) and reports
- * data files without a manifest and unreadable manifests. With `quarantine`, bad files are moved aside
- * (`*.corrupt-<timestamp>`) so the next read refetches them.
+ * data files without a manifest and unreadable manifests. A file that fails is checked again under its
+ * series' lock, so a download caught between its data and manifest renames is not reported. With
+ * `quarantine`, bad files are moved aside (`*.corrupt-<timestamp>`, under that lock) so the next read
+ * refetches them.
  */
 export async function verifyCache(
   cacheDir: string,
@@ -97,43 +99,57 @@ export async function verifyCache(
 ): Promise<{ readonly checked: number; readonly problems: readonly CacheProblem[] }> {
   const files = await listFiles(cacheDir);
   const fileSet = new Set(files);
-  const manifests = new Set(files.filter(isManifest));
   const problems: CacheProblem[] = [];
+  const suffix = `.corrupt-${Date.now()}`;
   let checked = 0;
-  for (const dataPath of files.filter(isData)) {
-    checked++;
-    const manifestPath = dataPath.slice(0, -DATA_EXTENSION.length) + MANIFEST_EXTENSION;
-    if (!manifests.has(manifestPath)) {
-      problems.push({ path: dataPath, reason: 'data file without a manifest' });
-      continue;
-    }
-    const result = await readManifest(manifestPath);
-    let reason: string | undefined;
-    if (result.status !== 'ok') reason = result.status === 'invalid' ? result.reason : 'manifest missing';
-    else {
-      const bytes = await readFile(dataPath);
-      reason = findPartitionProblem(bytes, result.manifest, { checksum: true });
-      reason ??= findDecodingProblem(bytes, result.manifest);
-    }
-    if (reason !== undefined) problems.push({ path: dataPath, reason });
-  }
-  for (const manifestPath of manifests) {
-    if (!fileSet.has(dataPathOf(manifestPath))) {
-      checked++;
-      problems.push({ path: manifestPath, reason: 'manifest without its data file' });
-    }
-  }
-  if (options.quarantine === true) {
-    const suffix = `.corrupt-${Date.now()}`;
-    for (const problem of problems) {
-      await rename(problem.path, `${problem.path}${suffix}`).catch(() => {});
-      if (isData(problem.path)) {
-        const manifestPath = problem.path.slice(0, -DATA_EXTENSION.length) + MANIFEST_EXTENSION;
+  const confirm = async (path: string, recheck: () => Promise<string | undefined>): Promise<void> => {
+    await withLock(join(dirname(path), '.lock'), {}, async () => {
+      const reason = await recheck();
+      if (reason === undefined) return;
+      problems.push({ path, reason });
+      if (options.quarantine !== true) return;
+      await rename(path, `${path}${suffix}`).catch(() => {});
+      if (isData(path)) {
+        const manifestPath = path.slice(0, -DATA_EXTENSION.length) + MANIFEST_EXTENSION;
         await rename(manifestPath, `${manifestPath}${suffix}`).catch(() => {});
       }
+    });
+  };
+  for (const dataPath of files.filter(isData)) {
+    checked++;
+    if ((await findDataFileProblem(dataPath)) !== undefined) {
+      await confirm(dataPath, () => findDataFileProblem(dataPath));
     }
   }
+  for (const manifestPath of files.filter(isManifest)) {
+    if (fileSet.has(dataPathOf(manifestPath))) continue;
+    checked++;
+    await confirm(manifestPath, async () =>
+      (await exists(manifestPath)) && !(await exists(dataPathOf(manifestPath)))
+        ? 'manifest without its data file'
+        : undefined,
+    );
+  }
   return { checked, problems };
+}
+
+/** What is wrong with a data file and its manifest, or undefined (also when both are gone). */
+async function findDataFileProblem(dataPath: string): Promise<string | undefined> {
+  const manifestPath = dataPath.slice(0, -DATA_EXTENSION.length) + MANIFEST_EXTENSION;
+  const result = await readManifest(manifestPath);
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(dataPath);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  if (result.status === 'missing') return 'data file without a manifest';
+  if (result.status === 'invalid') return result.reason;
+  return (
+    findPartitionProblem(bytes, result.manifest, { checksum: true }) ??
+    findDecodingProblem(bytes, result.manifest)
+  );
 }
 
 /** Filters of {@link clearCache}; without any, every partition goes. */
