@@ -224,4 +224,37 @@ describe('withFeatherCache over the mock Databento API', () => {
       (await readdir(paths.seriesDirectory)).filter((name) => name.startsWith('2025-01-03.feather.corrupt-')),
     ).toHaveLength(1);
   });
+
+  it('should keep days fetched while the available range is unknown as partial, and refetch them later', async () => {
+    server.addFaults('metadata.get_dataset_range', { kind: 'status', status: 400, detail: 'unavailable' });
+    const logger = recordingLogger();
+    let clock = new Date('2025-01-15T00:00:00Z');
+    const cached = withFeatherCache(databento(), {
+      cacheDir,
+      logger,
+      partialDayTtlMs: 60_000,
+      now: () => clock,
+    });
+    expect((await cached.doFetchBars(request('2025-01-01', '2025-01-03'))).length).toBe(60);
+    expect(logger.warnings).toEqual([expect.stringContaining('could not fetch the available range')]);
+    const manifest = JSON.parse(
+      await readFile(
+        partitionPaths(cacheDir, {
+          sourceId: 'databento',
+          dataset: 'XNAS.ITCH',
+          schema: 'ohlcv-1m',
+          symbol: 'AAPL',
+          day: '2025-01-01',
+        }).manifestPath,
+        'utf8',
+      ),
+    );
+    expect(manifest.complete).toBe(false);
+    clock = new Date('2025-01-15T00:05:00Z');
+    await cached.doFetchBars(request('2025-01-01', '2025-01-03'));
+    expect(downloads()).toHaveLength(2);
+    clock = new Date('2026-01-01T00:00:00Z');
+    await cached.doFetchBars(request('2025-01-01', '2025-01-03'));
+    expect(downloads()).toHaveLength(2);
+  });
 });

@@ -244,8 +244,13 @@ export function withFeatherCache(
 
     // Asked at most once per call, and only when a partial day or a download needs it.
     let availableEndPromise: Promise<number | undefined> | undefined;
+    // Set when the source can report its available end but failed to: the clock then stands in for it, so
+    // days fetched now are stored as partial (refetched after the TTL), never as complete on a guess.
+    let availableEndFailed = false;
     const reportedAvailableEnd = (): Promise<number | undefined> => {
-      availableEndPromise ??= fetchAvailableEnd(source, request, callOptions, logger);
+      availableEndPromise ??= fetchAvailableEnd(source, request, callOptions, logger, () => {
+        availableEndFailed = true;
+      });
       return availableEndPromise;
     };
 
@@ -345,7 +350,7 @@ export function withFeatherCache(
             sha256: encoded.sha256,
             ...(encoded.layout === undefined ? {} : { layout: encoded.layout }),
             writtenAt: fetchedAt.toISOString(),
-            complete: coverage.complete,
+            complete: coverage.complete && !availableEndFailed,
             availableEndAtFetch: new Date(availableEndMs).toISOString(),
             downloadBytes: totalBytes * share,
             ...(totalCost === undefined ? {} : { downloadCostUsd: totalCost * share }),
@@ -521,6 +526,7 @@ async function fetchAvailableEnd(
   request: BarsRequest,
   callOptions: DataSourceCallOptions,
   logger: CacheLogger,
+  onFailure: () => void,
 ): Promise<number | undefined> {
   if (source.doFetchAvailableRange === undefined) return undefined;
   try {
@@ -531,7 +537,10 @@ async function fetchAvailableEnd(
     return range.end.getTime();
   } catch (error) {
     callOptions.signal?.throwIfAborted();
-    logger.warn(`could not fetch the available range from "${source.sourceId}": ${(error as Error).message}`);
+    onFailure();
+    logger.warn(
+      `could not fetch the available range from "${source.sourceId}" (days fetched now are kept as partial and refetched later): ${(error as Error).message}`,
+    );
     return undefined;
   }
 }
