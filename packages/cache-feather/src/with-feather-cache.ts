@@ -224,9 +224,20 @@ export function withFeatherCache(
   async function quarantine(series: SeriesKey, day: string, reason: string): Promise<void> {
     const paths = partitionPaths(cacheDir, { ...series, day });
     const suffix = `.corrupt-${Date.now()}`;
-    await rename(paths.dataPath, `${paths.dataPath}${suffix}`).catch(() => {});
-    await rename(paths.manifestPath, `${paths.manifestPath}${suffix}`).catch(() => {});
-    logger.warn(`${paths.dataPath}: ${reason}; moved aside (${suffix}) and refetching.`);
+    const failures: string[] = [];
+    for (const path of [paths.dataPath, paths.manifestPath]) {
+      try {
+        await rename(path, `${path}${suffix}`);
+      } catch (error) {
+        // ENOENT: that half was already gone. Anything else is reported; the refetch overwrites the file.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') failures.push((error as Error).message);
+      }
+    }
+    logger.warn(
+      failures.length === 0
+        ? `${paths.dataPath}: ${reason}; moved aside (${suffix}) and refetching.`
+        : `${paths.dataPath}: ${reason}; could not move it aside (${failures.join('; ')}), refetching over it.`,
+    );
   }
 
   async function doFetchBars(request: BarsRequest, callOptions: DataSourceCallOptions = {}): Promise<Bars> {
