@@ -142,4 +142,18 @@ describe('cache maintenance', () => {
       { path: paths.dataPath, reason: `file has 4 bytes, manifest says ${replacement.bytes.byteLength}` },
     ]);
   });
+
+  it('should leave files outside the partition layout alone, such as Lumibot cache files', async () => {
+    const foreign = [
+      join(cacheDir, 'ES_minute_2024-01-01_2024-02-01.feather'),
+      join(cacheDir, 'lumibot', 'AAPL', 'x.feather'),
+      join(cacheDir, 'lumibot', 'AAPL', 'x.manifest.json'),
+    ];
+    await mkdir(join(cacheDir, 'lumibot', 'AAPL'), { recursive: true });
+    for (const path of foreign) await writeFile(path, 'not ours');
+    expect(await listPartitions(cacheDir)).toHaveLength(3);
+    expect(await verifyCache(cacheDir)).toEqual({ checked: 3, problems: [] });
+    expect(await clearCache(cacheDir)).toMatchObject({ removedPartitions: 3 });
+    for (const path of foreign) expect(await readFile(path, 'utf8')).toBe('not ours');
+  });
 });

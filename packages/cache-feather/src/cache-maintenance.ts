@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { isTemporaryFileName, syncDirectory } from './atomic-write.js';
 import { type PartitionManifest, readManifest } from './manifest.js';
 import { findDecodingProblem, findPartitionProblem } from './partition-file.js';
@@ -40,6 +40,20 @@ async function listFiles(cacheDir: string): Promise<string[]> {
   }
 }
 
+// Partitions live exactly at <source>/<dataset>/<schema>/<symbol>/<file>. The default directory is the one
+// Lumibot writes its own cache files to: files anywhere else are not ours to list, verify or delete.
+const SERIES_FILE_DEPTH = 5;
+
+/** Every file at partition depth. */
+async function listSeriesFiles(cacheDir: string): Promise<string[]> {
+  return (await listFiles(cacheDir)).filter(
+    (path) => relative(cacheDir, path).split(sep).length === SERIES_FILE_DEPTH,
+  );
+}
+
+/** What `JsonCache` leaves behind: `.<key>.json.tmp-*` and `<key>.json.corrupt-*`. */
+const isJsonCacheLeftover = (name: string): boolean => /\.json\.(tmp-|corrupt-)/.test(name);
+
 const isManifest = (path: string): boolean => path.endsWith(MANIFEST_EXTENSION);
 const isData = (path: string): boolean => path.endsWith(DATA_EXTENSION);
 const dataPathOf = (manifestPath: string): string =>
@@ -52,7 +66,7 @@ export async function listPartitions(
 ): Promise<CachedPartition[]> {
   const nowMs = (options.now ?? new Date()).getTime();
   const partitions: CachedPartition[] = [];
-  for (const manifestPath of (await listFiles(cacheDir)).filter(isManifest)) {
+  for (const manifestPath of (await listSeriesFiles(cacheDir)).filter(isManifest)) {
     const result = await readManifest(manifestPath);
     if (result.status !== 'ok') continue;
     partitions.push(toCachedPartition(result.manifest, manifestPath, nowMs));
@@ -97,7 +111,7 @@ export async function verifyCache(
   cacheDir: string,
   options: { readonly quarantine?: boolean } = {},
 ): Promise<{ readonly checked: number; readonly problems: readonly CacheProblem[] }> {
-  const files = await listFiles(cacheDir);
+  const files = await listSeriesFiles(cacheDir);
   const fileSet = new Set(files);
   const problems: CacheProblem[] = [];
   const suffix = `.corrupt-${Date.now()}`;
@@ -172,8 +186,9 @@ export interface ClearCacheResult {
  * then on readers see the day as missing), then the data file and that temporary file are unlinked, and the
  * directory is fsynced; a crash in between leaves only leftovers that readers ignore. Without filters it also
  * removes leftovers: temporary files of crashed writes, `*.corrupt-*` files and data files without a
- * manifest (inside a series under its lock; elsewhere, such as JSON caches, only temporary files whose
- * writer is gone). The usage ledger is kept.
+ * manifest (inside a series under its lock), and JSON cache leftovers (temporary files only when their
+ * writer is gone). Files outside the partition layout, such as Lumibot's own cache files in the shared
+ * default directory, and the usage ledger are kept.
  */
 export async function clearCache(
   cacheDir: string,
@@ -188,6 +203,7 @@ export async function clearCache(
   // Series directories: those holding a partition file, or a leftover of one.
   const bySeries = new Map<string, string[]>();
   for (const path of files) {
+    if (relative(cacheDir, path).split(sep).length !== SERIES_FILE_DEPTH) continue;
     if (!isPartitionFileOrLeftover(basename(path))) continue;
     const list = bySeries.get(dirname(path)) ?? [];
     list.push(path);
@@ -236,6 +252,7 @@ export async function clearCache(
     for (const path of files) {
       if (bySeries.has(dirname(path))) continue;
       const name = basename(path);
+      if (!isJsonCacheLeftover(name)) continue;
       const abandoned =
         name.includes('.corrupt-') || (isTemporaryFileName(name) && !(await isWrittenByLiveProcess(path)));
       if (!abandoned) continue;
