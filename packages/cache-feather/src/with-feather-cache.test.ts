@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Bars, type BarsRequest, continuousFuture, type DataSourceCallOptions } from '@lb/core';
 import { describeDataSourceContract, MockDataSource } from '@lb/core/testing';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   AAPL,
   CountingSource,
@@ -322,7 +322,7 @@ describe('withFeatherCache with stitched series', () => {
     };
     const cached = withFeatherCache(reporting, { cacheDir });
     await cached.doFetchInstrument!({ asset: AAPL, at: day('2024-01-02') });
-    await vi.waitFor(async () => expect(await readUsage(cacheDir)).toHaveLength(1));
+    expect(await readUsage(cacheDir)).toHaveLength(1);
     expect((await readUsage(cacheDir))[0]).toMatchObject({ schema: 'definition', bytes: 520, costUsd: 0.01 });
   });
 });

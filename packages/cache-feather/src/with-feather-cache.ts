@@ -480,20 +480,27 @@ export function withFeatherCache(
       : {}),
     ...(source.doFetchInstrument
       ? {
-          doFetchInstrument: (request: InstrumentRequest, callOptions?: DataSourceCallOptions) =>
-            instruments.getOrFetch<InstrumentSpec>(
-              `${assetKey(request.asset)}@${request.exchange ?? 'default'}@${request.at.toISOString().slice(0, 10)}`,
-              () =>
-                source.doFetchInstrument!(request, {
-                  ...callOptions,
-                  // Definition downloads are billed too: they go to the ledger like bar downloads.
-                  onDownload: (report) => {
-                    callOptions?.onDownload?.(report);
-                    void record(reportToEntry(report, now()));
-                  },
-                }),
-              { schema: instrumentSpecSchema as z.ZodType<InstrumentSpec>, forceUpdate: forced(request) },
-            ),
+          doFetchInstrument: async (request: InstrumentRequest, callOptions?: DataSourceCallOptions) => {
+            // Awaited before returning, so a process that exits right after still has the ledger line.
+            const recording: Promise<void>[] = [];
+            try {
+              return await instruments.getOrFetch<InstrumentSpec>(
+                `${assetKey(request.asset)}@${request.exchange ?? 'default'}@${request.at.toISOString().slice(0, 10)}`,
+                () =>
+                  source.doFetchInstrument!(request, {
+                    ...callOptions,
+                    // Definition downloads are billed too: they go to the ledger like bar downloads.
+                    onDownload: (report) => {
+                      callOptions?.onDownload?.(report);
+                      recording.push(record(reportToEntry(report, now())));
+                    },
+                  }),
+                { schema: instrumentSpecSchema as z.ZodType<InstrumentSpec>, forceUpdate: forced(request) },
+              );
+            } finally {
+              await Promise.all(recording);
+            }
+          },
         }
       : {}),
   };
