@@ -62,6 +62,19 @@ describe('withFeatherCache', () => {
     expectSameBars(second, all.between(day('2024-01-05'), day('2024-01-21')));
   });
 
+  it('should return bars that later reads do not overwrite, also for a one-day window', async () => {
+    const all = hourlyBars('2024-01-01', 5);
+    const source = new CountingSource(all);
+    const cached = withFeatherCache(source, { cacheDir });
+    await cached.doFetchBars(request('2024-01-01', '2024-01-03'));
+    // Warm reads: the first is one day (one window), the second reuses the cache's read buffer.
+    const first = await cached.doFetchBars(request('2024-01-01', '2024-01-02'));
+    const second = await cached.doFetchBars(request('2024-01-02', '2024-01-03'));
+    expect(source.fetches).toHaveLength(1);
+    expectSameBars(first, all.between(day('2024-01-01'), day('2024-01-02')));
+    expectSameBars(second, all.between(day('2024-01-02'), day('2024-01-03')));
+  });
+
   it('should serve a window inside cached days without fetching, cut to [start, end)', async () => {
     const all = hourlyBars('2024-01-01', 10);
     const source = new CountingSource(all);

@@ -564,8 +564,9 @@ async function fetchAvailableEnd(
 }
 
 /**
- * Joins day partitions into one series cut to `[start, end)`, copying each column once. Stitched series
- * (segments, several symbols) go through `Bars.concat`, which keeps their segments.
+ * Joins day partitions into one series cut to `[start, end)`, copying each column once (always: parts read
+ * from disk are views into a reused buffer). Stitched series (segments, several symbols) go through
+ * `Bars.concat`, which keeps their segments and copies too.
  */
 function assembleBars(parts: readonly Bars[], request: BarsRequest, symbol: string): Bars {
   const simple = parts.every(
@@ -576,7 +577,7 @@ function assembleBars(parts: readonly Bars[], request: BarsRequest, symbol: stri
   const windows = parts
     .map((part) => part.between(request.start, request.end))
     .filter((part) => part.length > 0);
-  if (windows.length === 1) return windows[0]!;
+  // No shortcut for a single window: it would be a view into the read arena, which the next read overwrites.
   const total = windows.reduce((sum, part) => sum + part.length, 0);
   const columns = {
     tsEventNanos: new BigInt64Array(total),
