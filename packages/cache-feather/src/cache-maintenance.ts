@@ -5,7 +5,9 @@ import { isTemporaryFileName, syncDirectory } from './atomic-write.js';
 import { type PartitionManifest, readManifest } from './manifest.js';
 import { findDecodingProblem, findPartitionProblem } from './partition-file.js';
 import { DATA_EXTENSION, dayStartMs, MANIFEST_EXTENSION } from './partition-layout.js';
-import { withLock } from './partition-lock.js';
+import { acquireLock, type HeldLock, withLock } from './partition-lock.js';
+
+const READ_ONLY_CODES = new Set(['EROFS', 'EACCES', 'EPERM']);
 
 /** One partition found by {@link listPartitions}. */
 export interface CachedPartition {
@@ -117,7 +119,14 @@ export async function verifyCache(
   const suffix = `.corrupt-${Date.now()}`;
   let checked = 0;
   const confirm = async (path: string, recheck: () => Promise<string | undefined>): Promise<void> => {
-    await withLock(join(dirname(path), '.lock'), {}, async () => {
+    let lock: HeldLock | undefined;
+    try {
+      lock = await acquireLock(join(dirname(path), '.lock'));
+    } catch (error) {
+      // A read-only copy of a cache has no writers to wait for: verify it without the lock.
+      if (!READ_ONLY_CODES.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    }
+    try {
       const reason = await recheck();
       if (reason === undefined) return;
       problems.push({ path, reason });
@@ -127,7 +136,9 @@ export async function verifyCache(
         const manifestPath = path.slice(0, -DATA_EXTENSION.length) + MANIFEST_EXTENSION;
         await rename(manifestPath, `${manifestPath}${suffix}`).catch(() => {});
       }
-    });
+    } finally {
+      await lock?.release();
+    }
   };
   for (const dataPath of files.filter(isData)) {
     checked++;
