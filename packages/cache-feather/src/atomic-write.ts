@@ -35,7 +35,7 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
 }
 
 /** Flushes a directory entry (the rename). Some platforms (Windows) cannot open directories: ignore that. */
-async function syncDirectory(directory: string): Promise<void> {
+export async function syncDirectory(directory: string): Promise<void> {
   try {
     const handle = await open(directory, 'r');
     try {

@@ -1,10 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { isTemporaryFileName } from './atomic-write.js';
+import { basename, dirname, join, relative, sep } from 'node:path';
+import { isTemporaryFileName, syncDirectory } from './atomic-write.js';
 import { type PartitionManifest, readManifest } from './manifest.js';
 import { findDecodingProblem, findPartitionProblem } from './partition-file.js';
 import { DATA_EXTENSION, dayStartMs, MANIFEST_EXTENSION } from './partition-layout.js';
-import { withLock } from './partition-lock.js';
+import { acquireLock, type HeldLock, withLock } from './partition-lock.js';
+
+const READ_ONLY_CODES = new Set(['EROFS', 'EACCES', 'EPERM']);
 
 /** One partition found by {@link listPartitions}. */
 export interface CachedPartition {
@@ -39,6 +42,20 @@ async function listFiles(cacheDir: string): Promise<string[]> {
   }
 }
 
+// Partitions live exactly at <source>/<dataset>/<schema>/<symbol>/<file>. The default directory is the one
+// Lumibot writes its own cache files to: files anywhere else are not ours to list, verify or delete.
+const SERIES_FILE_DEPTH = 5;
+
+/** Every file at partition depth. */
+async function listSeriesFiles(cacheDir: string): Promise<string[]> {
+  return (await listFiles(cacheDir)).filter(
+    (path) => relative(cacheDir, path).split(sep).length === SERIES_FILE_DEPTH,
+  );
+}
+
+/** What `JsonCache` leaves behind: `.<key>.json.tmp-*` and `<key>.json.corrupt-*`. */
+const isJsonCacheLeftover = (name: string): boolean => /\.json\.(tmp-|corrupt-)/.test(name);
+
 const isManifest = (path: string): boolean => path.endsWith(MANIFEST_EXTENSION);
 const isData = (path: string): boolean => path.endsWith(DATA_EXTENSION);
 const dataPathOf = (manifestPath: string): string =>
@@ -51,7 +68,7 @@ export async function listPartitions(
 ): Promise<CachedPartition[]> {
   const nowMs = (options.now ?? new Date()).getTime();
   const partitions: CachedPartition[] = [];
-  for (const manifestPath of (await listFiles(cacheDir)).filter(isManifest)) {
+  for (const manifestPath of (await listSeriesFiles(cacheDir)).filter(isManifest)) {
     const result = await readManifest(manifestPath);
     if (result.status !== 'ok') continue;
     partitions.push(toCachedPartition(result.manifest, manifestPath, nowMs));
@@ -87,52 +104,77 @@ function toCachedPartition(
 
 /**
  * Validates every partition completely (size, magic and footer, sha256, decoding, row count) and reports
- * data files without a manifest and unreadable manifests. With `quarantine`, bad files are moved aside
- * (`*.corrupt-<timestamp>`) so the next read refetches them.
+ * data files without a manifest and unreadable manifests. A file that fails is checked again under its
+ * series' lock, so a download caught between its data and manifest renames is not reported. With
+ * `quarantine`, bad files are moved aside (`*.corrupt-<timestamp>`, under that lock) so the next read
+ * refetches them.
  */
 export async function verifyCache(
   cacheDir: string,
   options: { readonly quarantine?: boolean } = {},
 ): Promise<{ readonly checked: number; readonly problems: readonly CacheProblem[] }> {
-  const files = await listFiles(cacheDir);
+  const files = await listSeriesFiles(cacheDir);
   const fileSet = new Set(files);
-  const manifests = new Set(files.filter(isManifest));
   const problems: CacheProblem[] = [];
+  const suffix = `.corrupt-${Date.now()}`;
   let checked = 0;
-  for (const dataPath of files.filter(isData)) {
-    checked++;
-    const manifestPath = dataPath.slice(0, -DATA_EXTENSION.length) + MANIFEST_EXTENSION;
-    if (!manifests.has(manifestPath)) {
-      problems.push({ path: dataPath, reason: 'data file without a manifest' });
-      continue;
+  const confirm = async (path: string, recheck: () => Promise<string | undefined>): Promise<void> => {
+    let lock: HeldLock | undefined;
+    try {
+      lock = await acquireLock(join(dirname(path), '.lock'));
+    } catch (error) {
+      // A read-only copy of a cache has no writers to wait for: verify it without the lock.
+      if (!READ_ONLY_CODES.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
     }
-    const result = await readManifest(manifestPath);
-    let reason: string | undefined;
-    if (result.status !== 'ok') reason = result.status === 'invalid' ? result.reason : 'manifest missing';
-    else {
-      const bytes = await readFile(dataPath);
-      reason = findPartitionProblem(bytes, result.manifest, { checksum: true });
-      reason ??= findDecodingProblem(bytes, result.manifest);
-    }
-    if (reason !== undefined) problems.push({ path: dataPath, reason });
-  }
-  for (const manifestPath of manifests) {
-    if (!fileSet.has(dataPathOf(manifestPath))) {
-      checked++;
-      problems.push({ path: manifestPath, reason: 'manifest without its data file' });
-    }
-  }
-  if (options.quarantine === true) {
-    const suffix = `.corrupt-${Date.now()}`;
-    for (const problem of problems) {
-      await rename(problem.path, `${problem.path}${suffix}`).catch(() => {});
-      if (isData(problem.path)) {
-        const manifestPath = problem.path.slice(0, -DATA_EXTENSION.length) + MANIFEST_EXTENSION;
+    try {
+      const reason = await recheck();
+      if (reason === undefined) return;
+      problems.push({ path, reason });
+      if (options.quarantine !== true) return;
+      await rename(path, `${path}${suffix}`).catch(() => {});
+      if (isData(path)) {
+        const manifestPath = path.slice(0, -DATA_EXTENSION.length) + MANIFEST_EXTENSION;
         await rename(manifestPath, `${manifestPath}${suffix}`).catch(() => {});
       }
+    } finally {
+      await lock?.release();
+    }
+  };
+  for (const dataPath of files.filter(isData)) {
+    checked++;
+    if ((await findDataFileProblem(dataPath)) !== undefined) {
+      await confirm(dataPath, () => findDataFileProblem(dataPath));
     }
   }
+  for (const manifestPath of files.filter(isManifest)) {
+    if (fileSet.has(dataPathOf(manifestPath))) continue;
+    checked++;
+    await confirm(manifestPath, async () =>
+      (await exists(manifestPath)) && !(await exists(dataPathOf(manifestPath)))
+        ? 'manifest without its data file'
+        : undefined,
+    );
+  }
   return { checked, problems };
+}
+
+/** What is wrong with a data file and its manifest, or undefined (also when both are gone). */
+async function findDataFileProblem(dataPath: string): Promise<string | undefined> {
+  const manifestPath = dataPath.slice(0, -DATA_EXTENSION.length) + MANIFEST_EXTENSION;
+  const result = await readManifest(manifestPath);
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(dataPath);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  if (result.status === 'missing') return 'data file without a manifest';
+  if (result.status === 'invalid') return result.reason;
+  return (
+    findPartitionProblem(bytes, result.manifest, { checksum: true }) ??
+    findDecodingProblem(bytes, result.manifest)
+  );
 }
 
 /** Filters of {@link clearCache}; without any, every partition goes. */
@@ -150,9 +192,14 @@ export interface ClearCacheResult {
 }
 
 /**
- * Deletes partitions (data and manifest) under each series' lock, so a concurrent download is not cut in
- * half. Without filters it also removes leftovers: temporary files of crashed writes and `*.corrupt-*`
- * files. The usage ledger is kept.
+ * Deletes partitions under each series' lock, so a concurrent download is neither cut in half nor robbed of
+ * its temporary file. A partition goes atomically: its manifest is first renamed to a temporary name (from
+ * then on readers see the day as missing), then the data file and that temporary file are unlinked, and the
+ * directory is fsynced; a crash in between leaves only leftovers that readers ignore. Without filters it also
+ * removes leftovers: temporary files of crashed writes, `*.corrupt-*` files and data files without a
+ * manifest (inside a series under its lock), and JSON cache leftovers (temporary files only when their
+ * writer is gone). Files outside the partition layout, such as Lumibot's own cache files in the shared
+ * default directory, and the usage ledger are kept.
  */
 export async function clearCache(
   cacheDir: string,
@@ -161,44 +208,119 @@ export async function clearCache(
   const files = await listFiles(cacheDir);
   const wanted = options.symbol?.toUpperCase();
   const beforeMs = options.before?.getTime();
+  const unfiltered = wanted === undefined && beforeMs === undefined;
   let removedPartitions = 0;
   let removedBytes = 0;
+  // Series directories: those holding a partition file, or a leftover of one.
   const bySeries = new Map<string, string[]>();
-  for (const manifestPath of files.filter(isManifest)) {
-    const list = bySeries.get(dirname(manifestPath)) ?? [];
-    list.push(manifestPath);
-    bySeries.set(dirname(manifestPath), list);
+  for (const path of files) {
+    if (relative(cacheDir, path).split(sep).length !== SERIES_FILE_DEPTH) continue;
+    if (!isPartitionFileOrLeftover(basename(path))) continue;
+    const list = bySeries.get(dirname(path)) ?? [];
+    list.push(path);
+    bySeries.set(dirname(path), list);
   }
-  for (const [seriesDirectory, manifestPaths] of bySeries) {
+  for (const [seriesDirectory, paths] of bySeries) {
     await withLock(join(seriesDirectory, '.lock'), {}, async () => {
-      for (const manifestPath of manifestPaths) {
+      for (const manifestPath of paths.filter(isManifest)) {
         const day = basename(manifestPath).slice(0, -MANIFEST_EXTENSION.length);
         const result = await readManifest(manifestPath);
         const symbol = result.status === 'ok' ? result.manifest.symbol : undefined;
         if (wanted !== undefined && !symbolMatches(symbol, wanted)) continue;
         if (beforeMs !== undefined && !(dayStartMs(day) < beforeMs)) continue;
         const dataPath = dataPathOf(manifestPath);
-        removedBytes += await sizeOf(dataPath);
-        await unlink(dataPath).catch(() => {});
-        await unlink(manifestPath).catch(() => {});
+        const size = await sizeOf(dataPath);
+        const retired = temporaryPathFor(manifestPath);
+        try {
+          await rename(manifestPath, retired);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+          throw error;
+        }
+        await unlinkIfPresent(dataPath);
+        await unlinkIfPresent(retired);
+        removedBytes += size;
         removedPartitions++;
       }
+      if (unfiltered) {
+        // Under the lock no writer of this series is mid-write: every leftover here is abandoned.
+        for (const path of await listDirectory(seriesDirectory)) {
+          const name = basename(path);
+          if (
+            isTemporaryFileName(name) ||
+            name.includes('.corrupt-') ||
+            (isData(path) && !(await exists(path.slice(0, -DATA_EXTENSION.length) + MANIFEST_EXTENSION)))
+          ) {
+            removedBytes += await sizeOf(path);
+            await unlinkIfPresent(path);
+          }
+        }
+      }
+      await syncDirectory(seriesDirectory);
     });
   }
-  if (wanted === undefined && beforeMs === undefined) {
+  if (unfiltered) {
     for (const path of files) {
+      if (bySeries.has(dirname(path))) continue;
       const name = basename(path);
-      if (
-        isTemporaryFileName(name) ||
-        name.includes('.corrupt-') ||
-        (isData(path) && !(await exists(path.slice(0, -DATA_EXTENSION.length) + MANIFEST_EXTENSION)))
-      ) {
-        removedBytes += await sizeOf(path);
-        await unlink(path).catch(() => {});
-      }
+      if (!isJsonCacheLeftover(name)) continue;
+      const abandoned =
+        name.includes('.corrupt-') || (isTemporaryFileName(name) && !(await isWrittenByLiveProcess(path)));
+      if (!abandoned) continue;
+      removedBytes += await sizeOf(path);
+      await unlinkIfPresent(path);
     }
   }
   return { removedPartitions, removedBytes };
+}
+
+/** Partition files and what crashed writes, quarantines and clears leave of them. */
+function isPartitionFileOrLeftover(name: string): boolean {
+  const base = name.replace(/^\./, '').replace(/(\.tmp-.*|\.corrupt-.*)$/, '');
+  return base.endsWith(DATA_EXTENSION) || base.endsWith(MANIFEST_EXTENSION);
+}
+
+/** A temporary name next to `path` that readers ignore and `clearCache` removes (like `writeFileAtomic`'s). */
+function temporaryPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+}
+
+/**
+ * True when a temporary file may still be renamed into place: its writer (the pid in the name, as
+ * `writeFileAtomic` names them) is running, or, for a name without a pid, it changed within the last hour.
+ */
+async function isWrittenByLiveProcess(path: string): Promise<boolean> {
+  const pid = Number(/\.tmp-(\d+)-[0-9a-f]+$/.exec(basename(path))?.[1]);
+  if (Number.isInteger(pid) && pid > 0) {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  }
+  try {
+    return Date.now() - (await stat(path)).mtimeMs < 3_600_000;
+  } catch {
+    return false;
+  }
+}
+
+async function listDirectory(directory: string): Promise<string[]> {
+  try {
+    return (await readdir(directory)).map((name) => join(directory, name));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
+
+async function unlinkIfPresent(path: string): Promise<void> {
+  try {
+    await unlink(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
 }
 
 function symbolMatches(symbol: string | undefined, wanted: string): boolean {

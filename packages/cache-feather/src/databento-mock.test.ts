@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, truncate } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BarsRequest, parseTimestep, stock } from '@lb/core';
@@ -57,7 +57,10 @@ beforeEach(async () => {
   ranges['XNAS.ITCH']!.end = '2025-02-01T00:00:00Z';
   cacheDir = await mkdtemp(join(tmpdir(), 'lb-cache-databento-'));
 });
-afterEach(() => rm(cacheDir, { recursive: true, force: true }));
+afterEach(async () => {
+  delete process.env.LB_FORCE_CACHE_UPDATE;
+  await rm(cacheDir, { recursive: true, force: true });
+});
 
 const databento = () =>
   createDatabentoData({
@@ -161,5 +164,97 @@ describe('withFeatherCache over the mock Databento API', () => {
     expect(
       (await readdir(paths.seriesDirectory)).some((name) => name.startsWith('2025-01-02.feather.corrupt-')),
     ).toBe(true);
+  });
+
+  it('should refetch what a request covers when LB_FORCE_CACHE_UPDATE=1, in one request', async () => {
+    const cached = withFeatherCache(databento(), { cacheDir });
+    await cached.doFetchBars(request('2025-01-01', '2025-01-04'));
+    process.env.LB_FORCE_CACHE_UPDATE = '1';
+    const forced = await cached.doFetchBars(request('2025-01-01', '2025-01-04'));
+    expect(downloads()).toHaveLength(2);
+    expect(new Date(downloads()[1]!.params.start!).toISOString()).toBe('2025-01-01T00:00:00.000Z');
+    expect(new Date(downloads()[1]!.params.end!).toISOString()).toBe('2025-01-04T00:00:00.000Z');
+    expect(forced.length).toBe(90);
+    delete process.env.LB_FORCE_CACHE_UPDATE;
+    await cached.doFetchBars(request('2025-01-01', '2025-01-04'));
+    expect(downloads()).toHaveLength(2);
+  });
+
+  it('should refetch a partial day after the TTL and never a complete day, however late', async () => {
+    ranges['XNAS.ITCH']!.end = '2025-01-10T14:45:00Z';
+    let clock = new Date('2025-01-10T15:00:00Z');
+    const cached = withFeatherCache(databento(), { cacheDir, partialDayTtlMs: 60_000, now: () => clock });
+    expect((await cached.doFetchBars(request('2025-01-08', '2025-01-11'))).length).toBe(75);
+    clock = new Date('2025-01-10T15:00:30Z');
+    await cached.doFetchBars(request('2025-01-08', '2025-01-11'));
+    expect(downloads()).toHaveLength(1);
+    // Same available end, but the TTL has passed: only the partial day is asked for again.
+    clock = new Date('2025-01-10T15:05:00Z');
+    await cached.doFetchBars(request('2025-01-08', '2025-01-11'));
+    expect(downloads()).toHaveLength(2);
+    expect(new Date(downloads()[1]!.params.start!).toISOString()).toBe('2025-01-10T00:00:00.000Z');
+    // Years later, with the dataset grown: the complete days Jan 8-9 are still served from disk.
+    clock = new Date('2030-01-01T00:00:00Z');
+    ranges['XNAS.ITCH']!.end = '2029-12-31T00:00:00Z';
+    await cached.doFetchBars(request('2025-01-08', '2025-01-10'));
+    expect(downloads()).toHaveLength(2);
+  });
+
+  it('should detect a garbage file of the right size, never serve it, and download that day again', async () => {
+    const logger = recordingLogger();
+    const cached = withFeatherCache(databento(), { cacheDir, logger });
+    const first = await cached.doFetchBars(request('2025-01-01', '2025-01-04'));
+    const paths = partitionPaths(cacheDir, {
+      sourceId: 'databento',
+      dataset: 'XNAS.ITCH',
+      schema: 'ohlcv-1m',
+      symbol: 'AAPL',
+      day: '2025-01-03',
+    });
+    await writeFile(paths.dataPath, Buffer.alloc((await readFile(paths.dataPath)).length, 7));
+    const second = await withFeatherCache(databento(), { cacheDir, logger }).doFetchBars(
+      request('2025-01-01', '2025-01-04'),
+    );
+    expectSameBars(second, first);
+    expect(downloads()).toHaveLength(2);
+    expect(new Date(downloads()[1]!.params.start!).toISOString()).toBe('2025-01-03T00:00:00.000Z');
+    expect(new Date(downloads()[1]!.params.end!).toISOString()).toBe('2025-01-04T00:00:00.000Z');
+    expect(logger.warnings).toEqual([expect.stringContaining('moved aside')]);
+    expect(
+      (await readdir(paths.seriesDirectory)).filter((name) => name.startsWith('2025-01-03.feather.corrupt-')),
+    ).toHaveLength(1);
+  });
+
+  it('should keep days fetched while the available range is unknown as partial, and refetch them later', async () => {
+    server.addFaults('metadata.get_dataset_range', { kind: 'status', status: 400, detail: 'unavailable' });
+    const logger = recordingLogger();
+    let clock = new Date('2025-01-15T00:00:00Z');
+    const cached = withFeatherCache(databento(), {
+      cacheDir,
+      logger,
+      partialDayTtlMs: 60_000,
+      now: () => clock,
+    });
+    expect((await cached.doFetchBars(request('2025-01-01', '2025-01-03'))).length).toBe(60);
+    expect(logger.warnings).toEqual([expect.stringContaining('could not fetch the available range')]);
+    const manifest = JSON.parse(
+      await readFile(
+        partitionPaths(cacheDir, {
+          sourceId: 'databento',
+          dataset: 'XNAS.ITCH',
+          schema: 'ohlcv-1m',
+          symbol: 'AAPL',
+          day: '2025-01-01',
+        }).manifestPath,
+        'utf8',
+      ),
+    );
+    expect(manifest.complete).toBe(false);
+    clock = new Date('2025-01-15T00:05:00Z');
+    await cached.doFetchBars(request('2025-01-01', '2025-01-03'));
+    expect(downloads()).toHaveLength(2);
+    clock = new Date('2026-01-01T00:00:00Z');
+    await cached.doFetchBars(request('2025-01-01', '2025-01-03'));
+    expect(downloads()).toHaveLength(2);
   });
 });

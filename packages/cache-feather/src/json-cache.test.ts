@@ -56,8 +56,14 @@ describe('JsonCache', () => {
     await cache.set('MESH4', { multiplier: 'five' });
     expect(await cache.get('MESH4', { schema })).toBeUndefined();
     expect(logger.warnings[1]).toContain('does not match the expected schema');
+    await writeFile(
+      cache.pathOf('NQH4'),
+      JSON.stringify({ formatVersion: 1, key: 'NQH4', writtenAt: 'never', value: { multiplier: 20 } }),
+    );
+    expect(await cache.get('NQH4', { maxAgeMs: 60_000 })).toBeUndefined();
+    expect(logger.warnings[2]).toContain('not a valid cache entry');
     const names = await readdir(join(cacheDir, 'definitions'));
-    expect(names.filter((name) => name.includes('.corrupt-'))).toHaveLength(2);
+    expect(names.filter((name) => name.includes('.corrupt-'))).toHaveLength(3);
   });
 
   it('should refetch when forced or older than maxAgeMs', async () => {

@@ -76,7 +76,12 @@ export class JsonCache {
     let envelope: Envelope;
     try {
       envelope = JSON.parse(text) as Envelope;
-      if (envelope.formatVersion !== ENVELOPE_VERSION || envelope.key !== key)
+      if (
+        envelope.formatVersion !== ENVELOPE_VERSION ||
+        envelope.key !== key ||
+        typeof envelope.writtenAt !== 'string' ||
+        Number.isNaN(Date.parse(envelope.writtenAt))
+      )
         throw new Error('bad envelope');
     } catch {
       await this.#quarantine(path, 'not a valid cache entry');
@@ -133,7 +138,13 @@ export class JsonCache {
 
   async #quarantine(path: string, reason: string): Promise<void> {
     const aside = `${path}.corrupt-${Date.now()}`;
-    this.#logger.warn(`${path}: ${reason}; moved to ${aside} and will be refetched.`);
-    await rename(path, aside).catch(() => {});
+    try {
+      await rename(path, aside);
+      this.#logger.warn(`${path}: ${reason}; moved to ${aside} and will be refetched.`);
+    } catch (error) {
+      this.#logger.warn(
+        `${path}: ${reason}; could not move it aside (${(error as Error).message}), it will be refetched over.`,
+      );
+    }
   }
 }

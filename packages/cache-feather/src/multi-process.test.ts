@@ -4,9 +4,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { parseTimestep } from '@lb/core';
+import { createDatabentoData } from '@lb/databento';
+import { type MockDatabentoBar, type MockDatabentoServer, startMockDatabento } from '@lb/databento/testing';
 import { build } from 'tsup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AAPL, day, HOURLY, versionedBars } from './__fixtures__/bars.js';
+import { AAPL, day, expectSameBars, HOURLY, versionedBars } from './__fixtures__/bars.js';
 import { listPartitions, verifyCache } from './cache-maintenance.js';
 import { readManifest } from './manifest.js';
 import { decodePartition } from './partition-file.js';
@@ -181,5 +184,106 @@ describe('withFeatherCache across processes', () => {
     expect((await readFile(downloads, 'utf8')).trim().split('\n')).toHaveLength(1);
     for (const output of outputs)
       expect(JSON.parse(output)).toEqual({ length: 20 * 24, sum: JSON.parse(outputs[0]!).sum });
+  });
+});
+
+describe('withFeatherCache across processes over the mock Databento API', () => {
+  const API_KEY = 'db-CACHEFEATHERMPKEY0123456789abc';
+  const ranges: Record<string, { start: string; end: string }> = {
+    'XNAS.ITCH': { start: '2024-01-01T00:00:00Z', end: '2025-02-01T00:00:00Z' },
+  };
+  let server: MockDatabentoServer;
+  const bars: MockDatabentoBar[] = [];
+  for (let dayOfMonth = 1; dayOfMonth <= 20; dayOfMonth++) {
+    for (let minute = 0; minute < 30; minute++) {
+      const open = 200 + dayOfMonth + minute / 100;
+      bars.push({
+        time: new Date(Date.UTC(2025, 0, dayOfMonth, 14, 30 + minute)),
+        open,
+        high: open + 0.5,
+        low: open - 0.5,
+        close: open + 0.25,
+        volume: 100 + minute,
+      });
+    }
+  }
+  beforeAll(async () => {
+    server = await startMockDatabento({
+      apiKey: API_KEY,
+      data: {
+        series: [{ dataset: 'XNAS.ITCH', schema: 'ohlcv-1m', symbol: 'AAPL', instrumentId: 7, bars }],
+        datasetRanges: ranges,
+      },
+    });
+  });
+  afterAll(() => server.close());
+
+  const databento = () =>
+    createDatabentoData({
+      apiKey: API_KEY,
+      baseURL: server.baseURL,
+      env: {},
+      datasetRangeTtlMs: 0,
+      logger: { debug() {}, info() {}, warn() {}, error() {} },
+    });
+  const WINDOW = {
+    asset: AAPL,
+    timestep: parseTimestep('1m'),
+    start: day('2025-01-08'),
+    end: day('2025-01-11'),
+  };
+  const downloads = () => server.requests.filter((entry) => entry.endpoint === 'timeseries.get_range');
+
+  it('should make one timeseries request when two processes read the same range at once', async () => {
+    const directory = join(cacheDir, 'databento-two-processes');
+    server.resetRequests();
+    ranges['XNAS.ITCH']!.end = '2025-02-01T00:00:00Z';
+    // A slow first download: the second process must wait for the lock, not download too.
+    server.addFaults('timeseries.get_range', { kind: 'delay', ms: 500 });
+    const args = [directory, server.baseURL, API_KEY, '0'];
+    const [first, second] = await Promise.all([
+      runChild('child-databento-reader.mjs', args),
+      runChild('child-databento-reader.mjs', args),
+    ]);
+    expect({ code: first.code, stderr: first.stderr }).toEqual({ code: 0, stderr: '' });
+    expect({ code: second.code, stderr: second.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(server.requestCount('timeseries.get_range')).toBe(1);
+    expect(JSON.parse(first.stdout)).toEqual(JSON.parse(second.stdout));
+    expect(JSON.parse(first.stdout).length).toBe(90);
+  });
+
+  it('should not let a refetch killed between data and manifest validate, and refetch only that day', async () => {
+    const directory = join(cacheDir, 'databento-killed-writer');
+    server.resetRequests();
+    ranges['XNAS.ITCH']!.end = '2025-01-10T14:45:00Z';
+    const parent = withFeatherCache(databento(), { cacheDir: directory, logger: { warn() {}, debug() {} } });
+    expect((await parent.doFetchBars(WINDOW)).length).toBe(30 + 30 + 15);
+    expect(downloads()).toHaveLength(1);
+
+    // Jan 10 has grown: the child refetches it and dies after its data file lands, before its manifest.
+    ranges['XNAS.ITCH']!.end = '2025-02-01T00:00:00Z';
+    const killed = await runChild('child-databento-reader.mjs', [directory, server.baseURL, API_KEY, '2']);
+    expect(killed.signal).toBe('SIGKILL');
+    expect(downloads()).toHaveLength(2);
+    expect((await verifyCache(directory)).problems).toEqual([
+      // 90 rows under a manifest written for 75.
+      {
+        path: expect.stringMatching(/2025-01-10\.feather$/),
+        reason: expect.stringMatching(/^file has \d+ bytes, manifest says \d+$/),
+      },
+    ]);
+
+    const warnings: string[] = [];
+    const reader = withFeatherCache(databento(), {
+      cacheDir: directory,
+      logger: { warn: (message) => warnings.push(message), debug() {} },
+    });
+    const served = await reader.doFetchBars(WINDOW);
+    expect(warnings).toHaveLength(1);
+    expect(downloads()).toHaveLength(3);
+    expect(new Date(downloads()[2]!.params.start!).toISOString()).toBe('2025-01-10T00:00:00.000Z');
+    expectSameBars(served, await databento().doFetchBars(WINDOW));
+    expect(served.length).toBe(90);
+    expect((await verifyCache(directory)).problems).toEqual([]);
   });
 });

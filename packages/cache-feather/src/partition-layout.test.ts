@@ -1,8 +1,16 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { dayCoverage, isPartitionFresh } from './freshness.js';
 import type { PartitionManifest } from './manifest.js';
-import { decodePathSegment, encodePathSegment, partitionPaths, utcDaysCovering } from './partition-layout.js';
+import {
+  decodePathSegment,
+  encodePathSegment,
+  partitionPaths,
+  resolveCacheDirectory,
+  utcDaysCovering,
+} from './partition-layout.js';
 
 describe('encodePathSegment', () => {
   it('should round-trip any string into a single safe path segment', () => {
@@ -33,6 +41,24 @@ describe('encodePathSegment', () => {
       manifestPath: '/c/databento/GLBX.MDP3/ohlcv-1m/ES.v.0/2024-01-02.manifest.json',
     });
     expect(encodePathSegment('stock:AAPL')).toBe('stock%3AAAPL');
+  });
+});
+
+describe('resolveCacheDirectory', () => {
+  const saved = process.env.LB_CACHE_DIR;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.LB_CACHE_DIR;
+    else process.env.LB_CACHE_DIR = saved;
+  });
+
+  it('should prefer the option, then LB_CACHE_DIR, then ~/.lumibot/cache/databento', () => {
+    process.env.LB_CACHE_DIR = '/from/environment';
+    expect(resolveCacheDirectory('/from/option')).toBe('/from/option');
+    expect(resolveCacheDirectory()).toBe('/from/environment');
+    delete process.env.LB_CACHE_DIR;
+    expect(resolveCacheDirectory()).toBe(join(homedir(), '.lumibot', 'cache', 'databento'));
+    process.env.LB_CACHE_DIR = '';
+    expect(resolveCacheDirectory('')).toBe(join(homedir(), '.lumibot', 'cache', 'databento'));
   });
 });
 

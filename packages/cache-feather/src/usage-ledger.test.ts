@@ -49,6 +49,13 @@ describe('usage ledger', () => {
     expect(await readUsage(cacheDir)).toHaveLength(1);
   });
 
+  it('should keep the entry appended after a line torn by a killed writer', async () => {
+    await appendUsage(cacheDir, entry({ records: 1 }));
+    await appendFile(join(cacheDir, USAGE_LEDGER_FILE), '{"time":"2025-01-02T10:00:00.000Z","sourceId":"da');
+    await appendUsage(cacheDir, entry({ records: 3 }));
+    expect((await readUsage(cacheDir)).map((item) => item.records)).toEqual([1, 3]);
+  });
+
   it('should sum spending and savings per UTC day and symbol, splitting multi-symbol downloads', async () => {
     await appendUsage(cacheDir, entry({}));
     await appendUsage(cacheDir, entry({ symbols: ['ESH5', 'NQH5'], bytes: 400, costUsd: 0.2, records: 4 }));

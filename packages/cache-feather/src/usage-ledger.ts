@@ -64,12 +64,23 @@ export async function readUsage(cacheDir: string): Promise<UsageEntry[]> {
   const entries: UsageEntry[] = [];
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
-    try {
-      const parsed = usageEntrySchema.safeParse(JSON.parse(line));
-      if (parsed.success) entries.push(parsed.data);
-    } catch {}
+    const entry = parseEntry(line) ?? parseEntry(line.slice(line.lastIndexOf(ENTRY_START)));
+    if (entry !== undefined) entries.push(entry);
   }
   return entries;
+}
+
+// Every line starts so (`time` is the first key). A writer killed mid-line leaves a fragment without a
+// newline, and the next append lands on the same line: the entry after the fragment is still whole.
+const ENTRY_START = '{"time":';
+
+function parseEntry(text: string): UsageEntry | undefined {
+  try {
+    const parsed = usageEntrySchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Spending and savings for one UTC day and symbol. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Bars, type BarsRequest, continuousFuture, type DataSourceCallOptions } from '@lb/core';
 import { describeDataSourceContract, MockDataSource } from '@lb/core/testing';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   AAPL,
   CountingSource,
@@ -60,6 +60,19 @@ describe('withFeatherCache', () => {
     expect(source.fetches[1]!.start).toEqual(day('2024-01-11'));
     expect(source.fetches[1]!.end).toEqual(day('2024-01-21'));
     expectSameBars(second, all.between(day('2024-01-05'), day('2024-01-21')));
+  });
+
+  it('should return bars that later reads do not overwrite, also for a one-day window', async () => {
+    const all = hourlyBars('2024-01-01', 5);
+    const source = new CountingSource(all);
+    const cached = withFeatherCache(source, { cacheDir });
+    await cached.doFetchBars(request('2024-01-01', '2024-01-03'));
+    // Warm reads: the first is one day (one window), the second reuses the cache's read buffer.
+    const first = await cached.doFetchBars(request('2024-01-01', '2024-01-02'));
+    const second = await cached.doFetchBars(request('2024-01-02', '2024-01-03'));
+    expect(source.fetches).toHaveLength(1);
+    expectSameBars(first, all.between(day('2024-01-01'), day('2024-01-02')));
+    expectSameBars(second, all.between(day('2024-01-02'), day('2024-01-03')));
   });
 
   it('should serve a window inside cached days without fetching, cut to [start, end)', async () => {
@@ -322,7 +335,7 @@ describe('withFeatherCache with stitched series', () => {
     };
     const cached = withFeatherCache(reporting, { cacheDir });
     await cached.doFetchInstrument!({ asset: AAPL, at: day('2024-01-02') });
-    await vi.waitFor(async () => expect(await readUsage(cacheDir)).toHaveLength(1));
+    expect(await readUsage(cacheDir)).toHaveLength(1);
     expect((await readUsage(cacheDir))[0]).toMatchObject({ schema: 'definition', bytes: 520, costUsd: 0.01 });
   });
 });

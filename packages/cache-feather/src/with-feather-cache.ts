@@ -224,9 +224,20 @@ export function withFeatherCache(
   async function quarantine(series: SeriesKey, day: string, reason: string): Promise<void> {
     const paths = partitionPaths(cacheDir, { ...series, day });
     const suffix = `.corrupt-${Date.now()}`;
-    await rename(paths.dataPath, `${paths.dataPath}${suffix}`).catch(() => {});
-    await rename(paths.manifestPath, `${paths.manifestPath}${suffix}`).catch(() => {});
-    logger.warn(`${paths.dataPath}: ${reason}; moved aside (${suffix}) and refetching.`);
+    const failures: string[] = [];
+    for (const path of [paths.dataPath, paths.manifestPath]) {
+      try {
+        await rename(path, `${path}${suffix}`);
+      } catch (error) {
+        // ENOENT: that half was already gone. Anything else is reported; the refetch overwrites the file.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') failures.push((error as Error).message);
+      }
+    }
+    logger.warn(
+      failures.length === 0
+        ? `${paths.dataPath}: ${reason}; moved aside (${suffix}) and refetching.`
+        : `${paths.dataPath}: ${reason}; could not move it aside (${failures.join('; ')}), refetching over it.`,
+    );
   }
 
   async function doFetchBars(request: BarsRequest, callOptions: DataSourceCallOptions = {}): Promise<Bars> {
@@ -244,8 +255,13 @@ export function withFeatherCache(
 
     // Asked at most once per call, and only when a partial day or a download needs it.
     let availableEndPromise: Promise<number | undefined> | undefined;
+    // Set when the source can report its available end but failed to: the clock then stands in for it, so
+    // days fetched now are stored as partial (refetched after the TTL), never as complete on a guess.
+    let availableEndFailed = false;
     const reportedAvailableEnd = (): Promise<number | undefined> => {
-      availableEndPromise ??= fetchAvailableEnd(source, request, callOptions, logger);
+      availableEndPromise ??= fetchAvailableEnd(source, request, callOptions, logger, () => {
+        availableEndFailed = true;
+      });
       return availableEndPromise;
     };
 
@@ -345,7 +361,7 @@ export function withFeatherCache(
             sha256: encoded.sha256,
             ...(encoded.layout === undefined ? {} : { layout: encoded.layout }),
             writtenAt: fetchedAt.toISOString(),
-            complete: coverage.complete,
+            complete: coverage.complete && !availableEndFailed,
             availableEndAtFetch: new Date(availableEndMs).toISOString(),
             downloadBytes: totalBytes * share,
             ...(totalCost === undefined ? {} : { downloadCostUsd: totalCost * share }),
@@ -464,20 +480,27 @@ export function withFeatherCache(
       : {}),
     ...(source.doFetchInstrument
       ? {
-          doFetchInstrument: (request: InstrumentRequest, callOptions?: DataSourceCallOptions) =>
-            instruments.getOrFetch<InstrumentSpec>(
-              `${assetKey(request.asset)}@${request.exchange ?? 'default'}@${request.at.toISOString().slice(0, 10)}`,
-              () =>
-                source.doFetchInstrument!(request, {
-                  ...callOptions,
-                  // Definition downloads are billed too: they go to the ledger like bar downloads.
-                  onDownload: (report) => {
-                    callOptions?.onDownload?.(report);
-                    void record(reportToEntry(report, now()));
-                  },
-                }),
-              { schema: instrumentSpecSchema as z.ZodType<InstrumentSpec>, forceUpdate: forced(request) },
-            ),
+          doFetchInstrument: async (request: InstrumentRequest, callOptions?: DataSourceCallOptions) => {
+            // Awaited before returning, so a process that exits right after still has the ledger line.
+            const recording: Promise<void>[] = [];
+            try {
+              return await instruments.getOrFetch<InstrumentSpec>(
+                `${assetKey(request.asset)}@${request.exchange ?? 'default'}@${request.at.toISOString().slice(0, 10)}`,
+                () =>
+                  source.doFetchInstrument!(request, {
+                    ...callOptions,
+                    // Definition downloads are billed too: they go to the ledger like bar downloads.
+                    onDownload: (report) => {
+                      callOptions?.onDownload?.(report);
+                      recording.push(record(reportToEntry(report, now())));
+                    },
+                  }),
+                { schema: instrumentSpecSchema as z.ZodType<InstrumentSpec>, forceUpdate: forced(request) },
+              );
+            } finally {
+              await Promise.all(recording);
+            }
+          },
         }
       : {}),
   };
@@ -521,6 +544,7 @@ async function fetchAvailableEnd(
   request: BarsRequest,
   callOptions: DataSourceCallOptions,
   logger: CacheLogger,
+  onFailure: () => void,
 ): Promise<number | undefined> {
   if (source.doFetchAvailableRange === undefined) return undefined;
   try {
@@ -531,14 +555,18 @@ async function fetchAvailableEnd(
     return range.end.getTime();
   } catch (error) {
     callOptions.signal?.throwIfAborted();
-    logger.warn(`could not fetch the available range from "${source.sourceId}": ${(error as Error).message}`);
+    onFailure();
+    logger.warn(
+      `could not fetch the available range from "${source.sourceId}" (days fetched now are kept as partial and refetched later): ${(error as Error).message}`,
+    );
     return undefined;
   }
 }
 
 /**
- * Joins day partitions into one series cut to `[start, end)`, copying each column once. Stitched series
- * (segments, several symbols) go through `Bars.concat`, which keeps their segments.
+ * Joins day partitions into one series cut to `[start, end)`, copying each column once (always: parts read
+ * from disk are views into a reused buffer). Stitched series (segments, several symbols) go through
+ * `Bars.concat`, which keeps their segments and copies too.
  */
 function assembleBars(parts: readonly Bars[], request: BarsRequest, symbol: string): Bars {
   const simple = parts.every(
@@ -549,7 +577,7 @@ function assembleBars(parts: readonly Bars[], request: BarsRequest, symbol: stri
   const windows = parts
     .map((part) => part.between(request.start, request.end))
     .filter((part) => part.length > 0);
-  if (windows.length === 1) return windows[0]!;
+  // No shortcut for a single window: it would be a view into the read arena, which the next read overwrites.
   const total = windows.reduce((sum, part) => sum + part.length, 0);
   const columns = {
     tsEventNanos: new BigInt64Array(total),

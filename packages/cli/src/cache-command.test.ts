@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { withFeatherCache } from '@lb/cache-feather';
 import { Bars, parseTimestep, stock } from '@lb/core';
 import { MockDataSource } from '@lb/core/testing';
+import { createDatabentoData } from '@lb/databento';
+import { startMockDatabento } from '@lb/databento/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from './program.js';
 
@@ -160,5 +162,92 @@ describe('lb usage', () => {
       rowsFromCache: 72,
       downloadedRecords: 144,
     });
+  });
+});
+
+describe('lb usage over the mock Databento API', () => {
+  it('should show what a download cost and what the cache then saved, per day and symbol', async () => {
+    const apiKey = 'db-CLIUSAGEKEY0123456789abcdefghij';
+    const server = await startMockDatabento({
+      apiKey,
+      data: {
+        series: [
+          {
+            dataset: 'XNAS.ITCH',
+            schema: 'ohlcv-1m',
+            symbol: 'AAPL',
+            instrumentId: 7,
+            bars: Array.from({ length: 30 }, (_, minute) => ({
+              time: new Date(Date.UTC(2025, 0, 2, 14, 30 + minute)),
+              open: 200,
+              high: 201,
+              low: 199,
+              close: 200.5,
+              volume: 100,
+            })),
+          },
+        ],
+        pricePerGbUsd: 1_000_000,
+      },
+    });
+    const directory = join(cacheDir, 'databento-usage');
+    try {
+      const cached = withFeatherCache(
+        createDatabentoData({
+          apiKey,
+          baseURL: server.baseURL,
+          env: {},
+          logger: { debug() {}, info() {}, warn() {}, error() {} },
+        }),
+        { cacheDir: directory, now: () => new Date('2025-02-03T09:00:00Z') },
+      );
+      const window = {
+        asset: AAPL,
+        timestep: parseTimestep('1m'),
+        start: new Date('2025-01-02T00:00:00Z'),
+        end: new Date('2025-01-03T00:00:00Z'),
+      };
+      await cached.doFetchBars(window);
+      await cached.doFetchBars(window);
+      expect(server.requestCount('timeseries.get_range')).toBe(1);
+
+      const json = await run('usage', '--cache-dir', directory, '--json');
+      expect(json.code).toBe(0);
+      const [row, ...others] = JSON.parse(json.stdout).rows;
+      expect(others).toEqual([]);
+      expect(row).toMatchObject({
+        day: '2025-02-03',
+        symbol: 'AAPL',
+        downloads: 1,
+        downloadedRecords: 30,
+        cacheHits: 1,
+        rowsFromCache: 30,
+      });
+      expect(row.downloadedBytes).toBeGreaterThan(0);
+      expect(row.savedBytes).toBe(row.downloadedBytes);
+      expect(row.spentUsd).toBeGreaterThan(0);
+      expect(row.savedUsd).toBeCloseTo(row.spentUsd, 10);
+
+      const table = await run('usage', '--cache-dir', directory, '--since', '2025-02-03');
+      const spent = `$${row.spentUsd.toFixed(4)}`;
+      const bytes = `${row.downloadedBytes} B`;
+      expect(
+        table.stdout
+          .trim()
+          .split('\n')[1]!
+          .split(/\s{2,}/),
+      ).toEqual(['2025-02-03', 'AAPL', '1', bytes, spent, '1', bytes, spent]);
+      expect((await run('usage', '--cache-dir', directory, '--since', '2025-02-04')).stdout).toBe(
+        'No usage recorded.\n',
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('should exit 2 on a malformed --since', async () => {
+    const { code, stderr } = await run('usage', '--since', 'yesterday', '--cache-dir', cacheDir);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--since must be a day like 2024-01-31');
   });
 });
