@@ -70,16 +70,18 @@ export async function fetchBars(
     );
   } else {
     assertServes(source, input.asset.type);
-    if (
-      input.backAdjust !== undefined &&
-      input.backAdjust !== 'none' &&
-      input.asset.type !== 'continuous_future'
-    ) {
-      throw new InvalidArgumentError(
-        `backAdjust applies to continuous futures only, not to ${assetKey(input.asset)}.`,
-        {
-          argument: 'backAdjust',
-        },
+    if (input.backAdjust !== undefined && input.backAdjust !== 'none') {
+      if (input.asset.type !== 'continuous_future') {
+        throw new InvalidArgumentError(
+          `backAdjust applies to continuous futures only, not to ${assetKey(input.asset)}.`,
+          { argument: 'backAdjust' },
+        );
+      }
+      // The source stitches continuous futures itself and BarsRequest has no adjustment field: refuse
+      // rather than return unadjusted prices the caller asked to have adjusted.
+      throw new UnsupportedFunctionalityError(
+        `Source "${source.sourceId}" resolves continuous futures itself and cannot back-adjust them; use backAdjust "none".`,
+        { functionality: `doFetchBars:backAdjust:${input.backAdjust}` },
       );
     }
     bars = await source.doFetchBars({ ...base, asset: input.asset, start, end }, options);
@@ -156,12 +158,16 @@ async function adjustAtRolls(
   options: DataSourceCallOptions,
 ): Promise<Bars> {
   // Adjustment factors apply to every bar before a roll, so walk rolls from the latest backwards and
-  // accumulate: an offset (difference) or a factor (ratio) per segment.
+  // accumulate: an offset (difference) or a factor (ratio) per segment. The outgoing contract's last close is
+  // compared with the incoming contract's close at that same bar (or the latest before it), so an outgoing
+  // contract whose data stops early is not compared with a later incoming price. When the incoming
+  // contract has no bar that early in the lookback week, its last close before the roll is used.
   const offsets = new Float64Array(segments.length);
   const factors = new Float64Array(segments.length).fill(1);
   for (let index = segments.length - 2; index >= 0; index--) {
     const roll = segments[index]!.end;
     const outgoing = parts[index]!.close.at(-1);
+    const outgoingTime = parts[index]!.tsEventNanos.at(-1);
     const incomingBars = await source.doFetchBars(
       {
         ...base,
@@ -171,10 +177,24 @@ async function adjustAtRolls(
       },
       options,
     );
-    const incoming = incomingBars.close.at(-1);
+    const incoming =
+      outgoingTime === undefined
+        ? undefined
+        : (incomingBars.slice(0, incomingBars.indexAtOrAfter(outgoingTime + 1n)).close.at(-1) ??
+          incomingBars.close.at(-1));
     if (outgoing === undefined || incoming === undefined) {
+      const missing =
+        outgoing === undefined
+          ? `${segments[index]!.symbol} has no bar in its segment before the roll`
+          : `${segments[index + 1]!.symbol} has no bar in the week before the roll`;
       throw new DataSourceError(
-        `Cannot back-adjust at the ${roll.toISOString()} roll from ${segments[index]!.symbol} to ${segments[index + 1]!.symbol}: ${outgoing === undefined ? segments[index]!.symbol : segments[index + 1]!.symbol} has no bar in the week before the roll. Use backAdjust "none" or widen the data.`,
+        `Cannot back-adjust at the ${roll.toISOString()} roll from ${segments[index]!.symbol} to ${segments[index + 1]!.symbol}: ${missing}. Use backAdjust "none" or widen the data.`,
+        { sourceId: source.sourceId },
+      );
+    }
+    if (backAdjust === 'ratio' && !(outgoing > 0 && incoming > 0)) {
+      throw new DataSourceError(
+        `Cannot ratio back-adjust at the ${roll.toISOString()} roll: prices must be positive, got ${segments[index]!.symbol} ${outgoing} and ${segments[index + 1]!.symbol} ${incoming}. Use backAdjust "difference".`,
         { sourceId: source.sourceId },
       );
     }
