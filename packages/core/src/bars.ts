@@ -18,7 +18,9 @@ import { isMultipleOf, parseTimestep, type Timestep } from './timestep.js';
  * segment's `startIndex` come from `symbol`.
  */
 export interface BarsSegment {
+  /** The contract's raw symbol (`ESH4`). */
   readonly symbol: string;
+  /** Index of the segment's first row in the series. */
   readonly startIndex: number;
 }
 
@@ -36,20 +38,31 @@ export interface BarsMetadata {
 export interface Bar {
   /** Bar open time, UTC nanoseconds since the epoch (Databento stamps bars at their open). */
   readonly tsEventNanos: bigint;
+  /** First trade price of the bar. */
   readonly open: number;
+  /** Highest trade price of the bar. */
   readonly high: number;
+  /** Lowest trade price of the bar. */
   readonly low: number;
+  /** Last trade price of the bar. */
   readonly close: number;
+  /** Traded quantity (shares or contracts). */
   readonly volume: number;
 }
 
 /** The columns of a {@link Bars} series, all of the same length. */
 export interface BarsColumns {
+  /** Bar open times, UTC nanoseconds since the epoch, strictly increasing. */
   readonly tsEventNanos: BigInt64Array;
+  /** Open prices. */
   readonly open: Float64Array;
+  /** High prices. */
   readonly high: Float64Array;
+  /** Low prices. */
   readonly low: Float64Array;
+  /** Close prices. */
   readonly close: Float64Array;
+  /** Volumes. */
   readonly volume: Float64Array;
 }
 
@@ -62,12 +75,19 @@ const COLUMN_NAMES = ['open', 'high', 'low', 'close', 'volume'] as const;
  * `bars.close.at(-1)` is the last close (pandas' `df['close'].iloc[-1]`).
  */
 export class Bars implements BarsColumns {
+  /** Bar open times, UTC nanoseconds since the epoch, strictly increasing. */
   readonly tsEventNanos: BigInt64Array;
+  /** Open prices. */
   readonly open: Float64Array;
+  /** High prices. */
   readonly high: Float64Array;
+  /** Low prices. */
   readonly low: Float64Array;
+  /** Close prices. */
   readonly close: Float64Array;
+  /** Volumes. */
   readonly volume: Float64Array;
+  /** Symbol, timestep and (for a stitched series) contract segments. */
   readonly metadata: BarsMetadata;
   #timestampsMs: Float64Array | undefined;
 

@@ -14,11 +14,17 @@ export type BackAdjustment = 'none' | 'difference' | 'ratio';
 
 /** Input of {@link fetchBars}. Instants may be Dates or ISO-8601 strings. */
 export interface FetchBarsInput {
+  /** What to fetch; a continuous future is stitched from its contracts unless the source does it. */
   readonly asset: Asset;
+  /** Bar duration, e.g. `1m` or `15m` (see {@link parseTimestep}). */
   readonly timestep: Timestep | string;
+  /** First bar open time included; a zone-less string is read as UTC (see {@link parseInstant}). */
   readonly start: Date | string;
+  /** Bars opening at or after this instant are excluded. */
   readonly end: Date | string;
+  /** Venue hint (e.g. `CME`), for sources that serve several venues. */
   readonly exchange?: string;
+  /** Bypass caches and fetch from the origin again. */
   readonly forceCacheUpdate?: boolean;
   /** Adjustment of continuous futures at rolls; `none` by default. */
   readonly backAdjust?: BackAdjustment;

@@ -10,8 +10,11 @@ export type FuturesMonthCode = (typeof FUTURES_MONTH_CODES)[number];
 
 /** A parsed contract code. `month` is 1-12; `year` is the full four-digit year. */
 export interface ContractSymbol {
+  /** Upper-case root (`ES`). */
   readonly root: string;
+  /** Contract month, 1-12. */
   readonly month: number;
+  /** Four-digit contract year. */
   readonly year: number;
 }
 

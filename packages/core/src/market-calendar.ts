@@ -32,7 +32,9 @@ export type MarketCalendarName = (typeof MARKET_CALENDAR_NAMES)[number];
 
 /** One trading session: open from `open` (inclusive) to `close` (exclusive). */
 export interface MarketSession {
+  /** First instant of the session (inclusive). */
   readonly open: Date;
+  /** End of the session (exclusive). */
   readonly close: Date;
 }
 

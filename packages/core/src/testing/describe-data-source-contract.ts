@@ -7,6 +7,7 @@ import { parseTimestep, type Timestep } from '../timestep.js';
 
 /** What a source package hands the contract suite: a source and a window where it has data. */
 export interface DataSourceContractFixture {
+  /** The source under test. */
   readonly source: DataSourceV1;
   /** A request that returns at least four bars. */
   readonly bars: {
