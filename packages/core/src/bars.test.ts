@@ -323,6 +323,38 @@ describe('Bars properties', () => {
     );
   });
 
+  it('should round-trip any slice through Arrow IPC, in one record batch or several', () => {
+    fc.assert(
+      fc.property(
+        seriesArbitrary,
+        fc.integer({ min: -50, max: 250 }),
+        fc.integer({ min: -50, max: 250 }),
+        (bars, start, end) => {
+          const view = bars.slice(start, end);
+          const single = Bars.fromArrowTable(tableFromIPC(tableToIPC(view.toArrowTable(), 'file')));
+          const results = [single];
+          if (view.length >= 2) {
+            // Two non-empty record batches, as an IPC stream written in chunks reads back.
+            const middle = Math.floor(view.length / 2);
+            const first = view.slice(0, middle).toArrowTable();
+            const second = view.slice(middle).toArrowTable();
+            results.push(Bars.fromArrowTable(new Table(first.schema, [...first.batches, ...second.batches])));
+          }
+          for (const back of results) {
+            expect(back.metadata.symbol).toBe('ESH4');
+            expect(back.metadata.timestep.label).toBe('1m');
+            for (const name of ['tsEventNanos', 'open', 'high', 'low', 'close', 'volume'] as const) {
+              expect(Array.from(back[name] as ArrayLike<unknown>), name).toEqual(
+                Array.from(view[name] as ArrayLike<unknown>),
+              );
+            }
+          }
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+
   it('should resample like a naive group-by over epoch-aligned buckets', () => {
     fc.assert(
       fc.property(seriesArbitrary, fc.constantFrom('2m', '5m', '15m', '1h', '4h', '1d'), (bars, target) => {

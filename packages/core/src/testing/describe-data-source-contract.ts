@@ -97,6 +97,12 @@ export function describeDataSourceContract(
       if (window === undefined) return;
       const bars = await fetchWindow(window.start, window.end);
       expect(bars.length).toBe(0);
+      expect(bars.metadata.timestep.durationMs).toBe(timestep.durationMs);
+    });
+
+    it('should return empty bars for an empty range (start equal to end)', async () => {
+      const bars = await fetchWindow(fixture.bars.start, fixture.bars.start);
+      expect(bars.length).toBe(0);
     });
 
     it('should reject when the signal is already aborted', async () => {
