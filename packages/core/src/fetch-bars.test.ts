@@ -197,6 +197,20 @@ describe('fetchBars', () => {
     expect(bars.close[7]).toBe(5050);
   });
 
+  it('should reject an unknown backAdjust instead of treating it as ratio', async () => {
+    const source = esSource();
+    await expect(
+      fetchBars(source, {
+        asset: continuousFuture('ES'),
+        timestep: '1h',
+        start: '2024-03-04T00:00Z',
+        end: '2024-03-06T00:00Z',
+        backAdjust: 'ratios' as never,
+      }),
+    ).rejects.toThrow('Invalid backAdjust "ratios": use one of "none", "difference", "ratio".');
+    expect(source.calls.bars).toEqual([]);
+  });
+
   it('should resample timesteps the source does not serve natively', async () => {
     const source = new MockDataSource({
       bars: [
@@ -248,5 +262,13 @@ describe('fetchInstrument', () => {
     const spec = { symbol: 'ESM4', multiplier: 50, tickSize: 0.25, currency: 'USD' };
     const source = new MockDataSource({ instruments: [[future('ESM4'), spec]] });
     await expect(fetchInstrument(source, continuousFuture('ES'), new Date(roll))).resolves.toEqual(spec);
+  });
+
+  it('should reject an invalid Date before asking the source', async () => {
+    const source = new MockDataSource();
+    await expect(fetchInstrument(source, future('ESM4'), new Date(Number.NaN))).rejects.toThrow(
+      'Invalid at Invalid Date: the Date is invalid; pass a Date or an ISO-8601 string such as "2024-01-02T14:30:00Z".',
+    );
+    expect(source.calls.instruments).toEqual([]);
   });
 });

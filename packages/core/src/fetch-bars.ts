@@ -12,6 +12,8 @@ import { createTimestep, parseTimestep, type Timestep, type TimestepUnit } from 
  */
 export type BackAdjustment = 'none' | 'difference' | 'ratio';
 
+const BACK_ADJUSTMENTS: readonly BackAdjustment[] = ['none', 'difference', 'ratio'];
+
 /** Input of {@link fetchBars}. Instants may be Dates or ISO-8601 strings. */
 export interface FetchBarsInput {
   /** What to fetch; a continuous future is stitched from its contracts unless the source does it. */
@@ -56,6 +58,12 @@ export async function fetchBars(
     );
   }
   const timestep = parseTimestep(input.timestep);
+  if (input.backAdjust !== undefined && !BACK_ADJUSTMENTS.includes(input.backAdjust)) {
+    throw new InvalidArgumentError(
+      `Invalid backAdjust ${JSON.stringify(input.backAdjust)}: use one of ${BACK_ADJUSTMENTS.map((name) => `"${name}"`).join(', ')}.`,
+      { argument: 'backAdjust' },
+    );
+  }
   const nativeTimestep = nativeTimestepFor(source, timestep);
   const base = {
     timestep: nativeTimestep,
@@ -98,6 +106,7 @@ export async function fetchBars(
 /**
  * Fetches an instrument's specifications (multiplier, tick size...). A continuous future resolves to the
  * contract active at `at`.
+ * @throws InvalidArgumentError for an invalid Date.
  * @throws UnsupportedFunctionalityError when the source has no instrument specs.
  */
 export async function fetchInstrument(
@@ -106,6 +115,7 @@ export async function fetchInstrument(
   at: Date,
   options: DataSourceCallOptions = {},
 ): Promise<InstrumentSpec> {
+  parseInstant(at, 'at');
   if (source.doFetchInstrument === undefined) {
     throw new UnsupportedFunctionalityError(
       `Source "${source.sourceId}" provides no instrument specs; pass multiplier and tick size explicitly.`,
