@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, type HelpContext } from 'commander';
 import { registerBacktestCommand } from './backtest-command.js';
 import { registerCacheCommand } from './cache-command.js';
 import { registerDatabentoCommands } from './databento-command.js';
@@ -31,10 +31,37 @@ export function createProgram(io: CliIo = defaultIo): Command {
   return program;
 }
 
+/** `lb futures resolve` for the `resolve` command: the words a user types to reach `command`. */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let current: Command | null = command; current !== null; current = current.parent) {
+    names.unshift(current.name());
+  }
+  return names.join(' ');
+}
+
 // Commander applies exitOverride and output settings per command, so subcommands need them too.
 function configureAll(command: Command, io: CliIo): void {
   command.exitOverride();
-  command.configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  command.configureOutput({
+    writeOut: io.stdout,
+    writeErr: io.stderr,
+    // Commander puts its "(Did you mean resolve?)" hint on a second line; errors stay on one line.
+    outputError: (text, write) => write(`${text.trimEnd().replace(/\s*\n\s*/g, ' ')}\n`),
+  });
+  if (command.commands.length > 0) {
+    // Commander answers a missing subcommand (`lb futures`) by printing the whole help to stderr and
+    // exiting 1; a missing command is bad usage, so say so in one line and exit 2 like other usage errors.
+    const showHelp = command.help.bind(command);
+    command.help = ((context?: HelpContext) => {
+      if (context?.error === true) {
+        const names = command.commands.map((child) => child.name()).filter((name) => name !== 'help');
+        const path = commandPath(command);
+        throw new UsageError(`'${path}' needs a command: ${names.join(', ')} (see '${path} --help')`);
+      }
+      return showHelp(context);
+    }) as Command['help'];
+  }
   for (const child of command.commands) configureAll(child, io);
 }
 
@@ -51,7 +78,8 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
-      if (error.code === 'commander.help') return 0;
+      // `lb help` with no command name: help was asked for, on stdout.
+      if (error.code === 'commander.help') return error.exitCode === 0 ? 0 : 2;
       return 2;
     }
     return reportError(error, io);

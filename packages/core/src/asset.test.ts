@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   assetKey,
@@ -9,6 +10,7 @@ import {
   toDatabentoRawSymbol,
 } from './asset.js';
 import { InvalidAssetError, LbError } from './errors.js';
+import { formatContractSymbol, parseContractSymbol } from './futures-symbology.js';
 
 describe('createAsset', () => {
   it('should upper-case symbols', () => {
@@ -72,6 +74,47 @@ describe('toDatabentoRawSymbol', () => {
 
   it('should refuse a continuous future', () => {
     expect(() => toDatabentoRawSymbol(continuousFuture('ES'))).toThrow(/resolve it to a contract/);
+  });
+});
+
+describe('futures symbology round trips', () => {
+  // Letters only: a root with digits can itself read as a contract code (`A1H5`), which createAsset would
+  // rightly take as that contract.
+  const rootArbitrary = fc.stringMatching(/^[A-Z]{1,4}$/);
+  const contractArbitrary = fc.record({
+    root: rootArbitrary,
+    year: fc.integer({ min: 2000, max: 2099 }),
+    month: fc.integer({ min: 1, max: 12 }),
+    day: fc.integer({ min: 1, max: 28 }),
+  });
+
+  it('should give the one-digit raw symbol of the expiration month, whatever the day', () => {
+    fc.assert(
+      fc.property(contractArbitrary, ({ root, year, month, day }) => {
+        const expiration = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+        const raw = toDatabentoRawSymbol(future(root.toLowerCase(), expiration));
+        expect(raw).toBe(formatContractSymbol(root, year, month, 1));
+        expect(parseContractSymbol(raw, { referenceYear: year })).toEqual({ root, month, year });
+      }),
+    );
+  });
+
+  it('should read every contract code form back as the same contract and raw symbol', () => {
+    fc.assert(
+      fc.property(
+        contractArbitrary,
+        fc.constantFrom<2 | 4>(2, 4),
+        fc.boolean(),
+        ({ root, year, month }, digits, dotted) => {
+          const code = formatContractSymbol(root, year, month, digits);
+          const text = dotted ? `${root}.${code.slice(root.length)}` : code;
+          const asset = future(text);
+          expect(asset).toEqual({ type: 'future', symbol: root, year, month, expiration: undefined });
+          expect(toDatabentoRawSymbol(asset)).toBe(formatContractSymbol(root, year, month, 1));
+          expect(assetKey(asset)).toBe(`future:${formatContractSymbol(root, year, month, 4)}`);
+        },
+      ),
+    );
   });
 });
 

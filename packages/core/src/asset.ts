@@ -8,7 +8,9 @@ export type AssetType = 'stock' | 'future' | 'continuous_future' | 'option';
 
 /** A stock or ETF, identified by its ticker. */
 export interface StockAsset {
+  /** Discriminant. */
   readonly type: 'stock';
+  /** Upper-case ticker (`AAPL`). */
   readonly symbol: string;
 }
 
@@ -17,25 +19,37 @@ export interface StockAsset {
  * `expiration` (`YYYY-MM-DD`) is set when it was given explicitly.
  */
 export interface FutureAsset {
+  /** Discriminant. */
   readonly type: 'future';
+  /** Upper-case root (`ES`), never a contract code. */
   readonly symbol: string;
+  /** Four-digit contract year. */
   readonly year: number;
+  /** Contract month, 1-12. */
   readonly month: number;
+  /** Expiration date (`YYYY-MM-DD`) when given explicitly, else undefined. */
   readonly expiration: string | undefined;
 }
 
 /** A continuous futures series on a root (`ES`): the contract it stands for changes at each roll. */
 export interface ContinuousFutureAsset {
+  /** Discriminant. */
   readonly type: 'continuous_future';
+  /** Upper-case root (`ES`). */
   readonly symbol: string;
 }
 
 /** An option on `symbol` (the underlying). */
 export interface OptionAsset {
+  /** Discriminant. */
   readonly type: 'option';
+  /** Upper-case symbol of the underlying (`SPY`). */
   readonly symbol: string;
+  /** Expiration date, `YYYY-MM-DD`. */
   readonly expiration: string;
+  /** Strike price, positive. */
   readonly strike: number;
+  /** Call or put. */
   readonly right: 'call' | 'put';
 }
 

@@ -1,4 +1,13 @@
-import { tableFromIPC, tableToIPC } from 'apache-arrow';
+import {
+  makeData,
+  makeVector,
+  Schema,
+  Table,
+  TimestampNanosecond,
+  tableFromArrays,
+  tableFromIPC,
+  tableToIPC,
+} from 'apache-arrow';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Bar, Bars, nanosToMilliseconds } from './bars.js';
@@ -146,6 +155,233 @@ describe('Bars', () => {
     expect(back.metadata.symbol).toBe('ES');
     expect(back.metadata.timestep.label).toBe('1m');
     expect(back.metadata.segments).toEqual(bars.metadata.segments);
+  });
+});
+
+describe('Bars edge cases', () => {
+  const empty = Bars.empty({ symbol: 'ESH4', timestep: minute });
+
+  it('should handle an empty series everywhere', () => {
+    expect(empty.length).toBe(0);
+    expect(empty.last()).toBeUndefined();
+    expect(empty.at(0)).toBeUndefined();
+    expect(empty.at(-1)).toBeUndefined();
+    expect(empty.slice(-3, 5).length).toBe(0);
+    expect(empty.between(new Date(0), new Date('2100-01-01T00:00:00Z')).length).toBe(0);
+    expect(empty.indexAtOrAfter(t0)).toBe(0);
+    expect(empty.symbolAt(0)).toBe('ESH4');
+    const resampled = empty.resample('15m');
+    expect(resampled.length).toBe(0);
+    expect(resampled.metadata).toEqual({ symbol: 'ESH4', timestep: parseTimestep('15m') });
+    const back = Bars.fromArrowTable(empty.toArrowTable());
+    expect(back.length).toBe(0);
+    expect(back.metadata.timestep.label).toBe('1m');
+  });
+
+  it('should read negative, out-of-range and fractional indexes like Array', () => {
+    const bars = makeBars(10);
+    const opens = Array.from(bars.open);
+    for (const [start, end] of [
+      [-3, undefined],
+      [-3, -1],
+      [-100, 2],
+      [2, -100],
+      [7, 100],
+      [1.9, 4.2],
+      [-2.5, undefined],
+      [Number.NaN, 3],
+    ] as const) {
+      expect(Array.from(bars.slice(start, end).open), `slice(${start}, ${end})`).toEqual(
+        opens.slice(start, end),
+      );
+    }
+    expect(bars.at(-1)?.open).toBe(opens[9]);
+    expect(bars.at(1.7)?.open).toBe(opens[1]);
+    expect(bars.at(-11)).toBeUndefined();
+  });
+
+  it('should select a time window with Date bounds and reject invalid Dates', () => {
+    const bars = makeBars(10);
+    const start = new Date(Date.UTC(2024, 0, 2, 14, 32));
+    const end = new Date(Date.UTC(2024, 0, 2, 14, 35, 30));
+    expect(Array.from(bars.between(start, end).tsEventNanos)).toEqual(
+      [2n, 3n, 4n, 5n].map((k) => t0 + k * minuteNanos),
+    );
+    expect(bars.between(end, start).length).toBe(0);
+    expect(bars.between(start, start).length).toBe(0);
+    expect(() => bars.between(new Date('nope'), end)).toThrow(
+      'A Bars time bound must be a valid Date or bigint nanoseconds, got Invalid Date.',
+    );
+    expect(() => bars.indexAtOrAfter(new Date(Number.NaN))).toThrow(InvalidArgumentError);
+  });
+
+  it('should keep contract segments when resampling a stitched series', () => {
+    // ESH4 covers 14:30-14:36, ESM4 14:37-14:44: the 14:35 bucket straddles the roll and goes to ESM4.
+    const stitched = Bars.concat([makeBars(7, 'ESH4'), makeBars(15, 'ESM4').slice(7)], { symbol: 'ES' });
+    const five = stitched.resample('5m');
+    expect(five.length).toBe(3);
+    expect(five.metadata.segments).toEqual([
+      { symbol: 'ESH4', startIndex: 0 },
+      { symbol: 'ESM4', startIndex: 1 },
+    ]);
+    expect(five.symbolAt(0)).toBe('ESH4');
+    expect(five.symbolAt(2)).toBe('ESM4');
+    // A roll on a bucket boundary keeps both contracts whole.
+    const aligned = Bars.concat([makeBars(5, 'ESH4'), makeBars(10, 'ESM4').slice(5)], { symbol: 'ES' });
+    expect(aligned.resample('5m').metadata.segments).toEqual([
+      { symbol: 'ESH4', startIndex: 0 },
+      { symbol: 'ESM4', startIndex: 1 },
+    ]);
+    // Every contract inside one bucket: the last one wins.
+    expect(aligned.resample('1h').metadata.segments).toEqual([{ symbol: 'ESM4', startIndex: 0 }]);
+  });
+
+  it('should refuse Arrow tables without metadata or with nulls', () => {
+    const table = makeBars(3).toArrowTable();
+    const bare = new Table(new Schema(table.schema.fields), table.batches);
+    expect(() => Bars.fromArrowTable(bare)).toThrow(/no "lb.symbol"\/"lb.timestep" schema metadata/);
+    expect(Bars.fromArrowTable(bare, { symbol: 'ESH4', timestep: minute }).length).toBe(3);
+    const withNull = tableFromArrays({
+      ts_event: BigInt64Array.of(t0, t0 + minuteNanos),
+      open: [1, null],
+      high: Float64Array.of(1, 1),
+      low: Float64Array.of(1, 1),
+      close: Float64Array.of(1, 1),
+      volume: Float64Array.of(1, 1),
+    });
+    const typed = new Table({
+      ts_event: makeVector(
+        makeData({
+          type: new TimestampNanosecond('UTC'),
+          length: 2,
+          data: BigInt64Array.of(t0, t0 + minuteNanos),
+        }),
+      ),
+      open: withNull.getChild('open')!,
+      high: withNull.getChild('high')!,
+      low: withNull.getChild('low')!,
+      close: withNull.getChild('close')!,
+      volume: withNull.getChild('volume')!,
+    });
+    expect(() => Bars.fromArrowTable(typed, { symbol: 'X', timestep: minute })).toThrow(
+      'Arrow table column "open" has 1 null values; Bars columns cannot hold nulls.',
+    );
+  });
+});
+
+describe('Bars properties', () => {
+  const seriesArbitrary = fc
+    .uniqueArray(fc.integer({ min: 0, max: 5_000 }), { maxLength: 200 })
+    .map((offsets) => offsets.sort((a, b) => a - b))
+    .map((offsets) =>
+      Bars.fromRows(
+        offsets.map((offset, index) => ({
+          tsEventNanos: t0 + BigInt(offset) * minuteNanos,
+          open: 100 + index,
+          high: 110 + index + (offset % 7),
+          low: 90 - index - (offset % 5),
+          close: 105 + ((index * 7) % 11),
+          volume: 1 + (offset % 13),
+        })),
+        { symbol: 'ESH4', timestep: minute },
+      ),
+    );
+
+  it('should slice like Array#slice', () => {
+    fc.assert(
+      fc.property(
+        seriesArbitrary,
+        fc.option(fc.integer({ min: -250, max: 250 }), { nil: undefined }),
+        fc.option(fc.integer({ min: -250, max: 250 }), { nil: undefined }),
+        (bars, start, end) => {
+          const view = bars.slice(start, end);
+          expect(Array.from(view.tsEventNanos)).toEqual(Array.from(bars.tsEventNanos).slice(start, end));
+          expect(Array.from(view.close)).toEqual(Array.from(bars.close).slice(start, end));
+        },
+      ),
+    );
+  });
+
+  it('should select exactly the bars opening in [start, end)', () => {
+    fc.assert(
+      fc.property(
+        seriesArbitrary,
+        fc.integer({ min: -10, max: 5_010 }),
+        fc.integer({ min: -10, max: 5_010 }),
+        (bars, startOffset, endOffset) => {
+          const start = t0 + BigInt(startOffset) * minuteNanos;
+          const end = t0 + BigInt(endOffset) * minuteNanos;
+          const expected = Array.from(bars.tsEventNanos).filter((time) => time >= start && time < end);
+          expect(Array.from(bars.between(start, end).tsEventNanos)).toEqual(expected);
+          const asDates = bars.between(
+            new Date(Number(start / 1_000_000n)),
+            new Date(Number(end / 1_000_000n)),
+          );
+          expect(Array.from(asDates.tsEventNanos)).toEqual(expected);
+        },
+      ),
+    );
+  });
+
+  it('should round-trip any slice through Arrow IPC, in one record batch or several', () => {
+    fc.assert(
+      fc.property(
+        seriesArbitrary,
+        fc.integer({ min: -50, max: 250 }),
+        fc.integer({ min: -50, max: 250 }),
+        (bars, start, end) => {
+          const view = bars.slice(start, end);
+          const single = Bars.fromArrowTable(tableFromIPC(tableToIPC(view.toArrowTable(), 'file')));
+          const results = [single];
+          if (view.length >= 2) {
+            // Two non-empty record batches, as an IPC stream written in chunks reads back.
+            const middle = Math.floor(view.length / 2);
+            const first = view.slice(0, middle).toArrowTable();
+            const second = view.slice(middle).toArrowTable();
+            results.push(Bars.fromArrowTable(new Table(first.schema, [...first.batches, ...second.batches])));
+          }
+          for (const back of results) {
+            expect(back.metadata.symbol).toBe('ESH4');
+            expect(back.metadata.timestep.label).toBe('1m');
+            for (const name of ['tsEventNanos', 'open', 'high', 'low', 'close', 'volume'] as const) {
+              expect(Array.from(back[name] as ArrayLike<unknown>), name).toEqual(
+                Array.from(view[name] as ArrayLike<unknown>),
+              );
+            }
+          }
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+
+  it('should resample like a naive group-by over epoch-aligned buckets', () => {
+    fc.assert(
+      fc.property(seriesArbitrary, fc.constantFrom('2m', '5m', '15m', '1h', '4h', '1d'), (bars, target) => {
+        const timestep = parseTimestep(target);
+        const bucketNanos = timestep.durationNanos;
+        const groups = new Map<bigint, number[]>();
+        for (let index = 0; index < bars.length; index++) {
+          const time = bars.tsEventNanos[index]!;
+          const bucket = time - (((time % bucketNanos) + bucketNanos) % bucketNanos);
+          groups.set(bucket, [...(groups.get(bucket) ?? []), index]);
+        }
+        const resampled = bars.resample(timestep);
+        expect(Array.from(resampled.tsEventNanos)).toEqual([...groups.keys()]);
+        const rows = [...groups.values()];
+        expect(Array.from(resampled.open)).toEqual(rows.map((indexes) => bars.open[indexes[0]!]));
+        expect(Array.from(resampled.close)).toEqual(rows.map((indexes) => bars.close[indexes.at(-1)!]));
+        expect(Array.from(resampled.high)).toEqual(
+          rows.map((indexes) => Math.max(...indexes.map((i) => bars.high[i]!))),
+        );
+        expect(Array.from(resampled.low)).toEqual(
+          rows.map((indexes) => Math.min(...indexes.map((i) => bars.low[i]!))),
+        );
+        expect(Array.from(resampled.volume)).toEqual(
+          rows.map((indexes) => indexes.reduce((sum, i) => sum + bars.volume[i]!, 0)),
+        );
+      }),
+    );
   });
 });
 

@@ -18,7 +18,9 @@ import { isMultipleOf, parseTimestep, type Timestep } from './timestep.js';
  * segment's `startIndex` come from `symbol`.
  */
 export interface BarsSegment {
+  /** The contract's raw symbol (`ESH4`). */
   readonly symbol: string;
+  /** Index of the segment's first row in the series. */
   readonly startIndex: number;
 }
 
@@ -36,20 +38,31 @@ export interface BarsMetadata {
 export interface Bar {
   /** Bar open time, UTC nanoseconds since the epoch (Databento stamps bars at their open). */
   readonly tsEventNanos: bigint;
+  /** First trade price of the bar. */
   readonly open: number;
+  /** Highest trade price of the bar. */
   readonly high: number;
+  /** Lowest trade price of the bar. */
   readonly low: number;
+  /** Last trade price of the bar. */
   readonly close: number;
+  /** Traded quantity (shares or contracts). */
   readonly volume: number;
 }
 
 /** The columns of a {@link Bars} series, all of the same length. */
 export interface BarsColumns {
+  /** Bar open times, UTC nanoseconds since the epoch, strictly increasing. */
   readonly tsEventNanos: BigInt64Array;
+  /** Open prices. */
   readonly open: Float64Array;
+  /** High prices. */
   readonly high: Float64Array;
+  /** Low prices. */
   readonly low: Float64Array;
+  /** Close prices. */
   readonly close: Float64Array;
+  /** Volumes. */
   readonly volume: Float64Array;
 }
 
@@ -62,12 +75,19 @@ const COLUMN_NAMES = ['open', 'high', 'low', 'close', 'volume'] as const;
  * `bars.close.at(-1)` is the last close (pandas' `df['close'].iloc[-1]`).
  */
 export class Bars implements BarsColumns {
+  /** Bar open times, UTC nanoseconds since the epoch, strictly increasing. */
   readonly tsEventNanos: BigInt64Array;
+  /** Open prices. */
   readonly open: Float64Array;
+  /** High prices. */
   readonly high: Float64Array;
+  /** Low prices. */
   readonly low: Float64Array;
+  /** Close prices. */
   readonly close: Float64Array;
+  /** Volumes. */
   readonly volume: Float64Array;
+  /** Symbol, timestep and (for a stitched series) contract segments. */
   readonly metadata: BarsMetadata;
   #timestampsMs: Float64Array | undefined;
 
@@ -188,9 +208,13 @@ export class Bars implements BarsColumns {
     return this.#timestampsMs;
   }
 
-  /** The bar at `index` (negative counts from the end), or undefined when out of range. */
+  /**
+   * The bar at `index` (negative counts from the end; fractions are truncated, like `Array#at`), or
+   * undefined when out of range.
+   */
   at(index: number): Bar | undefined {
-    const resolved = index < 0 ? this.length + index : index;
+    const integer = toIntegerIndex(index);
+    const resolved = integer < 0 ? this.length + integer : integer;
     if (resolved < 0 || resolved >= this.length) return undefined;
     return {
       tsEventNanos: this.tsEventNanos[resolved]!,
@@ -219,7 +243,10 @@ export class Bars implements BarsColumns {
     return symbol;
   }
 
-  /** Rows `[start, end)` as a view (no copy). Negative indexes count from the end, like `Array.slice`. */
+  /**
+   * Rows `[start, end)` as a view (no copy). Negative indexes count from the end and out-of-range ones are
+   * clamped, like `Array#slice`; an `end` before `start` gives an empty series.
+   */
   slice(start = 0, end = this.length): Bars {
     const from = clampIndex(start, this.length);
     const to = Math.max(from, clampIndex(end, this.length));
@@ -249,7 +276,10 @@ export class Bars implements BarsColumns {
     );
   }
 
-  /** Index of the first bar opening at or after `time` (binary search); `length` when there is none. */
+  /**
+   * Index of the first bar opening at or after `time` (binary search); `length` when there is none.
+   * @throws InvalidArgumentError for an invalid Date.
+   */
   indexAtOrAfter(time: bigint | Date): number {
     const target = toNanos(time);
     let low = 0;
@@ -262,7 +292,11 @@ export class Bars implements BarsColumns {
     return low;
   }
 
-  /** Bars opening in `[start, end)`, found by binary search, as a view. */
+  /**
+   * Bars opening in `[start, end)`, found by binary search, as a view. Bounds are UTC nanoseconds or Dates;
+   * an `end` at or before `start` gives an empty series.
+   * @throws InvalidArgumentError for an invalid Date.
+   */
   between(start: bigint | Date, end: bigint | Date): Bars {
     return this.slice(this.indexAtOrAfter(start), this.indexAtOrAfter(end));
   }
@@ -270,7 +304,11 @@ export class Bars implements BarsColumns {
   /**
    * Aggregates into a coarser timestep: buckets aligned to multiples of its duration since the Unix epoch
    * (UTC), stamped at the bucket's open; open = first open, high = max, low = min, close = last close,
-   * volume = sum. Buckets without bars are omitted.
+   * volume = sum. Buckets without bars are omitted; an empty series gives an empty series.
+   *
+   * A stitched series keeps its segments: each starts at the bucket holding the segment's first row. A
+   * bucket that straddles a roll mixes both contracts (its close is the new contract's), so it is
+   * attributed to the new contract.
    * @throws InvalidArgumentError when the target is not a whole multiple of the series' timestep.
    */
   resample(target: Timestep | string): Bars {
@@ -303,6 +341,30 @@ export class Bars implements BarsColumns {
       columns.volume[count] = columns.volume[count]! + this.volume[index]!;
     }
     const length = count + 1;
+    const segments = this.metadata.segments;
+    let resampledSegments: BarsSegment[] | undefined;
+    if (segments !== undefined) {
+      resampledSegments = [];
+      // Bucket indexes are monotonic in row index, so one pass maps each segment start to its bucket.
+      let bucketIndex = -1;
+      let previousBucket = Number.NaN;
+      let row = 0;
+      for (const segment of segments) {
+        for (; row <= segment.startIndex && row < this.length; row++) {
+          const bucket = Math.floor(times[row]! / bucketMs);
+          if (bucket !== previousBucket) {
+            previousBucket = bucket;
+            bucketIndex++;
+          }
+        }
+        if (segment.startIndex >= this.length) continue;
+        const startIndex = Math.max(bucketIndex, 0);
+        if (resampledSegments.at(-1)?.startIndex === startIndex) resampledSegments.pop();
+        if (resampledSegments.at(-1)?.symbol !== segment.symbol) {
+          resampledSegments.push({ symbol: segment.symbol, startIndex });
+        }
+      }
+    }
     const trimmed: BarsColumns = {
       tsEventNanos: columns.tsEventNanos.slice(0, length),
       open: columns.open.slice(0, length),
@@ -311,7 +373,11 @@ export class Bars implements BarsColumns {
       close: columns.close.slice(0, length),
       volume: columns.volume.slice(0, length),
     };
-    return new Bars(trimmed, { symbol: this.metadata.symbol, timestep });
+    return new Bars(trimmed, {
+      symbol: this.metadata.symbol,
+      timestep,
+      ...(resampledSegments === undefined ? {} : { segments: resampledSegments }),
+    });
   }
 
   /**
@@ -360,13 +426,33 @@ export class Bars implements BarsColumns {
           argument: 'table',
         });
       }
+      if (column.nullCount > 0) {
+        throw new InvalidArgumentError(
+          `Arrow table column "${name}" has ${column.nullCount} null values; Bars columns cannot hold nulls.`,
+          { argument: 'table' },
+        );
+      }
       columns[name] = contiguous(column.data as Data[], Float64Array) as Float64Array;
+    }
+    if (tsColumn.nullCount > 0) {
+      throw new InvalidArgumentError(
+        `Arrow table column "ts_event" has ${tsColumn.nullCount} null values; every bar needs an open time.`,
+        { argument: 'table' },
+      );
     }
     const schemaMetadata = table.schema.metadata;
     const segmentsText = schemaMetadata.get('lb.segments');
+    const symbol = schemaMetadata.get('lb.symbol');
+    const timestepText = schemaMetadata.get('lb.timestep');
+    if (metadata === undefined && (symbol === undefined || timestepText === undefined)) {
+      throw new InvalidArgumentError(
+        'Arrow table has no "lb.symbol"/"lb.timestep" schema metadata (it was not written by Bars.toArrowTable); pass metadata with symbol and timestep.',
+        { argument: 'metadata' },
+      );
+    }
     const resolved: BarsMetadata = metadata ?? {
-      symbol: schemaMetadata.get('lb.symbol') ?? '',
-      timestep: parseTimestep(schemaMetadata.get('lb.timestep') ?? ''),
+      symbol: symbol!,
+      timestep: parseTimestep(timestepText!),
       ...(segmentsText === undefined ? {} : { segments: JSON.parse(segmentsText) as BarsSegment[] }),
     };
     return Bars.fromColumns(
@@ -419,13 +505,27 @@ function allocateColumns(length: number): {
   };
 }
 
+// ECMAScript's ToIntegerOrInfinity, as Array#at and Array#slice apply it: NaN is 0, fractions truncate.
+function toIntegerIndex(index: number): number {
+  return Number.isNaN(index) ? 0 : Math.trunc(index);
+}
+
 function clampIndex(index: number, length: number): number {
-  if (index < 0) return Math.max(0, length + index);
-  return Math.min(index, length);
+  const integer = toIntegerIndex(index);
+  if (integer < 0) return Math.max(0, length + integer);
+  return Math.min(integer, length);
 }
 
 function toNanos(time: bigint | Date): bigint {
-  return typeof time === 'bigint' ? time : BigInt(time.getTime()) * 1_000_000n;
+  if (typeof time === 'bigint') return time;
+  const milliseconds = time instanceof Date ? time.getTime() : Number.NaN;
+  if (Number.isNaN(milliseconds)) {
+    throw new InvalidArgumentError(
+      `A Bars time bound must be a valid Date or bigint nanoseconds, got ${time instanceof Date ? 'Invalid Date' : String(time)}.`,
+      { argument: 'time' },
+    );
+  }
+  return BigInt(milliseconds) * 1_000_000n;
 }
 
 /**

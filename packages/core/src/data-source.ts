@@ -4,7 +4,9 @@ import type { Timestep, TimestepUnit } from './timestep.js';
 
 /** A request for bars, as a source receives it: validated, with a parsed timestep and UTC instants. */
 export interface BarsRequest {
+  /** The instrument: never a continuous future unless `capabilities.continuousFutures` is true. */
   readonly asset: Asset;
+  /** Bar duration; a whole multiple of one of `capabilities.timestepUnits`. */
   readonly timestep: Timestep;
   /** First bar open time included. */
   readonly start: Date;
@@ -32,9 +34,13 @@ export interface InstrumentSpec {
 
 /** A request for an instrument's specifications as of an instant. */
 export interface InstrumentRequest {
+  /** The instrument: a dated contract unless `capabilities.continuousFutures` is true. */
   readonly asset: Asset;
+  /** The instant the specs should be valid at (specs such as tick size can change over time). */
   readonly at: Date;
+  /** Venue hint (e.g. `CME`), for sources that serve several venues. */
   readonly exchange?: string;
+  /** Bypass caches and fetch from the origin again. */
   readonly forceCacheUpdate?: boolean;
 }
 
@@ -43,14 +49,21 @@ export interface InstrumentRequest {
  * ledger, logs) can account for it without knowing the vendor.
  */
 export interface DownloadReport {
+  /** `sourceId` of the source that downloaded. */
   readonly sourceId: string;
+  /** Origin dataset, e.g. `GLBX.MDP3`. */
   readonly dataset: string;
+  /** Origin schema, e.g. `ohlcv-1m`. */
   readonly schema: string;
+  /** Symbols requested from the origin. */
   readonly symbols: readonly string[];
+  /** Start of the downloaded range (inclusive). */
   readonly start: Date;
+  /** End of the downloaded range (exclusive). */
   readonly end: Date;
   /** Bytes received over the wire (compressed, as billed). */
   readonly bytes: number;
+  /** Records decoded from the download. */
   readonly records: number;
   /** Estimated cost in USD, when the origin bills downloads. */
   readonly costUsd?: number;
@@ -69,14 +82,19 @@ export interface DataSourceCallOptions {
  * (`{ dataset: 'GLBX.MDP3', schema: 'ohlcv-1m', symbol: 'ESH4' }`).
  */
 export interface BarsRequestLocation {
+  /** Origin dataset, e.g. `GLBX.MDP3`. */
   readonly dataset: string;
+  /** Origin schema, e.g. `ohlcv-1m`. */
   readonly schema: string;
+  /** Origin symbol, e.g. the raw symbol `ESH4`. */
   readonly symbol: string;
 }
 
 /** The time range for which an origin has data. `end` is exclusive and may move forward over time. */
 export interface AvailableRange {
+  /** First instant with data (inclusive). */
   readonly start: Date;
+  /** End of the data (exclusive). */
   readonly end: Date;
 }
 
@@ -106,11 +124,21 @@ export interface DataSourceCapabilities {
  * - An aborted `signal` rejects the call.
  */
 export interface DataSourceV1 {
+  /** The literal `'v1'`: lets callers detect sources written against another version of the spec. */
   readonly specificationVersion: 'v1';
   /** Stable identifier, used in cache paths and errors (e.g. `databento`). */
   readonly sourceId: string;
+  /** What the source serves; check before calling optional members. */
   readonly capabilities: DataSourceCapabilities;
+  /**
+   * Bars of `request.timestep` opening in `[request.start, request.end)`, sorted; empty `Bars` for a window
+   * without data. Throws `UnsupportedFunctionalityError` for an asset type or timestep it cannot serve.
+   */
   doFetchBars(request: BarsRequest, options?: DataSourceCallOptions): Promise<Bars>;
+  /**
+   * Optional (present when `capabilities.instruments` is true): contract specs such as multiplier and tick
+   * size. Throws `UnsupportedFunctionalityError` for an instrument it does not know.
+   */
   doFetchInstrument?(request: InstrumentRequest, options?: DataSourceCallOptions): Promise<InstrumentSpec>;
   /**
    * Optional: the dataset, schema and symbol a request maps to. Synchronous and offline; throws the same

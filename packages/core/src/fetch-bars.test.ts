@@ -97,6 +97,120 @@ describe('fetchBars', () => {
     );
   });
 
+  it('should compare the two contracts at the same bar when the outgoing one stops early', async () => {
+    // ESH4 has no bars in the last 3 hours before the roll; ESM4 trends up by 1 per hour until the roll.
+    const from = Date.UTC(2024, 2, 1);
+    const to = Date.UTC(2024, 2, 8);
+    const source = new MockDataSource({
+      bars: [
+        [future('ESH4'), hourlyBars('ESH4', from, roll - 3 * 3_600_000, () => 5000)],
+        [future('ESM4'), hourlyBars('ESM4', from, to, (ms) => 5050 + (ms - roll) / 3_600_000)],
+      ],
+    });
+    const bars = await fetchBars(source, {
+      asset: continuousFuture('ES'),
+      timestep: '1h',
+      start: '2024-03-04T00:00Z',
+      end: '2024-03-06T00:00Z',
+      backAdjust: 'difference',
+    });
+    // ESH4's last bar opens at roll - 4h, when ESM4 closed at 5046: the offset is 46, not 49.
+    expect(bars.metadata.segments).toEqual([
+      { symbol: 'ESH4', startIndex: 0 },
+      { symbol: 'ESM4', startIndex: 26 },
+    ]);
+    expect(bars.close[25]).toBe(5046);
+    expect(bars.close[26]).toBe(5050);
+  });
+
+  it('should refuse ratio adjustment of non-positive prices', async () => {
+    const from = Date.UTC(2024, 2, 1);
+    const to = Date.UTC(2024, 2, 8);
+    const source = new MockDataSource({
+      bars: [
+        [future('ESH4'), hourlyBars('ESH4', from, to, () => 0)],
+        [future('ESM4'), hourlyBars('ESM4', from, to, () => 5)],
+      ],
+    });
+    await expect(
+      fetchBars(source, {
+        asset: continuousFuture('ES'),
+        timestep: '1h',
+        start: '2024-03-04T00:00Z',
+        end: '2024-03-06T00:00Z',
+        backAdjust: 'ratio',
+      }),
+    ).rejects.toThrow(
+      'Cannot ratio back-adjust at the 2024-03-05T05:00:00.000Z roll: prices must be positive, got ESH4 0 and ESM4 5. Use backAdjust "difference".',
+    );
+  });
+
+  it('should refuse backAdjust when the source stitches continuous futures itself', async () => {
+    const source = new MockDataSource({
+      capabilities: { assetTypes: ['future', 'continuous_future'], continuousFutures: true },
+    });
+    await expect(
+      fetchBars(source, {
+        asset: continuousFuture('ES'),
+        timestep: '1h',
+        start: '2024-03-04T00:00Z',
+        end: '2024-03-06T00:00Z',
+        backAdjust: 'difference',
+      }),
+    ).rejects.toSatisfy(
+      (error) =>
+        UnsupportedFunctionalityError.isInstance(error) &&
+        (error as Error).message ===
+          'Source "mock" resolves continuous futures itself and cannot back-adjust them; use backAdjust "none".',
+    );
+    expect(source.calls.bars).toEqual([]);
+    await expect(
+      fetchBars(source, {
+        asset: future('ESH4'),
+        timestep: '1h',
+        start: '2024-03-04',
+        end: '2024-03-05',
+        backAdjust: 'ratio',
+      }),
+    ).rejects.toThrow('backAdjust applies to continuous futures only, not to future:ESH2024.');
+  });
+
+  it('should keep contract segments when resampling a stitched continuous future', async () => {
+    const bars = await fetchBars(esSource(), {
+      asset: continuousFuture('ES'),
+      timestep: '4h',
+      start: '2024-03-04T00:00:00Z',
+      end: '2024-03-06T00:00:00Z',
+    });
+    // The roll at 05:00Z falls inside the 04:00-08:00Z bucket, which goes to the new contract.
+    expect(
+      Array.from(bars.tsEventNanos, (nanos) => new Date(Number(nanos / 1_000_000n)).toISOString()).slice(
+        6,
+        8,
+      ),
+    ).toEqual(['2024-03-05T00:00:00.000Z', '2024-03-05T04:00:00.000Z']);
+    expect(bars.metadata.segments).toEqual([
+      { symbol: 'ESH4', startIndex: 0 },
+      { symbol: 'ESM4', startIndex: 7 },
+    ]);
+    expect(bars.close[6]).toBe(5000);
+    expect(bars.close[7]).toBe(5050);
+  });
+
+  it('should reject an unknown backAdjust instead of treating it as ratio', async () => {
+    const source = esSource();
+    await expect(
+      fetchBars(source, {
+        asset: continuousFuture('ES'),
+        timestep: '1h',
+        start: '2024-03-04T00:00Z',
+        end: '2024-03-06T00:00Z',
+        backAdjust: 'ratios' as never,
+      }),
+    ).rejects.toThrow('Invalid backAdjust "ratios": use one of "none", "difference", "ratio".');
+    expect(source.calls.bars).toEqual([]);
+  });
+
   it('should resample timesteps the source does not serve natively', async () => {
     const source = new MockDataSource({
       bars: [
@@ -148,5 +262,13 @@ describe('fetchInstrument', () => {
     const spec = { symbol: 'ESM4', multiplier: 50, tickSize: 0.25, currency: 'USD' };
     const source = new MockDataSource({ instruments: [[future('ESM4'), spec]] });
     await expect(fetchInstrument(source, continuousFuture('ES'), new Date(roll))).resolves.toEqual(spec);
+  });
+
+  it('should reject an invalid Date before asking the source', async () => {
+    const source = new MockDataSource();
+    await expect(fetchInstrument(source, future('ESM4'), new Date(Number.NaN))).rejects.toThrow(
+      'Invalid at Invalid Date: the Date is invalid; pass a Date or an ISO-8601 string such as "2024-01-02T14:30:00Z".',
+    );
+    expect(source.calls.instruments).toEqual([]);
   });
 });

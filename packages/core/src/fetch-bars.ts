@@ -12,13 +12,21 @@ import { createTimestep, parseTimestep, type Timestep, type TimestepUnit } from 
  */
 export type BackAdjustment = 'none' | 'difference' | 'ratio';
 
+const BACK_ADJUSTMENTS: readonly BackAdjustment[] = ['none', 'difference', 'ratio'];
+
 /** Input of {@link fetchBars}. Instants may be Dates or ISO-8601 strings. */
 export interface FetchBarsInput {
+  /** What to fetch; a continuous future is stitched from its contracts unless the source does it. */
   readonly asset: Asset;
+  /** Bar duration, e.g. `1m` or `15m` (see {@link parseTimestep}). */
   readonly timestep: Timestep | string;
+  /** First bar open time included; a zone-less string is read as UTC (see {@link parseInstant}). */
   readonly start: Date | string;
+  /** Bars opening at or after this instant are excluded. */
   readonly end: Date | string;
+  /** Venue hint (e.g. `CME`), for sources that serve several venues. */
   readonly exchange?: string;
+  /** Bypass caches and fetch from the origin again. */
   readonly forceCacheUpdate?: boolean;
   /** Adjustment of continuous futures at rolls; `none` by default. */
   readonly backAdjust?: BackAdjustment;
@@ -50,6 +58,12 @@ export async function fetchBars(
     );
   }
   const timestep = parseTimestep(input.timestep);
+  if (input.backAdjust !== undefined && !BACK_ADJUSTMENTS.includes(input.backAdjust)) {
+    throw new InvalidArgumentError(
+      `Invalid backAdjust ${JSON.stringify(input.backAdjust)}: use one of ${BACK_ADJUSTMENTS.map((name) => `"${name}"`).join(', ')}.`,
+      { argument: 'backAdjust' },
+    );
+  }
   const nativeTimestep = nativeTimestepFor(source, timestep);
   const base = {
     timestep: nativeTimestep,
@@ -70,16 +84,18 @@ export async function fetchBars(
     );
   } else {
     assertServes(source, input.asset.type);
-    if (
-      input.backAdjust !== undefined &&
-      input.backAdjust !== 'none' &&
-      input.asset.type !== 'continuous_future'
-    ) {
-      throw new InvalidArgumentError(
-        `backAdjust applies to continuous futures only, not to ${assetKey(input.asset)}.`,
-        {
-          argument: 'backAdjust',
-        },
+    if (input.backAdjust !== undefined && input.backAdjust !== 'none') {
+      if (input.asset.type !== 'continuous_future') {
+        throw new InvalidArgumentError(
+          `backAdjust applies to continuous futures only, not to ${assetKey(input.asset)}.`,
+          { argument: 'backAdjust' },
+        );
+      }
+      // The source stitches continuous futures itself and BarsRequest has no adjustment field: refuse
+      // rather than return unadjusted prices the caller asked to have adjusted.
+      throw new UnsupportedFunctionalityError(
+        `Source "${source.sourceId}" resolves continuous futures itself and cannot back-adjust them; use backAdjust "none".`,
+        { functionality: `doFetchBars:backAdjust:${input.backAdjust}` },
       );
     }
     bars = await source.doFetchBars({ ...base, asset: input.asset, start, end }, options);
@@ -90,6 +106,7 @@ export async function fetchBars(
 /**
  * Fetches an instrument's specifications (multiplier, tick size...). A continuous future resolves to the
  * contract active at `at`.
+ * @throws InvalidArgumentError for an invalid Date.
  * @throws UnsupportedFunctionalityError when the source has no instrument specs.
  */
 export async function fetchInstrument(
@@ -98,6 +115,7 @@ export async function fetchInstrument(
   at: Date,
   options: DataSourceCallOptions = {},
 ): Promise<InstrumentSpec> {
+  parseInstant(at, 'at');
   if (source.doFetchInstrument === undefined) {
     throw new UnsupportedFunctionalityError(
       `Source "${source.sourceId}" provides no instrument specs; pass multiplier and tick size explicitly.`,
@@ -156,12 +174,16 @@ async function adjustAtRolls(
   options: DataSourceCallOptions,
 ): Promise<Bars> {
   // Adjustment factors apply to every bar before a roll, so walk rolls from the latest backwards and
-  // accumulate: an offset (difference) or a factor (ratio) per segment.
+  // accumulate: an offset (difference) or a factor (ratio) per segment. The outgoing contract's last close is
+  // compared with the incoming contract's close at that same bar (or the latest before it), so an outgoing
+  // contract whose data stops early is not compared with a later incoming price. When the incoming
+  // contract has no bar that early in the lookback week, its last close before the roll is used.
   const offsets = new Float64Array(segments.length);
   const factors = new Float64Array(segments.length).fill(1);
   for (let index = segments.length - 2; index >= 0; index--) {
     const roll = segments[index]!.end;
     const outgoing = parts[index]!.close.at(-1);
+    const outgoingTime = parts[index]!.tsEventNanos.at(-1);
     const incomingBars = await source.doFetchBars(
       {
         ...base,
@@ -171,10 +193,24 @@ async function adjustAtRolls(
       },
       options,
     );
-    const incoming = incomingBars.close.at(-1);
+    const incoming =
+      outgoingTime === undefined
+        ? undefined
+        : (incomingBars.slice(0, incomingBars.indexAtOrAfter(outgoingTime + 1n)).close.at(-1) ??
+          incomingBars.close.at(-1));
     if (outgoing === undefined || incoming === undefined) {
+      const missing =
+        outgoing === undefined
+          ? `${segments[index]!.symbol} has no bar in its segment before the roll`
+          : `${segments[index + 1]!.symbol} has no bar in the week before the roll`;
       throw new DataSourceError(
-        `Cannot back-adjust at the ${roll.toISOString()} roll from ${segments[index]!.symbol} to ${segments[index + 1]!.symbol}: ${outgoing === undefined ? segments[index]!.symbol : segments[index + 1]!.symbol} has no bar in the week before the roll. Use backAdjust "none" or widen the data.`,
+        `Cannot back-adjust at the ${roll.toISOString()} roll from ${segments[index]!.symbol} to ${segments[index + 1]!.symbol}: ${missing}. Use backAdjust "none" or widen the data.`,
+        { sourceId: source.sourceId },
+      );
+    }
+    if (backAdjust === 'ratio' && !(outgoing > 0 && incoming > 0)) {
+      throw new DataSourceError(
+        `Cannot ratio back-adjust at the ${roll.toISOString()} roll: prices must be positive, got ${segments[index]!.symbol} ${outgoing} and ${segments[index + 1]!.symbol} ${incoming}. Use backAdjust "difference".`,
         { sourceId: source.sourceId },
       );
     }

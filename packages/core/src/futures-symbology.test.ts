@@ -56,6 +56,16 @@ describe('formatContractSymbol', () => {
     expect(() => formatContractSymbol('ES', 2025, 0, 1)).toThrow(RangeError);
   });
 
+  it('should reject year digit counts other than 1, 2 and 4 and years that are not four digits', () => {
+    expect(() => formatContractSymbol('ES', 2025, 3, 3 as never)).toThrow(
+      'yearDigits must be 1, 2 or 4, got 3.',
+    );
+    expect(() => formatContractSymbol('ES', 999, 3, 1)).toThrow(
+      'Year must be a four-digit integer, got 999.',
+    );
+    expect(() => formatContractSymbol('ES', 2025.5, 3, 1)).toThrow(RangeError);
+  });
+
   it('should round-trip through parseContractSymbol for every digit count', () => {
     const roots = fc.stringMatching(/^[A-Z][A-Z0-9]{0,3}$/);
     fc.assert(

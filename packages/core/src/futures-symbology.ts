@@ -10,8 +10,11 @@ export type FuturesMonthCode = (typeof FUTURES_MONTH_CODES)[number];
 
 /** A parsed contract code. `month` is 1-12; `year` is the full four-digit year. */
 export interface ContractSymbol {
+  /** Upper-case root (`ES`). */
   readonly root: string;
+  /** Contract month, 1-12. */
   readonly month: number;
+  /** Four-digit contract year. */
   readonly year: number;
 }
 
@@ -78,6 +81,7 @@ export function parseContractSymbol(
 /**
  * Formats a contract code: `formatContractSymbol('ES', 2025, 3, 1)` is `ESH5`, with 2 digits `ESH25`,
  * with 4 digits `ESH2025`.
+ * @throws RangeError for a month outside 1-12, a year that is not four digits, or other `yearDigits`.
  */
 export function formatContractSymbol(
   root: string,
@@ -85,6 +89,9 @@ export function formatContractSymbol(
   month: number,
   yearDigits: 1 | 2 | 4,
 ): string {
+  if (yearDigits !== 1 && yearDigits !== 2 && yearDigits !== 4) {
+    throw new RangeError(`yearDigits must be 1, 2 or 4, got ${yearDigits}.`);
+  }
   if (!Number.isInteger(year) || year < 1000 || year > 9999) {
     throw new RangeError(`Year must be a four-digit integer, got ${year}.`);
   }

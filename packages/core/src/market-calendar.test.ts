@@ -1,8 +1,11 @@
 import fc from 'fast-check';
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { civilDateOf, easterSunday } from './calendar-dates.js';
 import { InvalidArgumentError } from './errors.js';
 import { getMarketCalendar, MARKET_CALENDAR_NAMES, type MarketCalendarName } from './market-calendar.js';
+
+const NEW_YORK = 'America/New_York';
 
 function sessionsAsText(name: MarketCalendarName, start: string, end: string): string[] {
   return getMarketCalendar(name)
@@ -103,9 +106,81 @@ describe('us_futures calendar', () => {
     expect(nextOpen('us_futures', '2023-12-22T22:00:00Z')).toBe('2023-12-25T23:00:00.000Z');
   });
 
-  it('should close on Friday 2021-12-31, the observed New Year 2022', () => {
-    expect(isOpen('us_futures', '2021-12-31T15:00:00Z')).toBe(false);
-    expect(nextOpen('us_futures', '2021-12-30T22:00:00Z')).toBe('2022-01-02T23:00:00.000Z');
+  it('should trade on Friday 2021-12-31: a Saturday New Year is not observed on the Friday before', () => {
+    // CME Globex traded its regular session on 2021-12-31 (and 2010-12-31); only Saturday was the holiday.
+    expect(sessionsAsText('us_futures', '2021-12-30T22:00:00Z', '2022-01-04T00:00:00Z')).toEqual([
+      '2021-12-30T23:00:00.000Z 2021-12-31T22:00:00.000Z',
+      '2022-01-02T23:00:00.000Z 2022-01-03T22:00:00.000Z',
+      '2022-01-03T23:00:00.000Z 2022-01-04T22:00:00.000Z',
+    ]);
+    expect(isOpen('us_futures', '2021-12-31T15:00:00Z')).toBe(true);
+    expect(nextOpen('us_futures', '2021-12-31T22:00:00Z')).toBe('2022-01-02T23:00:00.000Z');
+  });
+
+  it('should not trade the session ending on New Year 2024 (Monday) nor on the observed 2023 (Monday 01-02)', () => {
+    expect(sessionsAsText('us_futures', '2023-12-29T00:00:00Z', '2024-01-02T12:00:00Z')).toEqual([
+      '2023-12-28T23:00:00.000Z 2023-12-29T22:00:00.000Z',
+      '2024-01-01T23:00:00.000Z 2024-01-02T22:00:00.000Z',
+    ]);
+    expect(isOpen('us_futures', '2023-01-02T15:00:00Z')).toBe(false);
+    expect(nextOpen('us_futures', '2022-12-30T22:00:00Z')).toBe('2023-01-02T23:00:00.000Z');
+  });
+
+  it('should close Friday 2021-12-24 for a Saturday Christmas and Monday 2022-12-26 for a Sunday one', () => {
+    expect(isOpen('us_futures', '2021-12-24T15:00:00Z')).toBe(false);
+    expect(nextOpen('us_futures', '2021-12-23T22:00:00Z')).toBe('2021-12-26T23:00:00.000Z');
+    expect(isOpen('us_futures', '2022-12-26T15:00:00Z')).toBe(false);
+    expect(nextOpen('us_futures', '2022-12-23T22:00:00Z')).toBe('2022-12-26T23:00:00.000Z');
+  });
+
+  it('should open every session at 18:00 and close it at 17:00 New York time, 23 hours later, Monday to Friday', () => {
+    const closedDays = (year: number) => {
+      const newYear = DateTime.fromObject({ year, month: 1, day: 1 }, { zone: NEW_YORK });
+      const christmas = DateTime.fromObject({ year, month: 12, day: 25 }, { zone: NEW_YORK });
+      const observe = (day: DateTime) =>
+        day.weekday === 6 ? day.minus({ days: 1 }) : day.weekday === 7 ? day.plus({ days: 1 }) : day;
+      const { month, day } = civilDateOf(easterSunday(year) - 2);
+      return [
+        ...(newYear.weekday === 6 ? [] : [observe(newYear)]),
+        DateTime.fromObject({ year, month, day }, { zone: NEW_YORK }),
+        observe(christmas),
+      ].map((date) => date.toISODate());
+    };
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2060, 0, 1) }),
+        fc.integer({ min: 1, max: 40 * 86_400_000 }),
+        (startTime, length) => {
+          const sessions = getMarketCalendar('us_futures').sessions(
+            new Date(startTime),
+            new Date(startTime + length),
+          );
+          sessions.forEach((session, index) => {
+            const open = DateTime.fromJSDate(session.open, { zone: NEW_YORK });
+            const close = DateTime.fromJSDate(session.close, { zone: NEW_YORK });
+            expect([open.hour, open.minute, close.hour, close.minute]).toEqual([18, 0, 17, 0]);
+            expect(close.weekday).toBeLessThanOrEqual(5);
+            expect(close.diff(open, 'hours').hours).toBe(23);
+            expect(open.plus({ days: 1 }).toISODate()).toBe(close.toISODate());
+            expect(closedDays(close.year)).not.toContain(close.toISODate());
+            // No trading day is skipped unless it is a weekend or a holiday.
+            const next = sessions[index + 1];
+            if (next !== undefined) {
+              let day = close.plus({ days: 1 });
+              const nextClose = DateTime.fromJSDate(next.close, { zone: NEW_YORK }).toISODate();
+              while (day.toISODate() !== nextClose) {
+                expect(
+                  day.weekday >= 6 || closedDays(day.year).includes(day.toISODate()),
+                  day.toISODate()!,
+                ).toBe(true);
+                day = day.plus({ days: 1 });
+              }
+            }
+          });
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });
 

@@ -32,7 +32,9 @@ export type MarketCalendarName = (typeof MARKET_CALENDAR_NAMES)[number];
 
 /** One trading session: open from `open` (inclusive) to `close` (exclusive). */
 export interface MarketSession {
+  /** First instant of the session (inclusive). */
   readonly open: Date;
+  /** End of the session (exclusive). */
   readonly close: Date;
 }
 
@@ -63,17 +65,18 @@ interface CalendarDefinition {
 /**
  * CME Globex, simplified: each trading day's session runs from 18:00 New York time the evening before to
  * 17:00 (so the week opens Sunday 18:00 and closes Friday 17:00). Closed on New Year's Day, Good Friday and
- * Christmas, moved to the observed weekday when they fall on a weekend; the session that would end on the
- * holiday does not trade at all.
+ * Christmas; the session that would end on the holiday does not trade at all. A Sunday holiday closes the
+ * Monday after and a Saturday Christmas the Friday before, but a Saturday New Year's Day closes nothing:
+ * the Friday before ends the year, and CME traded on 2010-12-31 and 2021-12-31 (as in the `us_futures`
+ * calendar of exchange_calendars, which Lumibot uses).
  */
 const US_FUTURES: CalendarDefinition = {
   name: 'us_futures',
   holidays(year) {
-    return [
-      observedWeekday(dayNumberOf(year, 1, 1)),
-      easterSunday(year) - 2,
-      observedWeekday(dayNumberOf(year, 12, 25)),
-    ];
+    const newYearsDay = dayNumberOf(year, 1, 1);
+    const holidays = [easterSunday(year) - 2, observedWeekday(dayNumberOf(year, 12, 25))];
+    if (weekdayOf(newYearsDay) !== SATURDAY) holidays.push(observedWeekday(newYearsDay));
+    return holidays;
   },
   session(dayNumber) {
     return [newYorkInstant(dayNumber - 1, 18, 0), newYorkInstant(dayNumber, 17, 0)];

@@ -20,30 +20,41 @@ export type OrderStatus = 'new' | 'open' | 'filled' | 'canceled' | 'rejected';
 
 /** Take-profit leg of a bracket or OTO order. */
 export interface TakeProfitSpec {
+  /** Limit price of the take-profit order. */
   readonly limitPrice: number;
 }
 
 /** Stop-loss leg of a bracket or OTO order. */
 export interface StopLossSpec {
+  /** Trigger price of the stop-loss order. */
   readonly stopPrice: number;
+  /** Limit price once triggered; absent for a stop-market stop loss. */
   readonly limitPrice?: number;
 }
 
 /** What a strategy asks for; {@link createOrderSpec} validates it. */
 export interface OrderSpec {
+  /** What to trade; a continuous future trades its active contract. */
   readonly asset: Asset;
+  /** Buy or sell. */
   readonly side: OrderSide;
   /** Number of shares or contracts; positive. */
   readonly quantity: number;
+  /** How the order is priced. */
   readonly type: OrderType;
+  /** Limit price, for `limit` and `stop_limit`. */
   readonly limitPrice?: number;
+  /** Trigger price, for `stop` and `stop_limit`. */
   readonly stopPrice?: number;
   /** Trailing distance in price units, for `trailing_stop`. */
   readonly trailPrice?: number;
   /** Trailing distance in percent of the best price, for `trailing_stop`. */
   readonly trailPercent?: number;
+  /** How this order is linked to its children (`simple` when it is not). */
   readonly orderClass: OrderClass;
+  /** Take-profit leg of a bracket, OCO or OTO order. */
   readonly takeProfit?: TakeProfitSpec;
+  /** Stop-loss leg of a bracket, OCO or OTO order. */
   readonly stopLoss?: StopLossSpec;
   /** Free-form label carried into fills and reports. */
   readonly tag?: string;
@@ -51,7 +62,9 @@ export interface OrderSpec {
 
 /** An order known to a broker: a spec plus its identity and state. */
 export interface Order extends OrderSpec {
+  /** Identifier, unique within a backtest or broker account. */
   readonly id: string;
+  /** Where the order is in its lifecycle. */
   readonly status: OrderStatus;
   /** Id of the parent order for bracket/OTO children and OCO siblings' group. */
   readonly parentId?: string;
@@ -59,28 +72,37 @@ export interface Order extends OrderSpec {
   readonly submittedAtNanos?: bigint;
   /** When it filled, UTC nanoseconds. */
   readonly filledAtNanos?: bigint;
+  /** Average fill price, once filled. */
   readonly filledPrice?: number;
 }
 
 /** One execution. Quantities are positive; `side` gives the direction. */
 export interface Fill {
+  /** The order this execution belongs to. */
   readonly orderId: string;
+  /** The asset as ordered (possibly a continuous future). */
   readonly asset: Asset;
   /** Contract actually traded (e.g. `ESH4` for a continuous ES position). */
   readonly symbol: string;
+  /** Buy or sell. */
   readonly side: OrderSide;
+  /** Quantity executed, positive. */
   readonly quantity: number;
+  /** Execution price. */
   readonly price: number;
   /** Fees charged for this fill, in account currency. */
   readonly fee: number;
+  /** When it executed, UTC nanoseconds since the epoch. */
   readonly timestampNanos: bigint;
 }
 
 /** A holding: signed quantity (negative for short) of one instrument. */
 export interface Position {
+  /** The asset as ordered (possibly a continuous future). */
   readonly asset: Asset;
   /** Contract held (e.g. `ESH4`), or the ticker for stocks. */
   readonly symbol: string;
+  /** Signed quantity: negative for a short position. */
   readonly quantity: number;
   /** Quantity-weighted average entry price of the open lots. */
   readonly averagePrice: number;
@@ -92,9 +114,13 @@ export interface Position {
  * `maker`/`taker` say whether the fee applies to orders that add (limit) or take (market, stop) liquidity.
  */
 export interface TradingFee {
+  /** Fixed amount per order, in account currency. */
   readonly flatFee: number;
+  /** Fraction of notional per order (0.001 is 0.1%). */
   readonly percentFee: number;
+  /** Whether the fee applies to orders that add liquidity (limit orders). */
   readonly maker: boolean;
+  /** Whether the fee applies to orders that take liquidity (market and stop orders). */
   readonly taker: boolean;
 }
 

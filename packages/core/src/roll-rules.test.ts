@@ -42,6 +42,39 @@ describe('activeContract', () => {
     expect(activeContract(root, new Date(at)).symbol).toBe(symbol);
   });
 
+  it('should pick the first listed contract, from the current New York month on, still to roll', () => {
+    const roots = ['ES', 'M2K', 'GC', 'SI', 'CL'];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...roots),
+        fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2090, 0, 1) }),
+        (root, time) => {
+          const at = new Date(time);
+          const contract = activeContract(root, at);
+          const rule = getRollRule(root);
+          expect(rule.contractMonths).toContain(contract.month);
+          expect(contract.rollInstant.getTime()).toBe(
+            rule.rollInstant(contract.year, contract.month).getTime(),
+          );
+          expect(contract.rollInstant.getTime()).toBeGreaterThan(time);
+          expect(contract.symbol).toBe(`${root}${'FGHJKMNQUVXZ'[contract.month - 1]}${contract.year % 10}`);
+          // Every listed contract between the New York month of `at` and the answer has already rolled.
+          const local = DateTime.fromJSDate(at, { zone: 'America/New_York' });
+          for (
+            let index = local.year * 12 + local.month - 1;
+            index < contract.year * 12 + contract.month - 1;
+            index++
+          ) {
+            const [year, month] = [Math.floor(index / 12), (index % 12) + 1];
+            if (rule.contractMonths.includes(month)) {
+              expect(rule.rollInstant(year, month).getTime()).toBeLessThanOrEqual(time);
+            }
+          }
+        },
+      ),
+    );
+  });
+
   it('should return the contract fields and its roll instant', () => {
     expect(activeContract('es', new Date('2024-03-04T12:00:00-05:00'))).toEqual({
       root: 'ES',

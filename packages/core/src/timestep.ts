@@ -5,6 +5,7 @@ export type TimestepUnit = 'second' | 'minute' | 'hour' | 'day';
 
 /** A bar duration such as one minute or fifteen minutes. Create one with {@link parseTimestep}. */
 export interface Timestep {
+  /** The base unit (`minute` for `15m`). */
   readonly unit: TimestepUnit;
   /** How many units one bar spans (15 for `15m`). */
   readonly multiple: number;

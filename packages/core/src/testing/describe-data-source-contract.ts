@@ -7,6 +7,7 @@ import { parseTimestep, type Timestep } from '../timestep.js';
 
 /** What a source package hands the contract suite: a source and a window where it has data. */
 export interface DataSourceContractFixture {
+  /** The source under test. */
   readonly source: DataSourceV1;
   /** A request that returns at least four bars. */
   readonly bars: {
@@ -95,6 +96,12 @@ export function describeDataSourceContract(
       const window = fixture.emptyWindow;
       if (window === undefined) return;
       const bars = await fetchWindow(window.start, window.end);
+      expect(bars.length).toBe(0);
+      expect(bars.metadata.timestep.durationMs).toBe(timestep.durationMs);
+    });
+
+    it('should return empty bars for an empty range (start equal to end)', async () => {
+      const bars = await fetchWindow(fixture.bars.start, fixture.bars.start);
       expect(bars.length).toBe(0);
     });
 

@@ -13,11 +13,13 @@ import { isMultipleOf } from '../timestep.js';
 
 /** Settings of {@link MockDataSource}. */
 export interface MockDataSourceSettings {
+  /** `sourceId` to report; `mock` by default. */
   readonly sourceId?: string;
   /** Bars served per asset. Requests for other assets get empty bars. */
   readonly bars?: ReadonlyArray<readonly [Asset, Bars]>;
   /** Instrument specs per asset; `doFetchInstrument` throws for assets not listed. */
   readonly instruments?: ReadonlyArray<readonly [Asset, InstrumentSpec]>;
+  /** Overrides of the default capabilities (stocks and futures, every timestep unit, instruments). */
   readonly capabilities?: Partial<DataSourceCapabilities>;
 }
 
@@ -26,8 +28,11 @@ export interface MockDataSourceSettings {
  * timesteps), records every call, and honours abort signals. It passes `describeDataSourceContract`.
  */
 export class MockDataSource implements DataSourceV1 {
+  /** Always `'v1'`. */
   readonly specificationVersion = 'v1' as const;
+  /** From the settings; `mock` by default. */
   readonly sourceId: string;
+  /** Defaults merged with the settings' overrides. */
   readonly capabilities: DataSourceCapabilities;
   /** Every request received, in order. */
   readonly calls: { bars: BarsRequest[]; instruments: InstrumentRequest[] } = { bars: [], instruments: [] };
@@ -57,6 +62,10 @@ export class MockDataSource implements DataSourceV1 {
     this.#instruments.set(assetKey(asset), spec);
   }
 
+  /**
+   * The stored bars of `request.asset` opening in `[start, end)`, resampled to a coarser timestep when
+   * asked; empty bars for an asset it holds nothing for.
+   */
   async doFetchBars(request: BarsRequest, options: DataSourceCallOptions = {}): Promise<Bars> {
     options.signal?.throwIfAborted();
     this.calls.bars.push(request);
@@ -79,6 +88,7 @@ export class MockDataSource implements DataSourceV1 {
     return window.resample(request.timestep);
   }
 
+  /** The stored spec of `request.asset`; throws `UnsupportedFunctionalityError` for any other asset. */
   async doFetchInstrument(
     request: InstrumentRequest,
     options: DataSourceCallOptions = {},
