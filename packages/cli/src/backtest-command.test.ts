@@ -3,25 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './program.js';
+import { runCaptured } from './__fixtures__/run-captured.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const sampleDirectory = path.resolve(here, '../../../apps/examples/data');
 const strategyModule = path.join(here, '__fixtures__/buy-and-hold-mes.ts');
 
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-  });
-  return { code, stdout, stderr };
-}
+const run = runCaptured;
 
 describe('lb backtest', () => {
   let out: string;

@@ -7,21 +7,9 @@ import { MockDataSource } from '@lb/core/testing';
 import { createDatabentoData } from '@lb/databento';
 import { startMockDatabento } from '@lb/databento/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from './program.js';
+import { runCaptured } from './__fixtures__/run-captured.js';
 
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-  });
-  return { code, stdout, stderr };
-}
+const run = runCaptured;
 
 const HOURLY = parseTimestep('1h');
 const AAPL = stock('AAPL');

@@ -3,23 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { type MockDatabentoServer, startMockDatabento } from '@lb/databento/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runCli } from './program.js';
+import { runCaptured } from './__fixtures__/run-captured.js';
 
 const API_KEY = 'db-CLIKEY0123456789abcdefghijklmn';
 
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-  });
-  return { code, stdout, stderr };
-}
+const run = runCaptured;
 
 const bars = Array.from({ length: 5 }, (_, index) => ({
   time: new Date(Date.parse('2025-03-03T14:30:00Z') + index * 60_000),

@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from './program.js';
+import { runCaptured } from './__fixtures__/run-captured.js';
 
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-  });
-  return { code, stdout, stderr };
-}
+const run = runCaptured;
 
 describe('lb futures resolve', () => {
   it.each([

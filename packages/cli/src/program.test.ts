@@ -1,20 +1,9 @@
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { createProgram, runCli } from './program.js';
+import { runCaptured } from './__fixtures__/run-captured.js';
+import { createProgram } from './program.js';
 
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-  });
-  return { code, stdout, stderr };
-}
+const run = runCaptured;
 
 function commandPaths(command: Command, prefix: string[] = []): string[][] {
   return command.commands.flatMap((child) => {

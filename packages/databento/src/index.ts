@@ -42,6 +42,10 @@ export {
   encodeRecordInto,
   encodeRecords,
 } from './dbn/encoder.js';
+export {
+  createFutureDefinitionRecord,
+  type DatabentoFutureDefinitionInput,
+} from './dbn/future-definition.js';
 export { formatMetadataJson, formatRecordJson } from './dbn/json-format.js';
 export { type DbnJsonOptions, renderDbnJson } from './dbn/json-lines.js';
 export type {

@@ -9,8 +9,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { getMarketCalendar, rollSchedule } from '@lb/core';
-import { compressZstd, type DatabentoMetadataInput, encodeDbnSync, encodeOhlcvColumns } from '@lb/databento';
-import { futureDefinitionRecord } from './definition-record.js';
+import {
+  compressZstd,
+  createFutureDefinitionRecord,
+  type DatabentoMetadataInput,
+  encodeDbnSync,
+  encodeOhlcvColumns,
+} from '@lb/databento';
 
 /** First bar (inclusive) and end (exclusive) of the sample: December 2023 and January 2024. */
 export const SAMPLE_START = new Date('2023-12-01T00:00:00Z');
@@ -293,7 +298,7 @@ export async function generateSampleData(dir: string): Promise<string[]> {
         `${SAMPLE_DATASET}/ohlcv-1m/${contract.rawSymbol}.dbn.zst`,
         encodeOhlcvColumns(columns, { metadata: metadataFor(contract, 'ohlcv-1m') }),
       );
-      const definition = futureDefinitionRecord({
+      const definition = createFutureDefinitionRecord({
         rawSymbol: contract.rawSymbol,
         root: root.root,
         instrumentId: contract.instrumentId,

@@ -1,17 +1,15 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { parseContractSymbol } from '@lb/core';
 import {
   compressZstd,
+  createFutureDefinitionRecord,
   type DatabentoInstrumentDefinitionRecord,
-  DatabentoRType,
   encodeDbn,
   encodeOhlcvColumns,
-  UNDEF_PRICE,
-  UNDEF_TIMESTAMP,
 } from '@lb/databento';
 
 const NANOS_PER_MS = 1_000_000n;
-const UNDEF_I32 = 2147483647;
 
 /** Nanoseconds since the epoch of an ISO instant. */
 export function nanos(iso: string): bigint {
@@ -23,7 +21,7 @@ export function dayNumber(iso: string): number {
   return Number(iso.slice(0, 10).replaceAll('-', ''));
 }
 
-/** A v3 definition record for a future, every other field at its "undefined" value. */
+/** A v3 definition record for a future (the shared builder), with this file's shorter field names. */
 export function futureDefinition(input: {
   rawSymbol: string;
   instrumentId: number;
@@ -34,81 +32,19 @@ export function futureDefinition(input: {
   currency?: string;
   asset?: string;
 }): DatabentoInstrumentDefinitionRecord {
-  return {
-    rtype: DatabentoRType.InstrumentDefinition,
-    publisherId: 1,
-    instrumentId: input.instrumentId,
-    tsEvent: input.tsRecv,
-    tsRecv: input.tsRecv,
+  const contract = parseContractSymbol(input.rawSymbol);
+  return createFutureDefinitionRecord({
     rawSymbol: input.rawSymbol,
-    securityUpdateAction: 'A',
-    instrumentClass: 'F',
-    minPriceIncrement: BigInt(Math.round(input.tickSize * 1e9)),
-    displayFactor: 1_000_000_000n,
-    expiration: input.expiration,
-    activation: UNDEF_TIMESTAMP,
-    highLimitPrice: UNDEF_PRICE,
-    lowLimitPrice: UNDEF_PRICE,
-    maxPriceVariation: UNDEF_PRICE,
-    unitOfMeasureQty: BigInt(Math.round(input.multiplier * 1e9)),
-    minPriceIncrementAmount: BigInt(Math.round(input.tickSize * input.multiplier * 1e9)),
-    priceRatio: UNDEF_PRICE,
-    instAttribValue: 0,
-    underlyingId: 0,
-    rawInstrumentId: BigInt(input.instrumentId),
-    marketDepthImplied: UNDEF_I32,
-    marketDepth: 10,
-    marketSegmentId: 0,
-    maxTradeVol: 3000,
-    minLotSize: UNDEF_I32,
-    minLotSizeBlock: UNDEF_I32,
-    minLotSizeRoundLot: UNDEF_I32,
-    minTradeVol: 1,
-    contractMultiplier: UNDEF_I32,
-    decayQuantity: UNDEF_I32,
-    originalContractSize: UNDEF_I32,
-    applId: 0,
-    maturityYear: 0,
-    decayStartDate: 65535,
-    channelId: 0,
-    currency: input.currency ?? 'USD',
-    settlCurrency: '',
-    secsubtype: '',
-    group: '',
-    exchange: 'XCME',
-    asset: input.asset ?? input.rawSymbol.slice(0, -2),
-    cfi: 'FFIXSX',
-    securityType: 'FUT',
-    unitOfMeasure: 'IPNT',
-    underlying: '',
-    strikePriceCurrency: '',
-    strikePrice: UNDEF_PRICE,
-    matchAlgorithm: 'F',
-    mainFraction: 0,
-    priceDisplayFormat: 0,
-    subFraction: 0,
-    underlyingProduct: 0,
-    maturityMonth: 0,
-    maturityDay: 0,
-    maturityWeek: 0,
-    userDefinedInstrument: 'N',
-    contractMultiplierUnit: 0,
-    flowScheduleType: 0,
-    tickRule: 0,
-    legCount: 0,
-    legIndex: 0,
-    legInstrumentId: 0,
-    legRawSymbol: '',
-    legInstrumentClass: null,
-    legSide: null,
-    legPrice: UNDEF_PRICE,
-    legDelta: UNDEF_PRICE,
-    legRatioPriceNumerator: 0,
-    legRatioPriceDenominator: 0,
-    legRatioQtyNumerator: 0,
-    legRatioQtyDenominator: 0,
-    legUnderlyingId: 0,
-  };
+    root: input.asset ?? contract?.root ?? input.rawSymbol,
+    instrumentId: input.instrumentId,
+    tsRecvNanos: input.tsRecv,
+    multiplier: input.multiplier,
+    tickSize: input.tickSize,
+    expirationNanos: input.expiration,
+    maturityYear: contract?.year ?? 0,
+    maturityMonth: contract?.month ?? 0,
+    ...(input.currency === undefined ? {} : { currency: input.currency }),
+  });
 }
 
 /** One bar per minute from `start` (inclusive) to `end` (exclusive), close = `base` + minute index. */

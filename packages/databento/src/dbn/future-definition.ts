@@ -1,31 +1,40 @@
-import {
-  type DatabentoInstrumentDefinitionRecord,
-  DatabentoRType,
-  UNDEF_PRICE,
-  UNDEF_TIMESTAMP,
-} from '@lb/databento';
+import { DatabentoRType, UNDEF_PRICE, UNDEF_TIMESTAMP } from './constants.js';
+import type { DatabentoInstrumentDefinitionRecord } from './record-types.js';
 
 // Fields a CME future's definition leaves unset carry i32::MAX, like Databento's own files.
 const UNDEF_I32 = 2147483647;
 // Prices and quantities are i64 fixed-point with scale 1e-9.
 const FIXED_POINT_SCALE = 1_000_000_000;
 
-/** What the sample needs to say about a contract; every other v3 field gets its "undefined" value. */
-export interface FutureDefinitionInput {
+/** What {@link createFutureDefinitionRecord} needs about a contract; every other field gets its "undefined" value. */
+export interface DatabentoFutureDefinitionInput {
+  /** Raw symbol, e.g. `ESH4`. */
   readonly rawSymbol: string;
+  /** Product root, e.g. `ES` (the `asset` and `group` fields). */
   readonly root: string;
   readonly instrumentId: number;
+  /** When the definition was published (ts_event and ts_recv), ns since the epoch. */
   readonly tsRecvNanos: bigint;
+  /** `unit_of_measure_qty`: P&L per contract for a price move of 1.0 (50 for ES). */
   readonly multiplier: number;
+  /** `min_price_increment` (0.25 for ES). */
   readonly tickSize: number;
   readonly expirationNanos: bigint;
   readonly maturityYear: number;
   readonly maturityMonth: number;
-  readonly currency: string;
+  /** ISO currency code. Default `USD`. */
+  readonly currency?: string;
+  /** Exchange MIC. Default `XCME`. */
+  readonly exchange?: string;
 }
 
-/** A complete v3 instrument definition record for an equity index future (CME Globex, outright). */
-export function futureDefinitionRecord(input: FutureDefinitionInput): DatabentoInstrumentDefinitionRecord {
+/**
+ * A complete v3 instrument definition record for an outright future, as Databento publishes them for CME
+ * Globex: for writing sample data, mock servers and tests with the encoder (`encodeDbn`).
+ */
+export function createFutureDefinitionRecord(
+  input: DatabentoFutureDefinitionInput,
+): DatabentoInstrumentDefinitionRecord {
   const fixedPoint = (value: number) => BigInt(Math.round(value * FIXED_POINT_SCALE));
   return {
     rtype: DatabentoRType.InstrumentDefinition,
@@ -64,11 +73,11 @@ export function futureDefinitionRecord(input: FutureDefinitionInput): DatabentoI
     maturityYear: input.maturityYear,
     decayStartDate: 65535,
     channelId: 0,
-    currency: input.currency,
+    currency: input.currency ?? 'USD',
     settlCurrency: '',
     secsubtype: '',
     group: input.root,
-    exchange: 'XCME',
+    exchange: input.exchange ?? 'XCME',
     asset: input.root,
     cfi: 'FFCPSX',
     securityType: 'FUT',
