@@ -210,8 +210,8 @@ describe('lb cost and lb bars against the mock Databento server', () => {
   });
 
   it('should exit 1 with the credentials message when no key is set', async () => {
+    useMock();
     vi.stubEnv('DATABENTO_API_KEY', '');
-    vi.stubEnv('DATABENTO_BASE_URL', server.baseURL);
     const result = await run(
       'bars',
       'AAPL',
