@@ -18,13 +18,20 @@ interface RunOutput {
 }
 
 /** Runs `pnpm example`'s entry point as a real child process with a small window. */
-function runExample(environment: Record<string, string>, nodeFlags: string[] = []): Promise<RunOutput> {
+function runExample(
+  environment: Record<string, string>,
+  nodeFlags: string[] = [],
+  scriptArguments: string[] = [],
+): Promise<RunOutput> {
   const env: NodeJS.ProcessEnv = { ...process.env, ...environment };
   for (const name of ['DATABENTO_API_KEY', 'DATA_SOURCE', 'DATABENTO_BASE_URL', 'LB_CACHE_DIR']) {
     if (!(name in environment)) delete env[name];
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(tsx, [...nodeFlags, 'src/es-futures/main.ts'], { cwd: exampleDirectory, env });
+    const child = spawn(tsx, [...nodeFlags, 'src/es-futures/main.ts', ...scriptArguments], {
+      cwd: exampleDirectory,
+      env,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -108,6 +115,36 @@ describe('ES futures example', () => {
       await server.close();
     }
   }, 180_000);
+
+  it('should stop before downloading when the Databento estimate is above $1, and go on with --yes', async () => {
+    const data = await loadSampleAsMockData(path.join(exampleDirectory, 'data'));
+    const server = await startMockDatabento({ data: { ...data, pricePerGbUsd: 1_000_000 } });
+    try {
+      const environment = {
+        ...window,
+        DATA_SOURCE: 'databento',
+        DATABENTO_BASE_URL: server.baseURL,
+        DATABENTO_API_KEY: 'db-exampletestkey000000000000000',
+        LB_CACHE_DIR: path.join(scratch, 'expensive-cache'),
+        LB_RESULTS_DIR: path.join(scratch, 'expensive'),
+      };
+      const refused = await runExample(environment);
+      expect(refused.code).toBe(2);
+      expect(refused.stdout).toMatch(/^Estimated Databento cost: \$\d+\.\d{4} at most/m);
+      expect(refused.stderr.trim()).toMatch(
+        /^error: The estimated cost \$[\d.]+ exceeds \$1\.00: rerun with --yes to download\.$/,
+      );
+      expect(server.requestCount('metadata.get_cost')).toBeGreaterThan(0);
+      expect(server.requestCount('timeseries.get_range')).toBe(0);
+      expect(existsSync(environment.LB_RESULTS_DIR)).toBe(false);
+      const confirmed = await runExample(environment, [], ['--yes']);
+      expect(confirmed.code, confirmed.stderr).toBe(0);
+      expect(server.requestCount('timeseries.get_range')).toBeGreaterThan(0);
+      expect(existsSync(environment.LB_RESULTS_DIR)).toBe(true);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
 
   it('should name the package to add when the Databento source is not installed', async () => {
     const hook = path.join(exampleDirectory, 'src/es-futures/__fixtures__/hide-databento.mjs');
