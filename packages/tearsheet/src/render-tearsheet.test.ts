@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { InvalidArgumentError } from '@lb/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSyntheticTearsheetInput } from './__fixtures__/synthetic-tearsheet-input.js';
 import { renderTearsheet } from './render-tearsheet.js';
@@ -122,6 +123,14 @@ describe('renderTearsheet', () => {
     expect(() => renderTearsheet({ ...base, equity: { timesMs: [5, 1], values: [1, 2] } })).toThrow(
       /must be ascending/,
     );
+    let thrown: unknown;
+    try {
+      renderTearsheet({ ...base, equity: { timesMs: [Number.NaN], values: [1] } });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(InvalidArgumentError.isInstance(thrown)).toBe(true);
+    expect((thrown as InvalidArgumentError).argument).toBe('equity.timesMs');
   });
 
   it('should show a placeholder instead of charts when there is no equity data', () => {

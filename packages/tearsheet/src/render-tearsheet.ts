@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@lb/core';
 import { escapeHtml, serializeJsonForScript } from './escape-html.js';
 import { computeDrawdownPercent, downsampleMinMax } from './series.js';
 import type { RenderTearsheetOptions, TearsheetInput, TearsheetTrade } from './tearsheet-input.js';
@@ -11,17 +12,21 @@ const defaultMaxTradeRows = 1_000;
  * charts (uPlot, inlined) and a trades table. Everything is inline and a Content-Security-Policy forbids any
  * network access, so the file can be opened offline or attached to a report. All caller text is escaped.
  *
- * @throws {TypeError | RangeError} when the equity arrays differ in length, times are not finite and
+ * @throws InvalidArgumentError (from @lb/core) when the equity arrays differ in length, times are not finite and
  * ascending, or an option is out of range.
  */
 export function renderTearsheet(input: TearsheetInput, options: RenderTearsheetOptions = {}): string {
   const maxChartPoints = options.maxChartPoints ?? defaultMaxChartPoints;
   const maxTradeRows = options.maxTradeRows ?? defaultMaxTradeRows;
   if (!Number.isInteger(maxChartPoints) || maxChartPoints < 4) {
-    throw new RangeError(`maxChartPoints must be an integer >= 4, got ${maxChartPoints}.`);
+    throw new InvalidArgumentError(`maxChartPoints must be an integer >= 4, got ${maxChartPoints}.`, {
+      argument: 'maxChartPoints',
+    });
   }
   if (!Number.isInteger(maxTradeRows) || maxTradeRows < 0) {
-    throw new RangeError(`maxTradeRows must be a non-negative integer, got ${maxTradeRows}.`);
+    throw new InvalidArgumentError(`maxTradeRows must be a non-negative integer, got ${maxTradeRows}.`, {
+      argument: 'maxTradeRows',
+    });
   }
   validateEquity(input);
 
@@ -88,20 +93,23 @@ ${renderTrades(input.trades, maxTradeRows)}
 function validateEquity(input: TearsheetInput): void {
   const { timesMs, values } = input.equity;
   if (timesMs.length !== values.length) {
-    throw new RangeError(
+    throw new InvalidArgumentError(
       `equity.timesMs and equity.values must have the same length, got ${timesMs.length} and ${values.length}.`,
+      { argument: 'equity' },
     );
   }
   for (let index = 0; index < timesMs.length; index++) {
     const timeMs = timesMs[index]!;
     if (!Number.isFinite(timeMs)) {
-      throw new TypeError(
+      throw new InvalidArgumentError(
         `equity.timesMs[${index}] must be a finite epoch-millisecond number, got ${timeMs}.`,
+        { argument: 'equity.timesMs' },
       );
     }
     if (index > 0 && timeMs < timesMs[index - 1]!) {
-      throw new RangeError(
+      throw new InvalidArgumentError(
         `equity.timesMs must be ascending; index ${index} (${timeMs}) is before index ${index - 1} (${timesMs[index - 1]}). Sort the curve by time first.`,
+        { argument: 'equity.timesMs' },
       );
     }
   }
