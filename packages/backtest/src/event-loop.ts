@@ -441,18 +441,21 @@ class EventLoop implements StrategyContext {
       this.#seriesInstrument.set(series, cached);
       return;
     }
-    throw new DataNotLoadedSignal(async () => {
-      const instrument = await resolveInstrument(
-        asset,
-        symbol,
-        this.#config.instruments,
-        this.#config.dataSource,
-        new Date(this.#nowMs),
-        (message) => this.#warnOnce(message),
-        this.#config.signal,
-      );
-      this.#instruments.set(symbol, instrument);
-    });
+    throw new DataNotLoadedSignal(() => this.#loadInstrument(asset, symbol));
+  }
+
+  /** Resolves and remembers the instrument spec of the contract (or stock) traded as `symbol`. */
+  async #loadInstrument(asset: Asset, symbol: string): Promise<void> {
+    const instrument = await resolveInstrument(
+      asset,
+      symbol,
+      this.#config.instruments,
+      this.#config.dataSource,
+      new Date(this.#nowMs),
+      (message) => this.#warnOnce(message),
+      this.#config.signal,
+    );
+    this.#instruments.set(symbol, instrument);
   }
 
   /** Resolves every contract a stitched continuous series passes through, so fills can book any of them. */
@@ -467,19 +470,8 @@ class EventLoop implements StrategyContext {
       return;
     }
     throw new DataNotLoadedSignal(async () => {
-      for (const symbol of missing) {
-        const contract = this.#contractAsset(root, symbol, series);
-        const instrument = await resolveInstrument(
-          contract,
-          symbol,
-          this.#config.instruments,
-          this.#config.dataSource,
-          new Date(this.#nowMs),
-          (message) => this.#warnOnce(message),
-          this.#config.signal,
-        );
-        this.#instruments.set(symbol, instrument);
-      }
+      for (const symbol of missing)
+        await this.#loadInstrument(this.#contractAsset(root, symbol, series), symbol);
     });
   }
 

@@ -377,21 +377,7 @@ export function withFeatherCache(
           `fetched ${bars.length} bars for ${series.symbol} ${covered[0]}..${covered.at(-1)} (${covered.length} days)`,
         );
         if (reports.length > 0) {
-          for (const report of reports) {
-            await record({
-              time: fetchedAt.toISOString(),
-              sourceId: report.sourceId,
-              dataset: report.dataset,
-              schema: report.schema,
-              symbols: [...report.symbols],
-              start: report.start.toISOString(),
-              end: report.end.toISOString(),
-              bytes: report.bytes,
-              records: report.records,
-              ...(report.costUsd === undefined ? {} : { costUsd: report.costUsd }),
-              servedFromCache: false,
-            });
-          }
+          for (const report of reports) await record(reportToEntry(report, fetchedAt));
         } else {
           await record({
             time: fetchedAt.toISOString(),
