@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { runCaptured } from './__fixtures__/run-captured.js';
@@ -65,5 +66,12 @@ describe('lb', () => {
     const result = await run('help', 'futures');
     expect(result.code).toBe(0);
     expect(result.stdout.startsWith('Usage: lb futures ')).toBe(true);
+  });
+});
+
+describe('lb --version', () => {
+  it('should print the version of the installed package', async () => {
+    const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+    expect(await run('--version')).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
   });
 });

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { Command, CommanderError, type HelpContext } from 'commander';
 import { registerBacktestCommand } from './backtest-command.js';
 import { registerCacheCommand } from './cache-command.js';
@@ -5,6 +6,12 @@ import { registerDatabentoCommands } from './databento-command.js';
 import { registerDbnCommand } from './dbn-command.js';
 import { registerFuturesCommand } from './futures-command.js';
 import { PackageNotAvailableError } from './optional-package.js';
+
+// Read at run time from the installed package.json (dist/ sits next to it), so the version is never stale.
+function cliVersion(): string {
+  const manifest = createRequire(import.meta.url)('../package.json') as { version: string };
+  return manifest.version;
+}
 
 /** Output sinks, injectable so tests run the real program without spawning a process. */
 export interface CliIo {
@@ -21,6 +28,7 @@ const defaultIo: CliIo = {
 export function createProgram(io: CliIo = defaultIo): Command {
   const program = new Command('lb')
     .description('@lb: Databento market data and futures backtests for TypeScript')
+    .version(cliVersion(), '-v, --version', 'print the version of @lb/cli')
     .showHelpAfterError(false)
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   registerFuturesCommand(program, io);
