@@ -15,6 +15,7 @@ import {
   type DatabentoMetadataInput,
   encodeDbnSync,
   encodeOhlcvColumns,
+  type OhlcvColumnsInput,
 } from '@lb/databento';
 
 /** First bar (inclusive) and end (exclusive) of the sample: December 2023 and January 2024. */
@@ -181,16 +182,6 @@ function rootVolume(random: () => number, minuteOfDay: number, scale: number): n
   return scale * (base + nextInt(random, base));
 }
 
-interface ContractColumns {
-  readonly tsEventNanos: BigInt64Array;
-  readonly instrumentId: Uint32Array;
-  readonly open: Float64Array;
-  readonly high: Float64Array;
-  readonly low: Float64Array;
-  readonly close: Float64Array;
-  readonly volume: Float64Array;
-}
-
 function contractColumns(
   contract: SampleContract,
   root: SampleRoot,
@@ -198,7 +189,7 @@ function contractColumns(
   path: Int32Array,
   rollMs: number,
   volumeSeed: number,
-): ContractColumns {
+): OhlcvColumnsInput {
   const random = mulberry32(volumeSeed);
   const front = root.contracts[0]!;
   const expirationMs = front.expiration.getTime();
@@ -208,7 +199,7 @@ function contractColumns(
     if (minutes.timesMs[minute]! < lastMs) rows.push(minute);
   }
   const count = rows.length;
-  const columns: ContractColumns = {
+  const columns: OhlcvColumnsInput = {
     tsEventNanos: new BigInt64Array(count),
     instrumentId: new Uint32Array(count).fill(contract.instrumentId),
     open: new Float64Array(count),
