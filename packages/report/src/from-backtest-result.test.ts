@@ -70,6 +70,9 @@ describe('fromBacktestResult', () => {
         trades: [{ ...today.trades[0]!, tag: 'roll' }],
         warnings: ['No bars for ESZ3 on 2023-12-04'],
         traceStats: [{ time: '2023-12-04T14:30:00.000Z', sma: 4_600 }],
+        prices: {
+          ESZ3: { timestampsMs: [1, 2], close: [4_600, 4_601], high: [4_602, 4_603], low: [4_598, 4_599] },
+        },
       },
       { dataDescription: 'x' },
     );
@@ -81,5 +84,8 @@ describe('fromBacktestResult', () => {
     expect(record.fills[0]!.tag).toBe('roll');
     expect(record.warnings).toEqual(['No bars for ESZ3 on 2023-12-04']);
     expect(record.statsRows).toEqual([{ time: '2023-12-04T14:30:00.000Z', sma: 4_600 }]);
+    expect(record.prices).toEqual({
+      ESZ3: { timesMs: [1, 2], values: [4_600, 4_601], highs: [4_602, 4_603], lows: [4_598, 4_599] },
+    });
   });
 });

@@ -40,6 +40,18 @@ export interface BacktestResultLike {
   readonly traceStats?: ReadonlyArray<Readonly<Record<string, unknown>>>;
   /** Label of the benchmark (e.g. the asset key `continuous_future:ES`). */
   readonly benchmarkAsset?: string;
+  /** Bars of each traded symbol (`ESH4`), for the price charts and the round trips' MAE/MFE. */
+  readonly prices?: Readonly<
+    Record<
+      string,
+      {
+        readonly timestampsMs: readonly number[];
+        readonly close: readonly number[];
+        readonly high?: readonly number[];
+        readonly low?: readonly number[];
+      }
+    >
+  >;
 }
 
 /** Options of {@link fromBacktestResult}. */
@@ -48,7 +60,7 @@ export interface FromBacktestResultOptions {
   readonly dataDescription: string;
   /** Overrides (or supplies) the benchmark series. */
   readonly benchmark?: RunBenchmark;
-  /** Prices by traded symbol for the price charts and MAE/MFE. */
+  /** Prices by traded symbol for the price charts and MAE/MFE; overrides the result's `prices`. */
   readonly prices?: Readonly<Record<string, RunPriceSeries>>;
 }
 
@@ -79,6 +91,7 @@ export function fromBacktestResult(
           values: curve.benchmark,
         }
       : undefined);
+  const prices = options.prices ?? (result.prices ? mapPrices(result.prices) : undefined);
   return {
     strategy: result.strategy,
     start: result.start,
@@ -91,9 +104,22 @@ export function fromBacktestResult(
     ...(curve.cash ? { cash: curve.cash } : {}),
     fills,
     ...(benchmark ? { benchmark } : {}),
-    ...(options.prices ? { prices: options.prices } : {}),
+    ...(prices ? { prices } : {}),
     warnings: result.warnings ?? [],
     ...(result.traceStats ? { statsRows: result.traceStats } : {}),
     ...(result.stats ? { engineStats: result.stats as Readonly<Record<string, unknown>> } : {}),
   };
+}
+
+function mapPrices(prices: NonNullable<BacktestResultLike['prices']>): Record<string, RunPriceSeries> {
+  const mapped: Record<string, RunPriceSeries> = {};
+  for (const [symbol, bars] of Object.entries(prices)) {
+    mapped[symbol] = {
+      timesMs: bars.timestampsMs,
+      values: bars.close,
+      ...(bars.high ? { highs: bars.high } : {}),
+      ...(bars.low ? { lows: bars.low } : {}),
+    };
+  }
+  return mapped;
 }
