@@ -206,4 +206,22 @@ describe('computeMetrics', () => {
     expect(InvalidArgumentError.isInstance(thrown)).toBe(true);
     expect((thrown as InvalidArgumentError).argument).toBe('equity');
   });
+
+  it('should reject a fill with a non-positive quantity, an unknown side or out of time order', () => {
+    const equity = compound([0], 100);
+    const fill: RunFill = { timeMs: at(0), symbol: 'ESH4', side: 'buy', quantity: 1, price: 1, fee: 0 };
+    const metricsOf = (fills: RunFill[]) => () => computeMetrics({ equity, initialCash: 100, fills });
+    expect(metricsOf([{ ...fill, quantity: 0 }])).toThrow(
+      'fills[0] (ESH4): quantity must be a positive number, got 0.',
+    );
+    expect(metricsOf([{ ...fill, side: 'hold' as 'buy' }])).toThrow(
+      `fills[0] (ESH4): side must be 'buy' or 'sell', got "hold".`,
+    );
+    expect(metricsOf([fill, { ...fill, timeMs: at(0) - 1 }])).toThrow(
+      /^fills\[1\] \(ESH4\): fills must be in time order/,
+    );
+    expect(metricsOf([{ ...fill, price: Number.NaN }])).toThrow(
+      'fills[0] (ESH4): price and fee must be finite, got NaN and 0.',
+    );
+  });
 });

@@ -119,6 +119,7 @@ export function computeMetrics(input: MetricsInput): RunMetrics {
 export function analyzeRun(input: MetricsInput): RunAnalysis {
   validateSeries(input.equity, 'equity');
   if (input.benchmark) validateSeries(input.benchmark, 'benchmark');
+  validateFills(input.fills);
   const { equity, initialCash } = input;
   const count = equity.values.length;
   const startMs = input.periodStartMs ?? equity.timesMs[0] ?? 0;
@@ -270,6 +271,28 @@ function validateSeries(series: RunSeries, name: string): void {
         `${name}.timesMs must be ascending finite epoch milliseconds; index ${index} (${series.timesMs[index]}) follows ${series.timesMs[index - 1]}. Sort the series by time first.`,
         { argument: `${name}.timesMs` },
       );
+    }
+  }
+}
+
+function validateFills(fills: readonly RunFill[]): void {
+  for (let index = 0; index < fills.length; index++) {
+    const fill = fills[index]!;
+    const problem = !Number.isFinite(fill.timeMs)
+      ? `timeMs must be finite epoch milliseconds, got ${fill.timeMs}`
+      : index > 0 && fill.timeMs < fills[index - 1]!.timeMs
+        ? `fills must be in time order; ${new Date(fill.timeMs).toISOString()} follows ${new Date(fills[index - 1]!.timeMs).toISOString()}`
+        : fill.side !== 'buy' && fill.side !== 'sell'
+          ? `side must be 'buy' or 'sell', got ${JSON.stringify(fill.side)}`
+          : !(Number.isFinite(fill.quantity) && fill.quantity > 0)
+            ? `quantity must be a positive number, got ${fill.quantity}`
+            : !Number.isFinite(fill.price) || !Number.isFinite(fill.fee)
+              ? `price and fee must be finite, got ${fill.price} and ${fill.fee}`
+              : undefined;
+    if (problem !== undefined) {
+      throw new InvalidArgumentError(`fills[${index}] (${String(fill.symbol)}): ${problem}.`, {
+        argument: `fills[${index}]`,
+      });
     }
   }
 }
