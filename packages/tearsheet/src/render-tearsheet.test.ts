@@ -47,6 +47,8 @@ describe('renderTearsheet', () => {
       subtitle: hostileText,
       dataDescription: hostileText,
       warnings: [hostileText],
+      benchmark: { label: hostileText, values: [1, 2] },
+      instruments: [{ symbol: hostileText, markers: [{ timeMs: 0, price: 1, role: 'entry' }] }],
       stats: [{ label: hostileText, value: hostileText }],
       equity: { timesMs: [0, 60_000], values: [1, 2] },
       trades: [
@@ -57,8 +59,9 @@ describe('renderTearsheet', () => {
     expect(html).not.toContain('<script>alert');
     expect(html).not.toContain('<img');
     expect(html).toContain('&lt;/script&gt;&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
-    // <title>, <h1>, subtitle, data source, stat label and value, warning; table cells travel as escaped JSON.
-    expect(html.split('&lt;img src=x onerror=alert(1)&gt;').length - 1).toBe(7);
+    // <title>, <h1>, subtitle, data source, stat label and value, warning, the equity heading's benchmark
+    // and the instrument heading; table cells and series labels travel as escaped JSON (drawn as text).
+    expect(html.split('&lt;img src=x onerror=alert(1)&gt;').length - 1).toBe(9);
     const row = extractPayload(html).tables.trades.rows[0]!;
     expect(row.slice(0, 3)).toEqual([hostileText, hostileText, 'buy']);
   });
