@@ -47,7 +47,7 @@ export function registerFuturesCommand(program: Command, io: CliIo): void {
   futures
     .command('resolve')
     .description('Print the Databento raw symbol (e.g. ESH5) of the contract active at an instant')
-    .argument('<ROOT>', 'futures root, e.g. ES, MNQ, GC')
+    .argument('<ROOT>', 'futures root, e.g. ES, MNQ, GC, 6E')
     .requiredOption('--at <instant>', 'ISO-8601 instant with an offset, e.g. 2025-03-11T00:30:00-04:00')
     .action((root: string, options: { at: string }) => {
       const at = parseInstant(options.at, '--at');
@@ -58,7 +58,7 @@ export function registerFuturesCommand(program: Command, io: CliIo): void {
   futures
     .command('schedule')
     .description('Print the active contract of each segment of [start, end) as JSON lines')
-    .argument('<ROOT>', 'futures root, e.g. ES, MNQ, GC')
+    .argument('<ROOT>', 'futures root, e.g. ES, MNQ, GC, 6E')
     .requiredOption('--start <instant>', 'range start (inclusive), ISO-8601 instant with an offset')
     .requiredOption('--end <instant>', 'range end (exclusive), ISO-8601 instant with an offset')
     .action((root: string, options: { start: string; end: string }) => {
