@@ -8,6 +8,7 @@ export {
   writeBacktestResults,
 } from './backtest-results.js';
 export { loadOptionalPackage, PackageNotAvailableError } from './optional-package.js';
+export { OutputClosedError } from './output-closed-error.js';
 export { type CliIo, createProgram, reportError, runCli, runMain, UsageError } from './program.js';
 export { createProgressReporter, type ProgressReporter } from './progress-reporter.js';
 export {
@@ -19,3 +20,4 @@ export {
   formatSummary,
   runBacktestJob,
 } from './run-backtest-job.js';
+export { createStreamIo, type StreamIoTargets } from './stream-io.js';

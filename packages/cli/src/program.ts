@@ -6,6 +6,8 @@ import { registerDatabentoCommands } from './databento-command.js';
 import { registerDbnCommand } from './dbn-command.js';
 import { registerFuturesCommand } from './futures-command.js';
 import { PackageNotAvailableError } from './optional-package.js';
+import { OutputClosedError } from './output-closed-error.js';
+import { createStreamIo } from './stream-io.js';
 
 // Read at run time from the installed package.json (dist/ sits next to it), so the version is never stale.
 function cliVersion(): string {
@@ -19,9 +21,17 @@ export interface CliIo {
   stderr: (text: string) => void;
 }
 
+// Made on first use so importing the package never attaches listeners to process.stdout.
+let processIo: CliIo | undefined;
 const defaultIo: CliIo = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+  stdout: (text) => {
+    processIo ??= createStreamIo();
+    processIo.stdout(text);
+  },
+  stderr: (text) => {
+    processIo ??= createStreamIo();
+    processIo.stderr(text);
+  },
 };
 
 /** Builds the `lb` program. Each command group lives in its own module and registers itself here. */
@@ -96,9 +106,12 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
 
 /**
  * Prints a failure as one line on stderr and returns the exit code: 2 for bad usage (including a missing
- * optional package), 1 for anything that failed while running.
+ * optional package), 1 for anything that failed while running, 0 without a word when stdout was closed by
+ * its reader.
  */
 export function reportError(error: unknown, io: CliIo): number {
+  // The reader of stdout went away (`| head`): not a failure, and nobody is left to read a message.
+  if (OutputClosedError.isInstance(error)) return 0;
   io.stderr(`error: ${error instanceof Error ? error.message : String(error)}\n`);
   return error instanceof UsageError || PackageNotAvailableError.isInstance(error) ? 2 : 1;
 }
