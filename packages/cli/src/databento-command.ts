@@ -5,32 +5,15 @@ import {
   type DataSourceV1,
   fetchBars,
   future,
-  InvalidArgumentError,
-  InvalidAssetError,
-  InvalidTimestepError,
-  parseInstant,
   parseTimestep,
   stock,
 } from '@lb/core';
 import type { Command } from 'commander';
+import { asUsageError, parseRangeArguments } from './cli-arguments.js';
 import { loadCacheFeather, loadDatabento, PackageNotAvailableError } from './optional-package.js';
-import { type CliIo, UsageError } from './program.js';
-
-// Argument problems found by core (bad symbol, timestep, instant) are usage errors on the command line.
-function asUsageError<T>(run: () => T): T {
-  try {
-    return run();
-  } catch (error) {
-    if (
-      InvalidArgumentError.isInstance(error) ||
-      InvalidAssetError.isInstance(error) ||
-      InvalidTimestepError.isInstance(error)
-    ) {
-      throw new UsageError(error.message);
-    }
-    throw error;
-  }
-}
+import { requireCreatableDirectory } from './path-arguments.js';
+import type { CliIo } from './program.js';
+import { UsageError } from './usage-error.js';
 
 function formatBars(bars: Bars, format: string): string {
   const rows: string[] = [];
@@ -86,12 +69,13 @@ export function registerDatabentoCommands(program: Command, io: CliIo): void {
           .map((symbol) => symbol.trim())
           .filter((symbol) => symbol.length > 0);
         if (symbols.length === 0) throw new UsageError('--symbols needs at least one symbol, e.g. ESH5,NQH5');
+        const { start, end } = parseRangeArguments(options);
         const params = {
           dataset: options.dataset,
           schema: options.schema,
           symbols,
-          start: asUsageError(() => parseInstant(options.start, '--start')),
-          end: asUsageError(() => parseInstant(options.end, '--end')),
+          start,
+          end,
           stypeIn: options.stypeIn,
         };
         const { createDatabento, createStderrLogger } = await loadDatabento();
@@ -148,8 +132,7 @@ export function registerDatabentoCommands(program: Command, io: CliIo): void {
               : stock(symbol),
         );
         const timestep = asUsageError(() => parseTimestep(options.timestep));
-        const start = asUsageError(() => parseInstant(options.start, '--start'));
-        const end = asUsageError(() => parseInstant(options.end, '--end'));
+        const { start, end } = parseRangeArguments(options);
         const { createDatabentoData, createStderrLogger } = await loadDatabento();
         const source = createDatabentoData({ logger: createStderrLogger({ write: io.stderr }) });
         const cached = options.cache === false ? source : await withCacheIfInstalled(source, io);
@@ -168,7 +151,8 @@ export function registerDatabentoCommands(program: Command, io: CliIo): void {
 // The cache is optional: without it every run downloads (and is billed) again, so say so on stderr.
 async function withCacheIfInstalled(source: DataSourceV1, io: CliIo): Promise<DataSourceV1> {
   try {
-    const { withFeatherCache } = await loadCacheFeather();
+    const { resolveCacheDirectory, withFeatherCache } = await loadCacheFeather();
+    await requireCreatableDirectory(resolveCacheDirectory(), 'cache folder (LB_CACHE_DIR)');
     return withFeatherCache(source);
   } catch (error) {
     if (!PackageNotAvailableError.isInstance(error)) throw error;

@@ -1,6 +1,8 @@
-import { activeContract, InvalidArgumentError, rollSchedule } from '@lb/core';
+import { activeContract, rollSchedule } from '@lb/core';
 import type { Command } from 'commander';
-import { type CliIo, UsageError } from './program.js';
+import { asUsageError } from './cli-arguments.js';
+import type { CliIo } from './program.js';
+import { UsageError } from './usage-error.js';
 
 // An instant must carry its offset: a bare date or local time would silently depend on the machine's time
 // zone, and a roll at 00:00 New York time makes that an off-by-one-contract bug.
@@ -23,16 +25,6 @@ function hasValidFields(text: string): boolean {
   if (year === undefined || month === undefined || day === undefined) return false;
   const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
   return month >= 1 && month <= 12 && day >= 1 && day <= lastDay && (hour ?? 0) <= 23 && (minute ?? 0) <= 59;
-}
-
-// Core reports bad roots and ranges as InvalidArgumentError; on the command line those are usage errors.
-function asUsageError<T>(run: () => T): T {
-  try {
-    return run();
-  } catch (error) {
-    if (InvalidArgumentError.isInstance(error)) throw new UsageError(error.message);
-    throw error;
-  }
 }
 
 /**

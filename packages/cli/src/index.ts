@@ -7,6 +7,7 @@ export {
   tradesToCsv,
   writeBacktestResults,
 } from './backtest-results.js';
+export { asUsageError, parseRangeArguments, type RangeOptionNames } from './cli-arguments.js';
 export { loadOptionalPackage, PackageNotAvailableError } from './optional-package.js';
 export { OutputClosedError } from './output-closed-error.js';
 export { type CliIo, createProgram, reportError, runCli, runMain, UsageError } from './program.js';

@@ -7,7 +7,11 @@ import { registerDbnCommand } from './dbn-command.js';
 import { registerFuturesCommand } from './futures-command.js';
 import { PackageNotAvailableError } from './optional-package.js';
 import { OutputClosedError } from './output-closed-error.js';
+import { describeFileSystemError } from './path-arguments.js';
 import { createStreamIo } from './stream-io.js';
+import { UsageError } from './usage-error.js';
+
+export { UsageError };
 
 // Read at run time from the installed package.json (dist/ sits next to it), so the version is never stale.
 function cliVersion(): string {
@@ -112,7 +116,8 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
 export function reportError(error: unknown, io: CliIo): number {
   // The reader of stdout went away (`| head`): not a failure, and nobody is left to read a message.
   if (OutputClosedError.isInstance(error)) return 0;
-  io.stderr(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+  const message = describeFileSystemError(error) ?? (error instanceof Error ? error.message : String(error));
+  io.stderr(`error: ${message}\n`);
   return error instanceof UsageError || PackageNotAvailableError.isInstance(error) ? 2 : 1;
 }
 
@@ -125,13 +130,5 @@ export async function runMain(main: (io: CliIo, argv: readonly string[]) => Prom
     await main(defaultIo, process.argv.slice(2));
   } catch (error) {
     process.exitCode = reportError(error, defaultIo);
-  }
-}
-
-/** Thrown by command actions for bad arguments that commander cannot check itself; exits with code 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
   }
 }

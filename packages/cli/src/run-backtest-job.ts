@@ -1,18 +1,14 @@
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { type BacktestOptions, type BacktestResult, backtest, type Strategy } from '@lb/backtest';
-import {
-  type Asset,
-  assetKey,
-  type DataSourceV1,
-  parseInstant,
-  rollSchedule,
-  toDatabentoRawSymbol,
-} from '@lb/core';
+import { type Asset, type DataSourceV1, rollSchedule, toDatabentoRawSymbol } from '@lb/core';
 import { type BacktestResultFiles, writeBacktestResults } from './backtest-results.js';
+import { parseRangeArguments } from './cli-arguments.js';
 import { loadCacheFeather, loadDatabento, loadDbnFiles } from './optional-package.js';
+import { requireCreatableDirectory, requireDirectory, showPath } from './path-arguments.js';
 import type { CliIo } from './program.js';
-import { UsageError } from './program.js';
 import { createProgressReporter, type ProgressReporter } from './progress-reporter.js';
+import { UsageError } from './usage-error.js';
 
 /** Where bars come from: Databento's API (through the Feather cache) or a folder of DBN files. */
 export type DataSourceChoice = 'databento' | 'dbn-files';
@@ -82,9 +78,10 @@ export function chooseDataSource(
 export async function runBacktestJob(settings: BacktestJobSettings): Promise<BacktestJobOutcome> {
   const environment = settings.environment ?? process.env;
   const choice = chooseDataSource(settings.dataSource, environment);
-  const start = parseInstant(settings.start, 'start');
-  const end = parseInstant(settings.end, 'end');
+  const { start, end } = parseRangeArguments(settings);
   const { io } = settings;
+  // Checked before any data is read: a results path that is a file would otherwise fail after the run.
+  await requireCreatableDirectory(settings.outDirectory ?? 'results', 'results folder (--out)');
   let source: DataSourceV1;
   let estimatedCostUsd: number | undefined;
   if (choice === 'dbn-files') {
@@ -92,10 +89,10 @@ export async function runBacktestJob(settings: BacktestJobSettings): Promise<Bac
       throw new UsageError('The dbn-files source needs a data folder: pass --data-dir or set LB_DATA_DIR.');
     }
     const files = await loadDbnFiles();
+    source = await openDbnFolder(files, settings.dataDirectory);
     io.stdout(
       `Data: ${settings.dataDescription ?? 'DBN files'} from ${settings.dataDirectory} (DBN file source, no API key needed)\n`,
     );
-    source = files.createDbnFileSource({ dir: settings.dataDirectory });
   } else {
     const databento = await loadDatabento();
     const cache = await loadCacheFeather();
@@ -167,6 +164,31 @@ export function formatSummary(result: BacktestResult, files: BacktestResultFiles
   ].join('\n');
 }
 
+const DBN_FILE_PATTERN = /\.dbn(\.zst)?$/i;
+
+// A wrong folder would otherwise surface deep in the run as "serves  bars, which cannot be aggregated";
+// say which folder and what it lacks instead.
+async function openDbnFolder(
+  files: typeof import('@lb/dbn-files'),
+  directory: string,
+): Promise<DataSourceV1> {
+  const label = 'data folder (--data-dir, LB_DATA_DIR)';
+  await requireDirectory(directory, label);
+  const entries = await readdir(directory, { recursive: true });
+  if (!entries.some((entry) => DBN_FILE_PATTERN.test(entry))) {
+    throw new UsageError(
+      `${label} ${showPath(directory)} holds no .dbn or .dbn.zst files; pass a folder of Databento OHLCV files`,
+    );
+  }
+  const source = files.createDbnFileSource({ dir: directory });
+  if (source.capabilities.timestepUnits.length === 0) {
+    throw new UsageError(
+      `${label} ${showPath(directory)} holds no readable OHLCV bars (ohlcv-1s, -1m, -1h or -1d DBN files); pass a folder of Databento OHLCV files`,
+    );
+  }
+  return source;
+}
+
 async function estimateCost(
   client: import('@lb/databento').DatabentoClient,
   requirements: readonly DataRequirement[],
@@ -194,7 +216,6 @@ async function estimateCost(
         end: piece.end.toISOString(),
       });
     }
-    void assetKey;
   }
   return total;
 }
