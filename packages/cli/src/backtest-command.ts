@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import type { BacktestOptions, Strategy } from '@lb/backtest';
 import type { Command } from 'commander';
 import { parseRangeArguments } from './cli-arguments.js';
+import { resolveConfirmAboveUsd } from './cost-confirmation.js';
 import { requireFile, showPath } from './path-arguments.js';
 import type { CliIo } from './program.js';
 import { type DataRequirement, runBacktestJob } from './run-backtest-job.js';
@@ -64,6 +65,10 @@ export function registerBacktestCommand(program: Command, io: CliIo): void {
     )
     .option('--out <dir>', 'results folder; each run writes into <dir>/<run-id>/', 'results')
     .option('--yes', 'confirm a Databento download above the cost threshold')
+    .option(
+      '--confirm-above-usd <usd>',
+      'estimates above this need --yes (default: LB_CONFIRM_ABOVE_USD, else 1)',
+    )
     .action(async (moduleFile: string, options: Record<string, string | boolean | undefined>) => {
       const dataSource = options.dataSource as string | undefined;
       if (dataSource !== undefined && dataSource !== 'databento' && dataSource !== 'dbn-files') {
@@ -85,6 +90,9 @@ export function registerBacktestCommand(program: Command, io: CliIo): void {
         ...(loaded.requirements === undefined ? {} : { requirements: loaded.requirements }),
         ...(loaded.backtestOptions === undefined ? {} : { backtestOptions: loaded.backtestOptions }),
         yes: options.yes === true,
+        ...(options.confirmAboveUsd === undefined
+          ? {}
+          : { confirmAboveUsd: resolveConfirmAboveUsd(options.confirmAboveUsd as string) }),
         io,
       });
     });

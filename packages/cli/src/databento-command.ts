@@ -1,6 +1,6 @@
 import {
   type Asset,
-  type Bars,
+  Bars,
   continuousFuture,
   type DataSourceV1,
   fetchBars,
@@ -10,6 +10,8 @@ import {
 } from '@lb/core';
 import type { Command } from 'commander';
 import { asUsageError, parseRangeArguments } from './cli-arguments.js';
+import { confirmEstimatedCost, resolveConfirmAboveUsd } from './cost-confirmation.js';
+import { estimateDatabentoCostUsd, planDatabentoRequests } from './databento-plan.js';
 import { loadCacheFeather, loadDatabento, PackageNotAvailableError } from './optional-package.js';
 import { requireCreatableDirectory } from './path-arguments.js';
 import type { CliIo } from './program.js';
@@ -102,6 +104,11 @@ export function registerDatabentoCommands(program: Command, io: CliIo): void {
       '--no-cache',
       'download without the Feather cache (it is used when @lb/cache-feather is installed)',
     )
+    .option('--yes', 'confirm a download whose estimated cost is above the threshold')
+    .option(
+      '--confirm-above-usd <usd>',
+      'estimates above this need --yes (default: LB_CONFIRM_ABOVE_USD, else 1)',
+    )
     .action(
       async (
         symbol: string,
@@ -115,6 +122,8 @@ export function registerDatabentoCommands(program: Command, io: CliIo): void {
           end: string;
           format: string;
           cache?: boolean;
+          yes?: boolean;
+          confirmAboveUsd?: string;
         },
       ) => {
         if (options.future && options.continuous)
@@ -133,9 +142,33 @@ export function registerDatabentoCommands(program: Command, io: CliIo): void {
         );
         const timestep = asUsageError(() => parseTimestep(options.timestep));
         const { start, end } = parseRangeArguments(options);
-        const { createDatabentoData, createStderrLogger } = await loadDatabento();
-        const source = createDatabentoData({ logger: createStderrLogger({ write: io.stderr }) });
+        const thresholdUsd = resolveConfirmAboveUsd(options.confirmAboveUsd);
+        const databento = await loadDatabento();
+        const client = databento.createDatabento({
+          logger: databento.createStderrLogger({ write: io.stderr }),
+        });
+        const dataset = asUsageError(() => databento.resolveDataset(asset, options.exchange));
+        const source = databento.createDatabentoData({ client });
         const cached = options.cache === false ? source : await withCacheIfInstalled(source, io);
+        // Priced before anything is downloaded, like `pnpm example`: metadata calls are free.
+        const planned = await planDatabentoRequests({
+          client,
+          asset,
+          timestep,
+          start,
+          end,
+          dataset,
+          warn: (line) => io.stderr(`${line}\n`),
+        });
+        if (planned.length === 0) {
+          io.stdout(formatBars(Bars.empty({ symbol: asset.symbol, timestep }), options.format));
+          return;
+        }
+        const estimatedCostUsd = await estimateDatabentoCostUsd(client, planned);
+        io.stderr(
+          `Estimated Databento cost: $${estimatedCostUsd.toFixed(4)}${cached === source ? '' : ' at most (days already cached are not downloaded again)'}\n`,
+        );
+        confirmEstimatedCost({ estimatedCostUsd, thresholdUsd, yes: options.yes === true });
         const bars = await fetchBars(cached, {
           asset,
           timestep,

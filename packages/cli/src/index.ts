@@ -8,6 +8,17 @@ export {
   writeBacktestResults,
 } from './backtest-results.js';
 export { asUsageError, parseRangeArguments, type RangeOptionNames } from './cli-arguments.js';
+export {
+  confirmEstimatedCost,
+  DEFAULT_CONFIRM_ABOVE_USD,
+  resolveConfirmAboveUsd,
+} from './cost-confirmation.js';
+export {
+  type DatabentoPlanRequest,
+  estimateDatabentoCostUsd,
+  type PlannedDatabentoRequest,
+  planDatabentoRequests,
+} from './databento-plan.js';
 export { loadOptionalPackage, PackageNotAvailableError } from './optional-package.js';
 export { OutputClosedError } from './output-closed-error.js';
 export { type CliIo, createProgram, reportError, runCli, runMain, UsageError } from './program.js';

@@ -1,9 +1,11 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { type BacktestOptions, type BacktestResult, backtest, type Strategy } from '@lb/backtest';
-import { type Asset, type DataSourceV1, rollSchedule, toDatabentoRawSymbol } from '@lb/core';
+import { type Asset, type DataSourceV1, parseTimestep } from '@lb/core';
 import { type BacktestResultFiles, writeBacktestResults } from './backtest-results.js';
-import { parseRangeArguments } from './cli-arguments.js';
+import { asUsageError, parseRangeArguments } from './cli-arguments.js';
+import { confirmEstimatedCost, resolveConfirmAboveUsd } from './cost-confirmation.js';
+import { estimateDatabentoCostUsd, planDatabentoRequests } from './databento-plan.js';
 import { loadCacheFeather, loadDatabento, loadDbnFiles } from './optional-package.js';
 import { requireCreatableDirectory, requireDirectory, showPath } from './path-arguments.js';
 import type { CliIo } from './program.js';
@@ -40,7 +42,7 @@ export interface BacktestJobSettings {
   readonly requirements?: readonly DataRequirement[];
   /** Confirms a Databento download whose estimate exceeds `confirmAboveUsd`. */
   readonly yes?: boolean;
-  /** Estimates above this many USD need `yes`. Default 1. */
+  /** Estimates above this many USD need `yes`. Default `LB_CONFIRM_ABOVE_USD`, else 1. */
   readonly confirmAboveUsd?: number;
   readonly environment?: NodeJS.ProcessEnv;
   readonly io: CliIo;
@@ -79,6 +81,7 @@ export async function runBacktestJob(settings: BacktestJobSettings): Promise<Bac
   const environment = settings.environment ?? process.env;
   const choice = chooseDataSource(settings.dataSource, environment);
   const { start, end } = parseRangeArguments(settings);
+  const thresholdUsd = resolveConfirmAboveUsd(settings.confirmAboveUsd, environment);
   const { io } = settings;
   // Checked before any data is read: a results path that is a file would otherwise fail after the run.
   await requireCreatableDirectory(settings.outDirectory ?? 'results', 'results folder (--out)');
@@ -101,16 +104,11 @@ export async function runBacktestJob(settings: BacktestJobSettings): Promise<Bac
     io.stdout(
       `Data: Databento historical API through the Feather cache at ${cache.resolveCacheDirectory()}\n`,
     );
-    estimatedCostUsd = await estimateCost(client, settings.requirements ?? [], start, end);
-    const threshold = settings.confirmAboveUsd ?? 1;
+    estimatedCostUsd = await estimateCost(databento, client, settings.requirements ?? [], { start, end }, io);
     io.stdout(
       `Estimated Databento cost: $${estimatedCostUsd.toFixed(4)} at most (days already cached are not downloaded again)\n`,
     );
-    if (estimatedCostUsd > threshold && settings.yes !== true) {
-      throw new UsageError(
-        `The estimated cost $${estimatedCostUsd.toFixed(2)} exceeds $${threshold.toFixed(2)}: rerun with --yes to download.`,
-      );
-    }
+    confirmEstimatedCost({ estimatedCostUsd, thresholdUsd, yes: settings.yes === true });
     source = cached;
   }
 
@@ -190,32 +188,23 @@ async function openDbnFolder(
 }
 
 async function estimateCost(
+  databento: typeof import('@lb/databento'),
   client: import('@lb/databento').DatabentoClient,
   requirements: readonly DataRequirement[],
-  start: Date,
-  end: Date,
+  range: { start: Date; end: Date },
+  io: CliIo,
 ): Promise<number> {
-  let total = 0;
+  let totalUsd = 0;
   for (const requirement of requirements) {
-    const schema = `ohlcv-1${requirement.timestep.replace(/^\d+/, '').slice(0, 1)}`;
-    const pieces =
-      requirement.asset.type === 'continuous_future'
-        ? rollSchedule(requirement.asset.symbol, start, end).map((segment) => ({
-            symbol: segment.symbol,
-            start: segment.start,
-            end: segment.end,
-          }))
-        : [{ symbol: toDatabentoRawSymbol(requirement.asset), start, end }];
-    for (const piece of pieces) {
-      if (piece.end.getTime() <= piece.start.getTime()) continue;
-      total += await client.metadata.getCost({
-        dataset: requirement.asset.type === 'stock' ? 'XNAS.ITCH' : 'GLBX.MDP3',
-        schema,
-        symbols: piece.symbol,
-        start: piece.start.toISOString(),
-        end: piece.end.toISOString(),
-      });
-    }
+    const planned = await planDatabentoRequests({
+      client,
+      asset: requirement.asset,
+      timestep: asUsageError(() => parseTimestep(requirement.timestep)),
+      ...range,
+      dataset: databento.resolveDataset(requirement.asset, undefined),
+      warn: (line) => io.stderr(`${line}\n`),
+    });
+    totalUsd += await estimateDatabentoCostUsd(client, planned);
   }
-  return total;
+  return totalUsd;
 }
