@@ -22,7 +22,11 @@ export {
 export { loadOptionalPackage, PackageNotAvailableError } from './optional-package.js';
 export { OutputClosedError } from './output-closed-error.js';
 export { type CliIo, createProgram, reportError, runCli, runMain, UsageError } from './program.js';
-export { createProgressReporter, type ProgressReporter } from './progress-reporter.js';
+export {
+  createProgressReporter,
+  type ProgressReporter,
+  type ProgressReporterOptions,
+} from './progress-reporter.js';
 export {
   type BacktestJobOutcome,
   type BacktestJobSettings,
