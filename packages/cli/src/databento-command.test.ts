@@ -343,6 +343,35 @@ describe('lb cost and lb bars against the mock Databento server', () => {
     );
     expect(noSymbols.code).toBe(2);
     expect(noSymbols.stderr).toContain('--symbols needs at least one symbol');
+    const cost = (...extra: string[]) =>
+      run('cost', '--symbols', 'ESH5', '--start', '2025-03-03', '--end', '2025-03-04', ...extra);
+    expect(await cost('--dataset', 'GLBX', '--schema', 'ohlcv-1m')).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'error: --dataset must be a Databento dataset code like GLBX.MDP3 or XNAS.ITCH; got "GLBX"\n',
+    });
+    const badSchema = await cost('--dataset', 'GLBX.MDP3', '--schema', 'ohlcv-2m');
+    expect(badSchema.code).toBe(2);
+    expect(badSchema.stderr).toMatch(/^error: --schema must be one of mbo, mbp-1, .*; got "ohlcv-2m"\n$/);
+    const badStype = await cost('--dataset', 'GLBX.MDP3', '--schema', 'ohlcv-1m', '--stype-in', 'ticker');
+    expect(badStype.code).toBe(2);
+    expect(badStype.stderr).toMatch(
+      /^error: --stype-in must be one of instrument_id, raw_symbol, .*; got "ticker"\n$/,
+    );
+    const unknownVenue = await run(
+      'bars',
+      'AAPL',
+      '--exchange',
+      'MOON',
+      '--start',
+      '2025-03-03',
+      '--end',
+      '2025-03-04',
+    );
+    expect(unknownVenue.code).toBe(2);
+    expect(unknownVenue.stderr).toMatch(
+      /^error: Unknown stock exchange "MOON" for Databento; known venues: .*\n$/,
+    );
     expect(server.requestCount()).toBe(0);
     expect(
       (await run('bars', 'ES', '--future', '--continuous', '--start', '2025-03-03', '--end', '2025-03-04'))

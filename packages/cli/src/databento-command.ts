@@ -17,6 +17,15 @@ import { requireCreatableDirectory } from './path-arguments.js';
 import type { CliIo } from './program.js';
 import { UsageError } from './usage-error.js';
 
+// Same shape resolveDataset accepts as a dataset code: four letters or digits, a dot, a feed name.
+const DATASET_PATTERN = /^[A-Z0-9]{4}\.[A-Z0-9]+$/;
+
+function requireOneOf(option: string, value: string, allowed: readonly string[]): void {
+  if (!allowed.includes(value)) {
+    throw new UsageError(`${option} must be one of ${allowed.join(', ')}; got ${JSON.stringify(value)}`);
+  }
+}
+
 function formatBars(bars: Bars, format: string): string {
   const rows: string[] = [];
   if (format === 'json') {
@@ -72,16 +81,26 @@ export function registerDatabentoCommands(program: Command, io: CliIo): void {
           .filter((symbol) => symbol.length > 0);
         if (symbols.length === 0) throw new UsageError('--symbols needs at least one symbol, e.g. ESH5,NQH5');
         const { start, end } = parseRangeArguments(options);
+        const dataset = options.dataset.trim().toUpperCase();
+        if (!DATASET_PATTERN.test(dataset)) {
+          throw new UsageError(
+            `--dataset must be a Databento dataset code like GLBX.MDP3 or XNAS.ITCH; got ${JSON.stringify(options.dataset)}`,
+          );
+        }
+        const databento = await loadDatabento();
+        requireOneOf('--schema', options.schema, databento.DATABENTO_SCHEMAS);
+        requireOneOf('--stype-in', options.stypeIn, databento.DATABENTO_STYPES);
         const params = {
-          dataset: options.dataset,
+          dataset,
           schema: options.schema,
           symbols,
           start,
           end,
           stypeIn: options.stypeIn,
         };
-        const { createDatabento, createStderrLogger } = await loadDatabento();
-        const client = createDatabento({ logger: createStderrLogger({ write: io.stderr }) });
+        const client = databento.createDatabento({
+          logger: databento.createStderrLogger({ write: io.stderr }),
+        });
         const costUsd = await client.metadata.getCost(params);
         const billableBytes = await client.metadata.getBillableSize(params);
         io.stdout(`estimated cost: $${costUsd.toFixed(6)} USD\nbillable size: ${billableBytes} bytes\n`);
