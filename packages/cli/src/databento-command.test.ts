@@ -270,6 +270,11 @@ describe('lb cost and lb bars against the mock Databento server', () => {
         'warning: no bars: GLBX.MDP3 ohlcv-1m has data from 2025-03-03T00:00:00.000Z to 2025-03-04T00:00:00.000Z, outside the requested 2025-03-05T14:30:00.000Z to 2025-03-06T00:00:00.000Z\n',
     });
     expect(server.requestCount('timeseries.get_range')).toBe(1);
+    const uncached = await run('bars', 'ESH5', '--future', ...range, '--no-cache');
+    expect(uncached.stdout).toBe(partial.stdout);
+    expect(uncached.stderr).toBe(
+      partial.stderr.replace(' at most (days already cached are not downloaded again)', ''),
+    );
   });
 
   it('should show the estimate and require --yes above the threshold before downloading', async () => {

@@ -179,20 +179,21 @@ export function registerDatabentoCommands(program: Command, io: CliIo): void {
           dataset,
           warn: (line) => io.stderr(`${line}\n`),
         });
-        if (planned.length === 0) {
+        if (planned.requests.length === 0) {
           io.stdout(formatBars(Bars.empty({ symbol: asset.symbol, timestep }), options.format));
           return;
         }
-        const estimatedCostUsd = await estimateDatabentoCostUsd(client, planned);
+        const estimatedCostUsd = await estimateDatabentoCostUsd(client, planned.requests);
         io.stderr(
           `Estimated Databento cost: $${estimatedCostUsd.toFixed(4)}${cached === source ? '' : ' at most (days already cached are not downloaded again)'}\n`,
         );
         confirmEstimatedCost({ estimatedCostUsd, thresholdUsd, yes: options.yes === true });
+        // The clamped range: the warning above already said what is missing, so the source need not repeat it.
         const bars = await fetchBars(cached, {
           asset,
           timestep,
-          start,
-          end,
+          start: planned.start,
+          end: planned.end,
           ...(options.exchange === undefined ? {} : { exchange: options.exchange }),
         });
         io.stdout(formatBars(bars, options.format));

@@ -10,6 +10,14 @@ export interface PlannedDatabentoRequest {
   readonly end: Date;
 }
 
+/** The requests of a command and the part of its range the dataset covers (empty requests: none). */
+export interface DatabentoPlan {
+  readonly requests: readonly PlannedDatabentoRequest[];
+  /** The requested range clamped to the available one; fetching this range needs no further clamping. */
+  readonly start: Date;
+  readonly end: Date;
+}
+
 /** What {@link planDatabentoRequests} needs: the asset and range as the user asked for them. */
 export interface DatabentoPlanRequest {
   readonly client: DatabentoClient;
@@ -36,9 +44,7 @@ const SCHEMA_BY_UNIT: Readonly<Record<Timestep['unit'], string>> = {
  * roll schedule), each clamped to the dataset's available range (`metadata.get_dataset_range`, free).
  * A range past the available end would otherwise print no bars and no reason; `warn` says what exists.
  */
-export async function planDatabentoRequests(
-  request: DatabentoPlanRequest,
-): Promise<PlannedDatabentoRequest[]> {
+export async function planDatabentoRequests(request: DatabentoPlanRequest): Promise<DatabentoPlan> {
   const { client, asset, dataset } = request;
   const schema = SCHEMA_BY_UNIT[request.timestep.unit];
   const range = await client.metadata.getDatasetRange(dataset);
@@ -50,7 +56,7 @@ export async function planDatabentoRequests(
     request.warn(
       `warning: no bars: ${has}, outside the requested ${request.start.toISOString()} to ${request.end.toISOString()}`,
     );
-    return [];
+    return { requests: [], start, end };
   }
   if (request.end.getTime() > end.getTime()) {
     request.warn(
@@ -70,7 +76,7 @@ export async function planDatabentoRequests(
           end: segment.end,
         }))
       : [{ symbol: toDatabentoRawSymbol(asset), start, end }];
-  return pieces.map((piece) => ({ dataset, schema, ...piece }));
+  return { requests: pieces.map((piece) => ({ dataset, schema, ...piece })), start, end };
 }
 
 /**

@@ -14,6 +14,7 @@ export {
   resolveConfirmAboveUsd,
 } from './cost-confirmation.js';
 export {
+  type DatabentoPlan,
   type DatabentoPlanRequest,
   estimateDatabentoCostUsd,
   type PlannedDatabentoRequest,

@@ -204,7 +204,7 @@ async function estimateCost(
       dataset: databento.resolveDataset(requirement.asset, undefined),
       warn: (line) => io.stderr(`${line}\n`),
     });
-    totalUsd += await estimateDatabentoCostUsd(client, planned);
+    totalUsd += await estimateDatabentoCostUsd(client, planned.requests);
   }
   return totalUsd;
 }
