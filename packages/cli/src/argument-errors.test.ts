@@ -13,7 +13,8 @@ const strategyModule = path.join(here, '__fixtures__/buy-and-hold-mes.ts');
 const range = ['--start', '2024-01-03T14:30:00Z', '--end', '2024-01-04T21:00:00Z'];
 const longName = 'a'.repeat(300);
 
-describe('bad paths and ranges on the command line', () => {
+// Several cases load a TypeScript strategy module through tsx, which is slow on a busy machine.
+describe('bad paths and ranges on the command line', { timeout: 60_000 }, () => {
   let scratch: string;
   let aFile: string;
   beforeAll(async () => {
