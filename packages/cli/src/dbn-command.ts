@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
 import type { DecodedRecord } from '@lb/dbn';
 import type { Command } from 'commander';
 import { loadDbn } from './optional-package.js';
+import { requireFile } from './path-arguments.js';
 import type { CliIo } from './program.js';
-import { UsageError } from './program.js';
+import { UsageError } from './usage-error.js';
 
 interface DecodeFlags {
   json?: boolean;
@@ -27,10 +27,10 @@ export function registerDbnCommand(program: Command, io: CliIo): void {
     .option('--metadata', 'print only the metadata')
     .option('--fragment', 'the file has no metadata header')
     .action(async (file: string, flags: DecodeFlags) => {
-      if (!existsSync(file)) throw new UsageError(`file not found: ${file}`);
       if (flags.metadata && flags.fragment) {
         throw new UsageError('--metadata and --fragment conflict: a fragment has no metadata');
       }
+      await requireFile(file, 'file');
       if (flags.json) {
         const { renderDbnJson } = await loadDbn();
         for await (const text of renderDbnJson(file, flags)) io.stdout(text);
