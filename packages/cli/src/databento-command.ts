@@ -94,8 +94,8 @@ export function registerDatabentoCommands(program: Command, io: CliIo): void {
           end: asUsageError(() => parseInstant(options.end, '--end')),
           stypeIn: options.stypeIn,
         };
-        const { createDatabento, createStderrLogger } = await loadDatabento();
-        const client = createDatabento({ logger: createStderrLogger({ write: io.stderr }) });
+        const { createDatabento, createDatabentoStderrLogger } = await loadDatabento();
+        const client = createDatabento({ logger: createDatabentoStderrLogger({ write: io.stderr }) });
         const costUsd = await client.metadata.getCost(params);
         const billableBytes = await client.metadata.getBillableSize(params);
         io.stdout(`estimated cost: $${costUsd.toFixed(6)} USD\nbillable size: ${billableBytes} bytes\n`);
@@ -150,8 +150,8 @@ export function registerDatabentoCommands(program: Command, io: CliIo): void {
         const timestep = asUsageError(() => parseTimestep(options.timestep));
         const start = asUsageError(() => parseInstant(options.start, '--start'));
         const end = asUsageError(() => parseInstant(options.end, '--end'));
-        const { createDatabentoData, createStderrLogger } = await loadDatabento();
-        const source = createDatabentoData({ logger: createStderrLogger({ write: io.stderr }) });
+        const { createDatabentoData, createDatabentoStderrLogger } = await loadDatabento();
+        const source = createDatabentoData({ logger: createDatabentoStderrLogger({ write: io.stderr }) });
         const cached = options.cache === false ? source : await withCacheIfInstalled(source, io);
         const bars = await fetchBars(cached, {
           asset,

@@ -1,4 +1,7 @@
-export { guardCost } from './cost-guard.js';
+// The public surface of @lb/databento, one naming scheme: vendor things carry the `Databento` prefix,
+// factories are `create…` with a default instance next to them, and `DataBentoData` is kept as Lumibot's
+// name for the source. Helpers (cost guard, rate limits, retry and redaction plumbing) stay internal; the
+// DBN codec is `@lb/dbn`, the mock server `@lb/databento/testing`.
 export {
   createDatabentoData,
   DataBentoData,
@@ -8,13 +11,7 @@ export {
   type DatabentoGetBarsOptions,
   databentoData,
 } from './databento-data-source.js';
-export {
-  DATABENTO_DEFAULT_FUTURES_DATASET,
-  DATABENTO_DEFAULT_STOCK_DATASET,
-  DATABENTO_FUTURES_DATASETS,
-  DATABENTO_STOCK_DATASETS,
-  resolveDataset,
-} from './datasets.js';
+export { DATABENTO_DEFAULT_FUTURES_DATASET, DATABENTO_DEFAULT_STOCK_DATASET } from './datasets.js';
 export { CostLimitExceededError, type DatabentoCostedRequest } from './errors.js';
 export {
   createDatabento,
@@ -28,22 +25,16 @@ export {
   type DatabentoResolution,
   type DatabentoResolveParams,
   databento,
-  formatDatabentoDateTime,
 } from './historical-client.js';
-export { DATABENTO_USER_AGENT } from './http-client.js';
 export {
-  createRedactingLogger,
-  createStderrLogger,
-  type LogFields,
-  type Logger,
-  type LogLevel,
-  parseLogLevel,
+  createStderrLogger as createDatabentoStderrLogger,
+  type LogFields as DatabentoLogFields,
+  type Logger as DatabentoLogger,
+  type LogLevel as DatabentoLogLevel,
 } from './logger.js';
-export { DATABENTO_RATE_LIMITS, type DatabentoEndpointGroup } from './rate-limiter.js';
 export {
   DATABENTO_DEFAULT_BASE_URL,
   DATABENTO_DEFAULT_MAX_RETRIES,
   DATABENTO_DEFAULT_TIMEOUT_MS,
   type DatabentoSettings,
-  type ResolvedDatabentoSettings,
 } from './settings.js';
