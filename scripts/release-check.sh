@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Proves users can install only what they need: packs every public package, then in scratch projects
 # outside the workspace installs just the tarballs one use needs and runs that use:
-# - the codec alone (@lb/dbn with its @lb/core dependency) decodes and encodes DBN;
+# - the codec alone (@lb/dbn with its @lb/core dependency) decodes and encodes DBN, and MockDataSource
+#   from @lb/core/testing loads without vitest;
 # - the DBN folder source (@lb/core + @lb/dbn-files, exactly its README install line) reads bars and
 #   instrument specs from the example sample data, with no @lb/databento anywhere in the project.
 set -euo pipefail
@@ -40,6 +41,11 @@ cp "$root/scripts/release-check-decode.mjs" ./decode.mjs
 fixture="$root/../shared/fixtures/dbn/test_data.ohlcv-1m.v3.dbn.zst"
 [ -e "$fixture" ] || fixture="$root/../../shared/fixtures/dbn/test_data.ohlcv-1m.v3.dbn.zst"
 node decode.mjs "$fixture"
+# MockDataSource is a runtime helper: importing @lb/core/testing must not need vitest (not installed here).
+node --input-type=module -e "
+  const { MockDataSource } = await import('@lb/core/testing');
+  if (new MockDataSource().sourceId !== 'mock') throw new Error('unexpected MockDataSource');
+  console.log('@lb/core/testing without vitest: ok');"
 
 scratch_project dbn-files core dbn-files
 if [ -e node_modules/@lb/databento ]; then

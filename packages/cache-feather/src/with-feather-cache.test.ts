@@ -2,7 +2,8 @@ import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/pro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Bars, type BarsRequest, continuousFuture, type DataSourceCallOptions } from '@lb/core';
-import { describeDataSourceContract, MockDataSource } from '@lb/core/testing';
+import { MockDataSource } from '@lb/core/testing';
+import { describeDataSourceContract } from '@lb/core/testing/contract';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   AAPL,
@@ -343,11 +344,16 @@ describe('withFeatherCache with stitched series', () => {
 describeDataSourceContract('withFeatherCache(MockDataSource)', async () => {
   const directory = await mkdtemp(join(tmpdir(), 'lb-cache-contract-'));
   return {
-    source: withFeatherCache(new MockDataSource({ bars: [[AAPL, hourlyBars('2024-01-01', 5)]] }), {
-      cacheDir: directory,
-    }),
+    source: withFeatherCache(
+      new MockDataSource({
+        bars: [[AAPL, hourlyBars('2024-01-01', 5)]],
+        instruments: [[AAPL, { symbol: 'AAPL', multiplier: 1, tickSize: 0.01, currency: 'USD' }]],
+      }),
+      { cacheDir: directory },
+    ),
     bars: { asset: AAPL, timestep: HOURLY, start: day('2024-01-02'), end: day('2024-01-03') },
     emptyWindow: { start: day('2023-01-02'), end: day('2023-01-03') },
+    instrument: { asset: AAPL, at: day('2024-01-02') },
     teardown: () => rm(directory, { recursive: true, force: true }),
   };
 });

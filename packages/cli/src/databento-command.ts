@@ -99,7 +99,7 @@ export function registerDatabentoCommands(program: Command, io: CliIo): void {
           stypeIn: options.stypeIn,
         };
         const client = databento.createDatabento({
-          logger: databento.createStderrLogger({ write: io.stderr }),
+          logger: databento.createDatabentoStderrLogger({ write: io.stderr }),
         });
         const costUsd = await client.metadata.getCost(params);
         const billableBytes = await client.metadata.getBillableSize(params);
@@ -164,9 +164,9 @@ export function registerDatabentoCommands(program: Command, io: CliIo): void {
         const thresholdUsd = resolveConfirmAboveUsd(options.confirmAboveUsd);
         const databento = await loadDatabento();
         const client = databento.createDatabento({
-          logger: databento.createStderrLogger({ write: io.stderr }),
+          logger: databento.createDatabentoStderrLogger({ write: io.stderr }),
         });
-        const dataset = asUsageError(() => databento.resolveDataset(asset, options.exchange));
+        const dataset = asUsageError(() => databento.resolveDatabentoDataset(asset, options.exchange));
         const source = databento.createDatabentoData({ client });
         const cached = options.cache === false ? source : await withCacheIfInstalled(source, io);
         // Priced before anything is downloaded, like `pnpm example`: metadata calls are free.

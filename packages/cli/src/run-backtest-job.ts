@@ -205,7 +205,7 @@ async function estimateCost(
       asset: requirement.asset,
       timestep: asUsageError(() => parseTimestep(requirement.timestep)),
       ...range,
-      dataset: databento.resolveDataset(requirement.asset, undefined),
+      dataset: databento.resolveDatabentoDataset(requirement.asset, undefined),
       warn: (line) => io.stderr(`${line}\n`),
     });
     totalUsd += await estimateDatabentoCostUsd(client, planned.requests);

@@ -10,6 +10,7 @@ import {
   TimeUnit,
   type Vector,
 } from 'apache-arrow';
+import { allocateBarsColumns, type BarsColumns, copyBarsColumns } from './bars-columns.js';
 import { InvalidArgumentError } from './errors.js';
 import { isMultipleOf, parseTimestep, type Timestep } from './timestep.js';
 
@@ -50,21 +51,7 @@ export interface Bar {
   readonly volume: number;
 }
 
-/** The columns of a {@link Bars} series, all of the same length. */
-export interface BarsColumns {
-  /** Bar open times, UTC nanoseconds since the epoch, strictly increasing. */
-  readonly tsEventNanos: BigInt64Array;
-  /** Open prices. */
-  readonly open: Float64Array;
-  /** High prices. */
-  readonly high: Float64Array;
-  /** Low prices. */
-  readonly low: Float64Array;
-  /** Close prices. */
-  readonly close: Float64Array;
-  /** Volumes. */
-  readonly volume: Float64Array;
-}
+export type { BarsColumns } from './bars-columns.js';
 
 const COLUMN_NAMES = ['open', 'high', 'low', 'close', 'volume'] as const;
 
@@ -132,7 +119,7 @@ export class Bars implements BarsColumns {
 
   /** Builds bars from row objects. Convenient for tests and small inputs; use columns for bulk data. */
   static fromRows(rows: readonly Bar[], metadata: BarsMetadata): Bars {
-    const columns = allocateColumns(rows.length);
+    const columns = allocateBarsColumns(rows.length);
     rows.forEach((row, index) => {
       columns.tsEventNanos[index] = row.tsEventNanos;
       columns.open[index] = row.open;
@@ -146,7 +133,7 @@ export class Bars implements BarsColumns {
 
   /** An empty series. */
   static empty(metadata: BarsMetadata): Bars {
-    return new Bars(allocateColumns(0), metadata);
+    return new Bars(allocateBarsColumns(0), metadata);
   }
 
   /**
@@ -165,7 +152,7 @@ export class Bars implements BarsColumns {
       return Bars.empty({ symbol: metadata.symbol, timestep: metadata.timestep });
     }
     const total = parts.reduce((sum, part) => sum + part.length, 0);
-    const columns = allocateColumns(total);
+    const columns = allocateBarsColumns(total);
     const segments: BarsSegment[] = [];
     let offset = 0;
     for (const part of parts) {
@@ -176,8 +163,7 @@ export class Bars implements BarsColumns {
         );
       }
       if (part.length === 0) continue;
-      columns.tsEventNanos.set(part.tsEventNanos, offset);
-      for (const name of COLUMN_NAMES) columns[name].set(part[name], offset);
+      copyBarsColumns(columns, offset, part);
       const partSegments = part.metadata.segments ?? [{ symbol: part.metadata.symbol, startIndex: 0 }];
       for (const segment of partSegments) {
         const startIndex = offset + segment.startIndex;
@@ -321,7 +307,7 @@ export class Bars implements BarsColumns {
     }
     const times = this.timestampsMs;
     const bucketMs = timestep.durationMs;
-    const columns = allocateColumns(this.length);
+    const columns = allocateBarsColumns(this.length);
     let count = -1;
     let currentBucket = Number.NaN;
     for (let index = 0; index < this.length; index++) {
@@ -485,24 +471,6 @@ function contiguous(chunks: readonly Data[], Type: TypedArrayConstructor): Float
     offset += chunk.length;
   }
   return result;
-}
-
-function allocateColumns(length: number): {
-  tsEventNanos: BigInt64Array;
-  open: Float64Array;
-  high: Float64Array;
-  low: Float64Array;
-  close: Float64Array;
-  volume: Float64Array;
-} {
-  return {
-    tsEventNanos: new BigInt64Array(length),
-    open: new Float64Array(length),
-    high: new Float64Array(length),
-    low: new Float64Array(length),
-    close: new Float64Array(length),
-    volume: new Float64Array(length),
-  };
 }
 
 // ECMAScript's ToIntegerOrInfinity, as Array#at and Array#slice apply it: NaN is 0, fractions truncate.

@@ -117,7 +117,7 @@ export interface DataSourceCapabilities {
  * Version 1 of the data-source specification. Source packages implement it; users call the core
  * functions (`fetchBars`, `fetchInstrument`) or the source's own convenience wrapper.
  *
- * Contract (checked by `describeDataSourceContract` from `@lb/core/testing`):
+ * Contract (checked by `describeDataSourceContract` from `@lb/core/testing/contract`):
  * - `doFetchBars` returns bars of the requested timestep opening in `[start, end)`, sorted; an empty window
  *   is empty `Bars`, never an error and never `undefined`.
  * - Unsupported asset types or timesteps throw `UnsupportedFunctionalityError`.

@@ -1,5 +1,6 @@
 export * from './asset.js';
 export * from './bars.js';
+export * from './bars-columns.js';
 export * from './data-source.js';
 export * from './errors.js';
 export * from './fetch-bars.js';

@@ -7,7 +7,7 @@ import {
   stock,
   UnsupportedFunctionalityError,
 } from '@lb/core';
-import { describeDataSourceContract } from '@lb/core/testing';
+import { describeDataSourceContract } from '@lb/core/testing/contract';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mockData } from './__fixtures__/mock-data.js';
 import { createDatabentoData, DataBentoData } from './databento-data-source.js';

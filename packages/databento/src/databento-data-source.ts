@@ -3,10 +3,12 @@ import {
   type AssetInput,
   type AvailableRange,
   activeContract,
+  allocateBarsColumns,
   type BackAdjustment,
   Bars,
   type BarsRequest,
   type BarsRequestLocation,
+  copyBarsColumns,
   createAsset,
   createTimestep,
   type DataSourceCallOptions,
@@ -534,23 +536,9 @@ function columnsToBars(
       metadata,
     );
   }
-  const pick = <T extends Float64Array | BigInt64Array>(source: T, target: T): T => {
-    keep.forEach((from, to) => {
-      target[to] = source[from]!;
-    });
-    return target;
-  };
-  return Bars.fromColumns(
-    {
-      tsEventNanos: pick(columns.tsEventNanos, new BigInt64Array(keep.length)),
-      open: pick(columns.open, new Float64Array(keep.length)),
-      high: pick(columns.high, new Float64Array(keep.length)),
-      low: pick(columns.low, new Float64Array(keep.length)),
-      close: pick(columns.close, new Float64Array(keep.length)),
-      volume: pick(columns.volume, new Float64Array(keep.length)),
-    },
-    metadata,
-  );
+  const picked = allocateBarsColumns(keep.length);
+  copyBarsColumns(picked, 0, columns, keep);
+  return Bars.fromColumns(picked, metadata);
 }
 
 function costKey(params: DatabentoRangeParams & { start: Date; end: Date }): string {

@@ -1,4 +1,10 @@
-export { guardCost } from './cost-guard.js';
+// The public surface of @lb/databento, one naming scheme: vendor things carry the `Databento` prefix,
+// factories are `create…` with a default instance next to them, and `DataBentoData` is kept as Lumibot's
+// name for the source. Helpers (cost guard, rate limits, retry and redaction plumbing) stay internal; the
+// DBN codec is `@lb/dbn`, the mock server `@lb/databento/testing`.
+
+// The schema and stype vocabularies are Databento's: users validate input against them without adding @lb/dbn.
+export { DATABENTO_SCHEMAS, DATABENTO_STYPES, type DatabentoSchema, type DatabentoSType } from '@lb/dbn';
 export {
   createDatabentoData,
   DataBentoData,
@@ -11,9 +17,7 @@ export {
 export {
   DATABENTO_DEFAULT_FUTURES_DATASET,
   DATABENTO_DEFAULT_STOCK_DATASET,
-  DATABENTO_FUTURES_DATASETS,
-  DATABENTO_STOCK_DATASETS,
-  resolveDataset,
+  resolveDataset as resolveDatabentoDataset,
 } from './datasets.js';
 export { CostLimitExceededError, type DatabentoCostedRequest } from './errors.js';
 export {
@@ -28,22 +32,16 @@ export {
   type DatabentoResolution,
   type DatabentoResolveParams,
   databento,
-  formatDatabentoDateTime,
 } from './historical-client.js';
-export { DATABENTO_USER_AGENT } from './http-client.js';
 export {
-  createRedactingLogger,
-  createStderrLogger,
-  type LogFields,
-  type Logger,
-  type LogLevel,
-  parseLogLevel,
+  createStderrLogger as createDatabentoStderrLogger,
+  type LogFields as DatabentoLogFields,
+  type Logger as DatabentoLogger,
+  type LogLevel as DatabentoLogLevel,
 } from './logger.js';
-export { DATABENTO_RATE_LIMITS, type DatabentoEndpointGroup } from './rate-limiter.js';
 export {
   DATABENTO_DEFAULT_BASE_URL,
   DATABENTO_DEFAULT_MAX_RETRIES,
   DATABENTO_DEFAULT_TIMEOUT_MS,
   type DatabentoSettings,
-  type ResolvedDatabentoSettings,
 } from './settings.js';

@@ -12,7 +12,7 @@ import {
   stock,
   UnsupportedFunctionalityError,
 } from '@lb/core';
-import { describeDataSourceContract } from '@lb/core/testing';
+import { describeDataSourceContract } from '@lb/core/testing/contract';
 import { encodeOhlcvColumns } from '@lb/dbn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {

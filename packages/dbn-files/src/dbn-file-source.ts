@@ -2,9 +2,11 @@ import { resolve } from 'node:path';
 import { debuglog } from 'node:util';
 import {
   type AvailableRange,
+  allocateBarsColumns,
   Bars,
   type BarsRequest,
   type BarsRequestLocation,
+  copyBarsColumns,
   createTimestep,
   type DataSourceCallOptions,
   type DataSourceCapabilities,
@@ -402,23 +404,22 @@ function mergeRows(parts: readonly { file: DecodedOhlcvFile; rows: Int32Array }[
     left.time < right.time ? -1 : left.time > right.time ? 1 : left.order - right.order,
   );
   const unique = picks.filter((pick, index) => index === 0 || pick.time !== picks[index - 1]!.time);
-  const length = unique.length;
-  const columns = {
-    tsEventNanos: new BigInt64Array(length),
-    open: new Float64Array(length),
-    high: new Float64Array(length),
-    low: new Float64Array(length),
-    close: new Float64Array(length),
-    volume: new Float64Array(length),
-  };
-  unique.forEach(({ file, row, time }, index) => {
-    columns.tsEventNanos[index] = time;
-    columns.open[index] = file.columns.open[row]!;
-    columns.high[index] = file.columns.high[row]!;
-    columns.low[index] = file.columns.low[row]!;
-    columns.close[index] = file.columns.close[row]!;
-    columns.volume[index] = file.columns.volume[row]!;
-  });
+  const columns = allocateBarsColumns(unique.length);
+  // Copy each run of consecutive rows from one file in a single call.
+  const runRows = new Int32Array(unique.length);
+  let offset = 0;
+  let runStart = 0;
+  for (let index = 1; index <= unique.length; index++) {
+    if (index < unique.length && unique[index]!.file === unique[runStart]!.file) continue;
+    for (let at = runStart; at < index; at++) runRows[at - runStart] = unique[at]!.row;
+    offset = copyBarsColumns(
+      columns,
+      offset,
+      unique[runStart]!.file.columns,
+      runRows.subarray(0, index - runStart),
+    );
+    runStart = index;
+  }
   return columns;
 }
 

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '@lb/core';
+import { copyBarsColumns, InvalidArgumentError } from '@lb/core';
 import type { DbnSource } from './byte-source.js';
 import { DatabentoRType, OHLCV_RTYPE_BY_SCHEMA, PRICE_UNITS_PER_ONE } from './constants.js';
 import { DbnDecodeError } from './dbn-decode-error.js';
@@ -259,13 +259,8 @@ export function concatOhlcvColumns(batches: readonly OhlcvColumns[], priceScale:
   builder.reserve(total);
   for (const batch of batches) {
     const at = builder.length;
-    builder.tsEventNanos.set(batch.tsEventNanos, at);
+    copyBarsColumns(builder, at, batch);
     builder.instrumentId.set(batch.instrumentId, at);
-    builder.open.set(batch.open, at);
-    builder.high.set(batch.high, at);
-    builder.low.set(batch.low, at);
-    builder.close.set(batch.close, at);
-    builder.volume.set(batch.volume, at);
     builder.length += batch.length;
   }
   return builder.take();

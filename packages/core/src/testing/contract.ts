@@ -1,0 +1,4 @@
+export {
+  type DataSourceContractFixture,
+  describeDataSourceContract,
+} from './describe-data-source-contract.js';
