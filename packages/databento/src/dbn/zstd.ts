@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { debuglog } from 'node:util';
 import { Decompress, decompress as decompressPureJs } from 'fzstd';
+import { assertZstdWithinLimits, ZstdFrameGuard } from './zstd-frame-guard.js';
 
 /**
  * zstd support. Node 20's zlib has no zstd, so two libraries share the work:
@@ -56,15 +57,21 @@ function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-/** Decompresses a whole zstd buffer (all concatenated frames), natively when possible. */
+/**
+ * Decompresses a whole zstd buffer (all concatenated frames), natively when possible. Throws
+ * `DbnDecodeError` before decompressing when a frame exceeds `MAX_ZSTD_WINDOW_BYTES` or
+ * `MAX_ZSTD_FRAME_INFLATED_BYTES`.
+ */
 export async function decompressZstd(bytes: Uint8Array): Promise<Uint8Array> {
+  assertZstdWithinLimits(bytes);
   const native = loadNativeZstd();
   if (native) return native.decompress(asBuffer(bytes));
   return decompressPureJs(bytes);
 }
 
-/** Decompresses a whole zstd buffer synchronously with the pure-JS decoder. */
+/** Decompresses a whole zstd buffer synchronously with the pure-JS decoder; limits as {@link decompressZstd}. */
 export function decompressZstdSync(bytes: Uint8Array): Uint8Array {
+  assertZstdWithinLimits(bytes);
   return decompressPureJs(bytes);
 }
 
@@ -109,13 +116,22 @@ export interface ZstdStreamDecompressor {
   finish(): void;
 }
 
-/** Creates a streaming decompressor that calls `onData` for each decompressed chunk. */
+/**
+ * Creates a streaming decompressor that calls `onData` for each decompressed chunk. Each chunk's frame
+ * structure is checked against the limits of {@link decompressZstd} before it is decompressed.
+ */
 export function createZstdStreamDecompressor(onData: (chunk: Uint8Array) => void): ZstdStreamDecompressor {
+  let decompressedBytes = 0;
+  const guard = new ZstdFrameGuard(() => decompressedBytes);
   const decompressor = new Decompress((chunk) => {
+    decompressedBytes += chunk.length;
     if (chunk.length > 0) onData(chunk);
   });
   return {
-    push: (chunk) => decompressor.push(chunk),
+    push: (chunk) => {
+      guard.inspect(chunk);
+      decompressor.push(chunk);
+    },
     finish: () => decompressor.push(new Uint8Array(0), true),
   };
 }
