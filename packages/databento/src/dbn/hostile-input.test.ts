@@ -100,13 +100,44 @@ describe('decoders on hostile input', () => {
       expect((error as DbnDecodeError).message).toContain(
         'its blocks are far too small for its 128 MiB window',
       );
-      // The first 32 blocks (4 GiB of window copies) are allowed; the 33rd, at byte 6 + 32 * 4, is not.
-      expect((error as DbnDecodeError).compressedByteOffset).toBe(134);
+      // The first 8 blocks (1 GiB of window copies) are allowed; the 9th, at byte 6 + 8 * 4, is not.
+      expect((error as DbnDecodeError).compressedByteOffset).toBe(38);
     });
 
     it('should still decode a valid frame of one-byte blocks behind a 2 MiB window', () => {
       // 0x58: window 2^21 = 2 MiB, what Databento's encoder uses; tiny blocks are legal (flushes).
       expect(decompressZstdSync(tinyBlockFrame(0x58, 465))).toEqual(new Uint8Array(465).fill(0x44));
+    });
+
+    it('should decode a small frame declaring a 128 MiB window to the same bytes, on every zstd path', async () => {
+      // Three raw blocks "DBN", "\x01", "!" behind a 128 MiB window (descriptor 0x88), no content size.
+      const frame = new Uint8Array([
+        0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x88, 0x18, 0, 0, 0x44, 0x42, 0x4e, 0x08, 0, 0, 0x01, 0x09, 0, 0, 0x21,
+      ]);
+      const expected = new Uint8Array([0x44, 0x42, 0x4e, 0x01, 0x21]);
+      expect(decompressZstdSync(frame)).toEqual(expected);
+      expect(new Uint8Array(await decompressZstd(frame))).toEqual(expected);
+    });
+
+    it('should reject a frame whose declared content size differs from what it holds', async () => {
+      // Descriptor 0x40: 2-byte content size (value + 256) after a 1 KiB window; declares 299 bytes, then
+      // one raw block (header 0x000961: 300 bytes, last) of 300 bytes.
+      const frame = new Uint8Array(6 + 2 + 3 + 300);
+      frame.set([0x28, 0xb5, 0x2f, 0xfd, 0x40, 0x00, 299 - 256, 0, 0x61, 0x09, 0x00]);
+      const error = (() => {
+        try {
+          return decompressZstdSync(frame);
+        } catch (caught) {
+          return caught;
+        }
+      })();
+      expect(DbnDecodeError.isInstance(error)).toBe(true);
+      expect((error as DbnDecodeError).message).toBe(
+        'Corrupt zstd data: frame at compressed byte 0 declares 299 bytes of content but holds 300.',
+      );
+      expect(DbnDecodeError.isInstance(await decompressZstd(frame).catch((caught: unknown) => caught))).toBe(
+        true,
+      );
     });
 
     it('should reject a declared content size above MAX_ZSTD_FRAME_INFLATED_BYTES before allocating it', () => {

@@ -22,8 +22,8 @@ export const MAX_ZSTD_FRAME_INFLATED_BYTES = 16 * 1024 * 1024 * 1024;
  * blocks of up to 128 KiB, a few KiB compressed each, so they stay two orders of magnitude below this.
  */
 const WINDOW_COPY_BYTES_PER_COMPRESSED_BYTE = 16384;
-/** Window copying (about half a second) every frame may spend whatever its size: small frames, flushes. */
-const WINDOW_COPY_FREE_BYTES = 4 * 1024 * 1024 * 1024;
+/** Window copying (a tenth of a second) every frame may spend whatever its size: small frames, flushes. */
+const WINDOW_COPY_FREE_BYTES = 1024 * 1024 * 1024;
 
 const MAX_BLOCK_BYTES = 128 * 1024;
 const MIN_WINDOW_BYTES = 1024;
@@ -32,6 +32,19 @@ const CHECKSUM_BYTES = 4;
 const BLOCK_TYPE_RAW = 0;
 const BLOCK_TYPE_RLE = 1;
 const BLOCK_TYPE_RESERVED = 3;
+
+/** A zstd frame whose block headers have all been inspected. */
+export interface ZstdFrameSummary {
+  readonly compressedByteOffset: number;
+  readonly blockCount: number;
+  /** The frame content size from the header, when the encoder wrote one. */
+  readonly declaredContentBytes: number | undefined;
+  readonly windowBytes: number;
+  /** Offset of the window descriptor byte, or undefined for single-segment frames (which have none). */
+  readonly windowDescriptorOffset: number | undefined;
+  /** The most the frame's blocks can inflate to. */
+  readonly inflatedBoundBytes: number;
+}
 
 type GuardState = 'magic' | 'frameHeader' | 'blockHeader' | 'skip';
 
@@ -61,8 +74,17 @@ export class ZstdFrameGuard {
   private inflatedBoundBytes = 0;
   private windowCopyBytes = 0;
 
-  /** `decompressedOffset` tells errors the position in the decompressed stream (0 for whole buffers). */
-  constructor(private readonly decompressedOffset: () => number = () => 0) {}
+  private blocksInFrame = 0;
+  private singleSegment = false;
+
+  /**
+   * `decompressedOffset` tells errors the position in the decompressed stream (0 for whole buffers);
+   * `onFrameEnd` hears of each frame once its last block header is inspected, before it is decompressed.
+   */
+  constructor(
+    private readonly decompressedOffset: () => number = () => 0,
+    private readonly onFrameEnd?: (frame: ZstdFrameSummary) => void,
+  ) {}
 
   /** Inspects the next chunk of compressed input; throws {@link DbnDecodeError} on a limit or bad structure. */
   inspect(chunk: Uint8Array): void {
@@ -172,6 +194,8 @@ export class ZstdFrameGuard {
     this.declaredContentBytes = declared;
     this.inflatedBoundBytes = 0;
     this.windowCopyBytes = 0;
+    this.blocksInFrame = 0;
+    this.singleSegment = singleSegment === 1;
     this.enter('blockHeader');
   }
 
@@ -190,6 +214,7 @@ export class ZstdFrameGuard {
         offset,
       );
     }
+    this.blocksInFrame++;
     // Raw and RLE blocks regenerate exactly `size` bytes; a compressed block at most a full block.
     this.inflatedBoundBytes += type === BLOCK_TYPE_RAW || type === BLOCK_TYPE_RLE ? size : this.blockMaxBytes;
     if (this.inflatedBoundBytes > MAX_ZSTD_FRAME_INFLATED_BYTES) {
@@ -216,6 +241,14 @@ export class ZstdFrameGuard {
           this.frameStart,
         );
       }
+      this.onFrameEnd?.({
+        compressedByteOffset: this.frameStart,
+        blockCount: this.blocksInFrame,
+        declaredContentBytes: this.declaredContentBytes,
+        windowBytes: this.windowBytes,
+        windowDescriptorOffset: this.singleSegment ? undefined : this.frameStart + 5,
+        inflatedBoundBytes: this.inflatedBoundBytes,
+      });
       this.afterSkip = 'magic';
     } else {
       this.afterSkip = 'blockHeader';
@@ -247,6 +280,27 @@ export class ZstdFrameGuard {
  */
 export function assertZstdWithinLimits(bytes: Uint8Array): void {
   new ZstdFrameGuard().inspect(bytes);
+}
+
+/**
+ * The whole-buffer input for fzstd with each frame's window shrunk to what its blocks can produce. fzstd
+ * allocates the declared window and copies it after every block; a frame never refers further back than
+ * its own output, so a window of at least the frame's inflated bound decodes the same bytes. Checks the
+ * limits like {@link assertZstdWithinLimits}; returns `bytes` itself when no frame needs shrinking.
+ */
+export function shrinkZstdWindows(bytes: Uint8Array): Uint8Array {
+  const oversized: Array<{ offset: number; descriptor: number }> = [];
+  new ZstdFrameGuard(undefined, (frame) => {
+    if (frame.windowDescriptorOffset === undefined || frame.windowBytes <= 2 * frame.inflatedBoundBytes)
+      return;
+    // Window = 2^(10 + exponent) with a zero mantissa: the smallest power of two >= the bound, >= 1 KiB.
+    const exponent = Math.max(0, Math.ceil(Math.log2(Math.max(frame.inflatedBoundBytes, 1))) - 10);
+    oversized.push({ offset: frame.windowDescriptorOffset, descriptor: exponent << 3 });
+  }).inspect(bytes);
+  if (oversized.length === 0) return bytes;
+  const shrunk = new Uint8Array(bytes);
+  for (const { offset, descriptor } of oversized) shrunk[offset] = descriptor;
+  return shrunk;
 }
 
 function readUint32(bytes: Uint8Array, at: number): number {

@@ -1,7 +1,13 @@
 import { createRequire } from 'node:module';
 import { debuglog } from 'node:util';
-import { Decompress, decompress as decompressPureJs } from 'fzstd';
-import { assertZstdWithinLimits, ZstdFrameGuard } from './zstd-frame-guard.js';
+import { Decompress } from 'fzstd';
+import { DbnDecodeError } from './dbn-decode-error.js';
+import {
+  assertZstdWithinLimits,
+  shrinkZstdWindows,
+  ZstdFrameGuard,
+  type ZstdFrameSummary,
+} from './zstd-frame-guard.js';
 
 /**
  * zstd support. Node 20's zlib has no zstd, so two libraries share the work:
@@ -59,20 +65,51 @@ function asBuffer(bytes: Uint8Array): Buffer {
 
 /**
  * Decompresses a whole zstd buffer (all concatenated frames), natively when possible. Throws
- * `DbnDecodeError` before decompressing when a frame exceeds `MAX_ZSTD_WINDOW_BYTES` or
- * `MAX_ZSTD_FRAME_INFLATED_BYTES`.
+ * `DbnDecodeError` on corrupt data, and before decompressing when a frame exceeds `MAX_ZSTD_WINDOW_BYTES`
+ * or `MAX_ZSTD_FRAME_INFLATED_BYTES`.
  */
 export async function decompressZstd(bytes: Uint8Array): Promise<Uint8Array> {
-  assertZstdWithinLimits(bytes);
   const native = loadNativeZstd();
-  if (native) return native.decompress(asBuffer(bytes));
-  return decompressPureJs(bytes);
+  if (!native) return decompressZstdSync(bytes);
+  assertZstdWithinLimits(bytes);
+  try {
+    return await native.decompress(asBuffer(bytes));
+  } catch (error) {
+    throw corruptZstdError(error);
+  }
 }
 
-/** Decompresses a whole zstd buffer synchronously with the pure-JS decoder; limits as {@link decompressZstd}. */
+/**
+ * Decompresses a whole zstd buffer synchronously with the pure-JS decoder; limits as {@link decompressZstd}.
+ * Runs fzstd's streaming decoder, which checks each frame's declared content size: its whole-buffer
+ * function trusts that size and silently truncates or zero-pads corrupt frames, and accepts truncated
+ * input. Frames declaring a window far larger than their blocks can fill get a window that fits.
+ */
 export function decompressZstdSync(bytes: Uint8Array): Uint8Array {
-  assertZstdWithinLimits(bytes);
-  return decompressPureJs(bytes);
+  const chunks: Uint8Array[] = [];
+  let totalBytes = 0;
+  const decompressor = createZstdStreamDecompressor((chunk) => {
+    chunks.push(chunk);
+    totalBytes += chunk.length;
+  });
+  decompressor.push(shrinkZstdWindows(bytes));
+  decompressor.finish();
+  if (chunks.length === 1) return chunks[0]!;
+  const output = new Uint8Array(totalBytes);
+  let position = 0;
+  for (const chunk of chunks) {
+    output.set(chunk, position);
+    position += chunk.length;
+  }
+  return output;
+}
+
+/** Both libraries throw plain errors (or worse) on corrupt input: give callers the typed decode error. */
+function corruptZstdError(error: unknown): DbnDecodeError {
+  return new DbnDecodeError(`Corrupt zstd data: ${error instanceof Error ? error.message : String(error)}`, {
+    byteOffset: 0,
+    cause: error,
+  });
 }
 
 /**
@@ -122,16 +159,51 @@ export interface ZstdStreamDecompressor {
  */
 export function createZstdStreamDecompressor(onData: (chunk: Uint8Array) => void): ZstdStreamDecompressor {
   let decompressedBytes = 0;
-  const guard = new ZstdFrameGuard(() => decompressedBytes);
-  const decompressor = new Decompress((chunk) => {
+  // fzstd emits one chunk per block, in order; the guard, which runs ahead, says where each frame ends.
+  const endedFrames: ZstdFrameSummary[] = [];
+  let frameBlocks = 0;
+  let frameBytes = 0;
+  const guard = new ZstdFrameGuard(
+    () => decompressedBytes,
+    (frame) => endedFrames.push(frame),
+  );
+  const decompressor = new Decompress((chunk, isFinal) => {
     decompressedBytes += chunk.length;
+    if (!isFinal) {
+      frameBlocks++;
+      frameBytes += chunk.length;
+      const frame = endedFrames[0];
+      if (frame !== undefined && frameBlocks === frame.blockCount) {
+        endedFrames.shift();
+        if (frame.declaredContentBytes !== undefined && frame.declaredContentBytes !== frameBytes) {
+          throw new DbnDecodeError(
+            `Corrupt zstd data: frame at compressed byte ${frame.compressedByteOffset} declares ${frame.declaredContentBytes} bytes of content but holds ${frameBytes}.`,
+            { byteOffset: decompressedBytes, compressedByteOffset: frame.compressedByteOffset },
+          );
+        }
+        frameBlocks = 0;
+        frameBytes = 0;
+      }
+    }
     if (chunk.length > 0) onData(chunk);
   });
+  const wrap = (error: unknown): unknown =>
+    DbnDecodeError.isInstance(error) ? error : corruptZstdError(error);
   return {
     push: (chunk) => {
       guard.inspect(chunk);
-      decompressor.push(chunk);
+      try {
+        decompressor.push(chunk);
+      } catch (error) {
+        throw wrap(error);
+      }
     },
-    finish: () => decompressor.push(new Uint8Array(0), true),
+    finish: () => {
+      try {
+        decompressor.push(new Uint8Array(0), true);
+      } catch (error) {
+        throw wrap(error);
+      }
+    },
   };
 }
