@@ -72,6 +72,7 @@ export {
   startsWithZstdMagic,
   zstdImplementations,
 } from './dbn/zstd.js';
+export { MAX_ZSTD_FRAME_INFLATED_BYTES, MAX_ZSTD_WINDOW_BYTES } from './dbn/zstd-frame-guard.js';
 export { CostLimitExceededError, type DatabentoCostedRequest } from './errors.js';
 export {
   createDatabento,
