@@ -283,24 +283,17 @@ export function assertZstdWithinLimits(bytes: Uint8Array): void {
 }
 
 /**
- * The whole-buffer input for fzstd with each frame's window shrunk to what its blocks can produce. fzstd
- * allocates the declared window and copies it after every block; a frame never refers further back than
- * its own output, so a window of at least the frame's inflated bound decodes the same bytes. Checks the
- * limits like {@link assertZstdWithinLimits}; returns `bytes` itself when no frame needs shrinking.
+ * The window descriptor byte that makes a decoder allocate no more than `frame` can use, or undefined when
+ * the declared window is fine. fzstd allocates the declared window and copies it after every block; a
+ * frame never refers further back than its own output, so a window of at least the frame's inflated
+ * bound decodes the same bytes.
  */
-export function shrinkZstdWindows(bytes: Uint8Array): Uint8Array {
-  const oversized: Array<{ offset: number; descriptor: number }> = [];
-  new ZstdFrameGuard(undefined, (frame) => {
-    if (frame.windowDescriptorOffset === undefined || frame.windowBytes <= 2 * frame.inflatedBoundBytes)
-      return;
-    // Window = 2^(10 + exponent) with a zero mantissa: the smallest power of two >= the bound, >= 1 KiB.
-    const exponent = Math.max(0, Math.ceil(Math.log2(Math.max(frame.inflatedBoundBytes, 1))) - 10);
-    oversized.push({ offset: frame.windowDescriptorOffset, descriptor: exponent << 3 });
-  }).inspect(bytes);
-  if (oversized.length === 0) return bytes;
-  const shrunk = new Uint8Array(bytes);
-  for (const { offset, descriptor } of oversized) shrunk[offset] = descriptor;
-  return shrunk;
+export function shrunkWindowDescriptor(frame: ZstdFrameSummary): number | undefined {
+  if (frame.windowDescriptorOffset === undefined || frame.windowBytes <= 2 * frame.inflatedBoundBytes) {
+    return undefined;
+  }
+  // Window = 2^(10 + exponent) with a zero mantissa: the smallest power of two >= the bound, >= 1 KiB.
+  return Math.max(0, Math.ceil(Math.log2(Math.max(frame.inflatedBoundBytes, 1))) - 10) << 3;
 }
 
 function readUint32(bytes: Uint8Array, at: number): number {

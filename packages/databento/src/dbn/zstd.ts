@@ -4,7 +4,7 @@ import { Decompress } from 'fzstd';
 import { DbnDecodeError } from './dbn-decode-error.js';
 import {
   assertZstdWithinLimits,
-  shrinkZstdWindows,
+  shrunkWindowDescriptor,
   ZstdFrameGuard,
   type ZstdFrameSummary,
 } from './zstd-frame-guard.js';
@@ -81,9 +81,9 @@ export async function decompressZstd(bytes: Uint8Array): Promise<Uint8Array> {
 
 /**
  * Decompresses a whole zstd buffer synchronously with the pure-JS decoder; limits as {@link decompressZstd}.
- * Runs fzstd's streaming decoder, which checks each frame's declared content size: its whole-buffer
+ * Runs the streaming decompressor, which checks each frame's declared content size: fzstd's whole-buffer
  * function trusts that size and silently truncates or zero-pads corrupt frames, and accepts truncated
- * input. Frames declaring a window far larger than their blocks can fill get a window that fits.
+ * input.
  */
 export function decompressZstdSync(bytes: Uint8Array): Uint8Array {
   const chunks: Uint8Array[] = [];
@@ -92,7 +92,7 @@ export function decompressZstdSync(bytes: Uint8Array): Uint8Array {
     chunks.push(chunk);
     totalBytes += chunk.length;
   });
-  decompressor.push(shrinkZstdWindows(bytes));
+  decompressor.push(bytes);
   decompressor.finish();
   if (chunks.length === 1) return chunks[0]!;
   const output = new Uint8Array(totalBytes);
@@ -155,7 +155,9 @@ export interface ZstdStreamDecompressor {
 
 /**
  * Creates a streaming decompressor that calls `onData` for each decompressed chunk. Each chunk's frame
- * structure is checked against the limits of {@link decompressZstd} before it is decompressed.
+ * structure is checked against the limits of {@link decompressZstd} before it is decompressed, and each
+ * frame's declared content size against what it holds. A frame that lies wholly inside one pushed chunk
+ * and declares a window far larger than it can fill is decoded with a window that fits.
  */
 export function createZstdStreamDecompressor(onData: (chunk: Uint8Array) => void): ZstdStreamDecompressor {
   let decompressedBytes = 0;
@@ -163,9 +165,20 @@ export function createZstdStreamDecompressor(onData: (chunk: Uint8Array) => void
   const endedFrames: ZstdFrameSummary[] = [];
   let frameBlocks = 0;
   let frameBytes = 0;
+  let compressedBytes = 0;
+  // Frames that start and end inside the chunk being pushed: their window can be shrunk before fzstd
+  // allocates it (a small frame declaring 128 MiB would otherwise cost 128 MiB and a copy per block).
+  let chunkStart = 0;
+  let shrinks: Array<{ at: number; descriptor: number }> = [];
   const guard = new ZstdFrameGuard(
     () => decompressedBytes,
-    (frame) => endedFrames.push(frame),
+    (frame) => {
+      endedFrames.push(frame);
+      const descriptor = shrunkWindowDescriptor(frame);
+      if (descriptor !== undefined && frame.windowDescriptorOffset! >= chunkStart) {
+        shrinks.push({ at: frame.windowDescriptorOffset! - chunkStart, descriptor });
+      }
+    },
   );
   const decompressor = new Decompress((chunk, isFinal) => {
     decompressedBytes += chunk.length;
@@ -191,7 +204,14 @@ export function createZstdStreamDecompressor(onData: (chunk: Uint8Array) => void
     DbnDecodeError.isInstance(error) ? error : corruptZstdError(error);
   return {
     push: (chunk) => {
+      chunkStart = compressedBytes;
+      compressedBytes += chunk.length;
+      shrinks = [];
       guard.inspect(chunk);
+      if (shrinks.length > 0) {
+        chunk = new Uint8Array(chunk);
+        for (const { at, descriptor } of shrinks) chunk[at] = descriptor;
+      }
       try {
         decompressor.push(chunk);
       } catch (error) {
