@@ -13,7 +13,7 @@ import {
   UnsupportedFunctionalityError,
 } from '@lb/core';
 import { describeDataSourceContract } from '@lb/core/testing/contract';
-import { encodeOhlcvColumns } from '@lb/dbn';
+import { compressZstd, encodeOhlcvColumns } from '@lb/dbn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   definitionFile,
@@ -308,6 +308,44 @@ describe('createDbnFileSource with corrupt files', () => {
       expect((error as DbnFileError).filePath).toBe(path);
       expect((error as DbnFileError).message).toContain(path);
       expect((error as DbnFileError).cause).toBeDefined();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('should read good files whose padded metadata leaves the records off a 4-byte boundary', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lb-dbn-files-padded-'));
+    try {
+      const whole = await ohlcvFile({
+        rawSymbol: 'ESH4',
+        instrumentId: ESH4_ID,
+        start: '2023-12-06T00:00:00Z',
+        end: '2023-12-06T01:00:00Z',
+        base: 4700,
+      });
+      // DBN allows padding in the metadata length: add one byte, so the records start at an odd offset.
+      const metadataEnd = 8 + new DataView(whole.buffer).getUint32(4, true);
+      const padded = new Uint8Array(whole.length + 1);
+      padded.set(whole.subarray(0, metadataEnd), 0);
+      padded.set(whole.subarray(metadataEnd), metadataEnd + 1);
+      new DataView(padded.buffer).setUint32(4, metadataEnd - 8 + 1, true);
+      expect((metadataEnd + 1) % 4).not.toBe(0);
+      // Plain (read into a Buffer) and zstd (inflated natively into a Buffer): both used to fail as corrupt.
+      await writeFixture(dir, 'plain/ESH4.dbn', padded);
+      await writeFixture(dir, 'zstd/ESH4.dbn.zst', await compressZstd(padded));
+      for (const folder of ['plain', 'zstd']) {
+        const bars = await fetchBars(createDbnFileSource({ dir: join(dir, folder) }), {
+          asset: future('ESH4'),
+          timestep: '1m',
+          start: '2023-12-06T00:00:00Z',
+          end: '2023-12-06T01:00:00Z',
+        });
+        expect(bars.length, folder).toBe(60);
+        // Closes at 4700 + 0.25 per minute, opens 0.25 below.
+        expect(bars.close[0], folder).toBe(4700);
+        expect(bars.close[59], folder).toBe(4700 + 59 * 0.25);
+        expect(bars.open[59], folder).toBe(4700 + 58 * 0.25);
+      }
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

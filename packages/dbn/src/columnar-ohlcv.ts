@@ -128,10 +128,13 @@ class OhlcvColumnSink implements DbnRecordSink {
   onRecords(bytes: Uint8Array, _view: DataView, start: number, end: number, streamOffset: number): void {
     // Read 32-bit words through typed-array views (several times faster than DataView here). They need
     // 4-byte alignment; record sizes are multiples of 4, so only the region start matters. A misaligned
-    // region (e.g. a chunk boundary at an odd offset) is copied once, which costs far less than decoding.
+    // region (e.g. a chunk boundary at an odd offset, or metadata padded to any length) is copied once,
+    // which costs far less than decoding. Copy explicitly: Buffer#slice returns a view, not a copy.
     let regionStart = start;
     if (((bytes.byteOffset + start) & 3) !== 0) {
-      bytes = bytes.slice(start, end);
+      const aligned = new Uint8Array(end - start);
+      aligned.set(bytes.subarray(start, end));
+      bytes = aligned;
       regionStart = 0;
     }
     const wordCount = (end - start) >> 2;
@@ -200,6 +203,7 @@ export function decodeOhlcvColumns(
     try {
       bytes = decompressZstdSync(bytes);
     } catch (error) {
+      if (DbnDecodeError.isInstance(error)) throw error;
       throw new DbnDecodeError(
         `Corrupt zstd data: ${error instanceof Error ? error.message : String(error)}`,
         {

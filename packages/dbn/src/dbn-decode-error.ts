@@ -12,11 +12,17 @@ export class DbnDecodeError extends LbError {
   readonly byteOffset: number;
   /** Record type (`rtype`) of the offending record, or undefined when the problem is in the metadata. */
   readonly rtype: number | undefined;
-  constructor(message: string, options: LbErrorOptions & { byteOffset: number; rtype?: number }) {
+  /** Offset in the compressed input when the problem is in the zstd layer, else undefined. */
+  readonly compressedByteOffset: number | undefined;
+  constructor(
+    message: string,
+    options: LbErrorOptions & { byteOffset: number; rtype?: number; compressedByteOffset?: number },
+  ) {
     super(message, options);
     this.name = 'DbnDecodeError';
     this.byteOffset = options.byteOffset;
     this.rtype = options.rtype;
+    this.compressedByteOffset = options.compressedByteOffset;
   }
   /** True when `error` is a {@link DbnDecodeError} from any copy of @lb/databento. */
   static override isInstance(error: unknown): error is DbnDecodeError {

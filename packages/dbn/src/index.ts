@@ -61,3 +61,4 @@ export {
   startsWithZstdMagic,
   zstdImplementations,
 } from './zstd.js';
+export { MAX_ZSTD_FRAME_INFLATED_BYTES, MAX_ZSTD_WINDOW_BYTES } from './zstd-frame-guard.js';

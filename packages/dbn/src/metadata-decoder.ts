@@ -82,6 +82,13 @@ export function decodeMetadata(bytes: Uint8Array): DatabentoMetadata {
     throw new DbnDecodeError('Corrupt DBN metadata: symbol_cstr_len is 0.', { byteOffset: 53 });
   }
   position = 108;
+  // The fixed part ends at 108; a declared length of 100-103 leaves no room for this u32.
+  if (position + 4 > totalSize) {
+    throw new DbnDecodeError(
+      `Corrupt DBN metadata: length ${totalSize - METADATA_PRELUDE_SIZE} leaves no room for the schema definition length at byte ${position}.`,
+      { byteOffset: position },
+    );
+  }
   const schemaDefinitionLength = view.getUint32(position, true);
   position += 4;
   if (schemaDefinitionLength > totalSize - position) {

@@ -73,6 +73,7 @@ function decompressWholeBuffer(bytes: Uint8Array): Uint8Array {
   try {
     return decompressZstdSync(bytes);
   } catch (error) {
+    if (DbnDecodeError.isInstance(error)) throw error;
     throw new DbnDecodeError(`Corrupt zstd data: ${error instanceof Error ? error.message : String(error)}`, {
       byteOffset: 0,
       cause: error,

@@ -1,6 +1,13 @@
 import { createRequire } from 'node:module';
 import { debuglog } from 'node:util';
-import { Decompress, decompress as decompressPureJs } from 'fzstd';
+import { Decompress } from 'fzstd';
+import { DbnDecodeError } from './dbn-decode-error.js';
+import {
+  assertZstdWithinLimits,
+  shrunkWindowDescriptor,
+  ZstdFrameGuard,
+  type ZstdFrameSummary,
+} from './zstd-frame-guard.js';
 
 /**
  * zstd support. Node 20's zlib has no zstd, so two libraries share the work:
@@ -56,16 +63,53 @@ function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-/** Decompresses a whole zstd buffer (all concatenated frames), natively when possible. */
+/**
+ * Decompresses a whole zstd buffer (all concatenated frames), natively when possible. Throws
+ * `DbnDecodeError` on corrupt data, and before decompressing when a frame exceeds `MAX_ZSTD_WINDOW_BYTES`
+ * or `MAX_ZSTD_FRAME_INFLATED_BYTES`.
+ */
 export async function decompressZstd(bytes: Uint8Array): Promise<Uint8Array> {
   const native = loadNativeZstd();
-  if (native) return native.decompress(asBuffer(bytes));
-  return decompressPureJs(bytes);
+  if (!native) return decompressZstdSync(bytes);
+  assertZstdWithinLimits(bytes);
+  try {
+    return await native.decompress(asBuffer(bytes));
+  } catch (error) {
+    throw corruptZstdError(error);
+  }
 }
 
-/** Decompresses a whole zstd buffer synchronously with the pure-JS decoder. */
+/**
+ * Decompresses a whole zstd buffer synchronously with the pure-JS decoder; limits as {@link decompressZstd}.
+ * Runs the streaming decompressor, which checks each frame's declared content size: fzstd's whole-buffer
+ * function trusts that size and silently truncates or zero-pads corrupt frames, and accepts truncated
+ * input.
+ */
 export function decompressZstdSync(bytes: Uint8Array): Uint8Array {
-  return decompressPureJs(bytes);
+  const chunks: Uint8Array[] = [];
+  let totalBytes = 0;
+  const decompressor = createZstdStreamDecompressor((chunk) => {
+    chunks.push(chunk);
+    totalBytes += chunk.length;
+  });
+  decompressor.push(bytes);
+  decompressor.finish();
+  if (chunks.length === 1) return chunks[0]!;
+  const output = new Uint8Array(totalBytes);
+  let position = 0;
+  for (const chunk of chunks) {
+    output.set(chunk, position);
+    position += chunk.length;
+  }
+  return output;
+}
+
+/** Both libraries throw plain errors (or worse) on corrupt input: give callers the typed decode error. */
+function corruptZstdError(error: unknown): DbnDecodeError {
+  return new DbnDecodeError(`Corrupt zstd data: ${error instanceof Error ? error.message : String(error)}`, {
+    byteOffset: 0,
+    cause: error,
+  });
 }
 
 /**
@@ -109,13 +153,77 @@ export interface ZstdStreamDecompressor {
   finish(): void;
 }
 
-/** Creates a streaming decompressor that calls `onData` for each decompressed chunk. */
+/**
+ * Creates a streaming decompressor that calls `onData` for each decompressed chunk. Each chunk's frame
+ * structure is checked against the limits of {@link decompressZstd} before it is decompressed, and each
+ * frame's declared content size against what it holds. A frame that lies wholly inside one pushed chunk
+ * and declares a window far larger than it can fill is decoded with a window that fits.
+ */
 export function createZstdStreamDecompressor(onData: (chunk: Uint8Array) => void): ZstdStreamDecompressor {
-  const decompressor = new Decompress((chunk) => {
+  let decompressedBytes = 0;
+  // fzstd emits one chunk per block, in order; the guard, which runs ahead, says where each frame ends.
+  const endedFrames: ZstdFrameSummary[] = [];
+  let frameBlocks = 0;
+  let frameBytes = 0;
+  let compressedBytes = 0;
+  // Frames that start and end inside the chunk being pushed: their window can be shrunk before fzstd
+  // allocates it (a small frame declaring 128 MiB would otherwise cost 128 MiB and a copy per block).
+  let chunkStart = 0;
+  let shrinks: Array<{ at: number; descriptor: number }> = [];
+  const guard = new ZstdFrameGuard(
+    () => decompressedBytes,
+    (frame) => {
+      endedFrames.push(frame);
+      const descriptor = shrunkWindowDescriptor(frame);
+      if (descriptor !== undefined && frame.windowDescriptorOffset! >= chunkStart) {
+        shrinks.push({ at: frame.windowDescriptorOffset! - chunkStart, descriptor });
+      }
+    },
+  );
+  const decompressor = new Decompress((chunk, isFinal) => {
+    decompressedBytes += chunk.length;
+    if (!isFinal) {
+      frameBlocks++;
+      frameBytes += chunk.length;
+      const frame = endedFrames[0];
+      if (frame !== undefined && frameBlocks === frame.blockCount) {
+        endedFrames.shift();
+        if (frame.declaredContentBytes !== undefined && frame.declaredContentBytes !== frameBytes) {
+          throw new DbnDecodeError(
+            `Corrupt zstd data: frame at compressed byte ${frame.compressedByteOffset} declares ${frame.declaredContentBytes} bytes of content but holds ${frameBytes}.`,
+            { byteOffset: decompressedBytes, compressedByteOffset: frame.compressedByteOffset },
+          );
+        }
+        frameBlocks = 0;
+        frameBytes = 0;
+      }
+    }
     if (chunk.length > 0) onData(chunk);
   });
+  const wrap = (error: unknown): unknown =>
+    DbnDecodeError.isInstance(error) ? error : corruptZstdError(error);
   return {
-    push: (chunk) => decompressor.push(chunk),
-    finish: () => decompressor.push(new Uint8Array(0), true),
+    push: (chunk) => {
+      chunkStart = compressedBytes;
+      compressedBytes += chunk.length;
+      shrinks = [];
+      guard.inspect(chunk);
+      if (shrinks.length > 0) {
+        chunk = new Uint8Array(chunk);
+        for (const { at, descriptor } of shrinks) chunk[at] = descriptor;
+      }
+      try {
+        decompressor.push(chunk);
+      } catch (error) {
+        throw wrap(error);
+      }
+    },
+    finish: () => {
+      try {
+        decompressor.push(new Uint8Array(0), true);
+      } catch (error) {
+        throw wrap(error);
+      }
+    },
   };
 }
