@@ -72,7 +72,12 @@ export {
   startsWithZstdMagic,
   zstdImplementations,
 } from './dbn/zstd.js';
-export { CostLimitExceededError, type DatabentoCostedRequest } from './errors.js';
+export {
+  CostLimitExceededError,
+  DatabentoCorruptResponseError,
+  type DatabentoCostedRequest,
+  RetryAfterTooLongError,
+} from './errors.js';
 export {
   createDatabento,
   type DatabentoCallOptions,
@@ -100,6 +105,7 @@ export { DATABENTO_RATE_LIMITS, type DatabentoEndpointGroup } from './rate-limit
 export {
   DATABENTO_DEFAULT_BASE_URL,
   DATABENTO_DEFAULT_MAX_RETRIES,
+  DATABENTO_DEFAULT_MAX_RETRY_AFTER_MS,
   DATABENTO_DEFAULT_TIMEOUT_MS,
   type DatabentoSettings,
   type ResolvedDatabentoSettings,
