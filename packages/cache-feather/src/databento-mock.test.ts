@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BarsRequest, parseTimestep, stock } from '@lb/core';
+import { type BarsRequest, DataSourceApiError, parseTimestep, stock } from '@lb/core';
 import { createDatabentoData } from '@lb/databento';
 import { type MockDatabentoBar, type MockDatabentoServer, startMockDatabento } from '@lb/databento/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -225,36 +225,70 @@ describe('withFeatherCache over the mock Databento API', () => {
     ).toHaveLength(1);
   });
 
-  it('should keep days fetched while the available range is unknown as partial, and refetch them later', async () => {
-    server.addFaults('metadata.get_dataset_range', { kind: 'status', status: 400, detail: 'unavailable' });
-    const logger = recordingLogger();
-    let clock = new Date('2025-01-15T00:00:00Z');
-    const cached = withFeatherCache(databento(), {
-      cacheDir,
-      logger,
-      partialDayTtlMs: 60_000,
-      now: () => clock,
-    });
-    expect((await cached.doFetchBars(request('2025-01-01', '2025-01-03'))).length).toBe(60);
-    expect(logger.warnings).toEqual([expect.stringContaining('could not fetch the available range')]);
-    const manifest = JSON.parse(
-      await readFile(
-        partitionPaths(cacheDir, {
-          sourceId: 'databento',
-          dataset: 'XNAS.ITCH',
-          schema: 'ohlcv-1m',
-          symbol: 'AAPL',
-          day: '2025-01-01',
-        }).manifestPath,
-        'utf8',
-      ),
+  it('should stop at once, with one request, when get_dataset_range rejects the key', async () => {
+    const cached = withFeatherCache(
+      createDatabentoData({
+        apiKey: `${API_KEY}x`,
+        baseURL: server.baseURL,
+        env: {},
+        datasetRangeTtlMs: 0,
+        logger: { debug() {}, info() {}, warn() {}, error() {} },
+      }),
+      { cacheDir },
     );
-    expect(manifest.complete).toBe(false);
-    clock = new Date('2025-01-15T00:05:00Z');
+    const error = await cached.doFetchBars(request('2025-01-01', '2025-01-03')).catch((caught) => caught);
+    expect(DataSourceApiError.isInstance(error)).toBe(true);
+    expect((error as DataSourceApiError).statusCode).toBe(401);
+    expect(server.requests.map((entry) => entry.endpoint)).toEqual(['metadata.get_dataset_range']);
+  });
+
+  it('should retry a transient get_dataset_range error and store complete days as complete', async () => {
+    server.addFaults('metadata.get_dataset_range', { kind: 'status', status: 503 });
+    const cached = withFeatherCache(
+      createDatabentoData({
+        apiKey: API_KEY,
+        baseURL: server.baseURL,
+        env: {},
+        datasetRangeTtlMs: 0,
+        retryMinTimeoutMs: 1,
+        retryMaxTimeoutMs: 5,
+        logger: { debug() {}, info() {}, warn() {}, error() {} },
+      }),
+      { cacheDir, now: () => new Date('2025-01-15T00:00:00Z') },
+    );
+    expect((await cached.doFetchBars(request('2025-01-01', '2025-01-03'))).length).toBe(60);
+    expect(server.requestCount('metadata.get_dataset_range')).toBe(3);
+    expect(await manifestOf('2025-01-01')).toMatchObject({ complete: true });
     await cached.doFetchBars(request('2025-01-01', '2025-01-03'));
-    expect(downloads()).toHaveLength(2);
+    expect(downloads()).toHaveLength(1);
+  });
+
+  it('should never download a complete day twice after a one-off 403 from get_dataset_range', async () => {
+    server.addFaults('metadata.get_dataset_range', { kind: 'status', status: 403, detail: 'no license' });
+    let clock = new Date('2025-01-15T00:00:00Z');
+    const cached = withFeatherCache(databento(), { cacheDir, partialDayTtlMs: 60_000, now: () => clock });
+    const error = await cached.doFetchBars(request('2025-01-01', '2025-01-03')).catch((caught) => caught);
+    expect((error as DataSourceApiError).statusCode).toBe(403);
+    expect(downloads()).toHaveLength(0);
+    expect((await cached.doFetchBars(request('2025-01-01', '2025-01-03'))).length).toBe(60);
+    expect(await manifestOf('2025-01-01')).toMatchObject({ complete: true });
     clock = new Date('2026-01-01T00:00:00Z');
     await cached.doFetchBars(request('2025-01-01', '2025-01-03'));
-    expect(downloads()).toHaveLength(2);
+    expect(downloads()).toHaveLength(1);
   });
 });
+
+async function manifestOf(day: string): Promise<unknown> {
+  return JSON.parse(
+    await readFile(
+      partitionPaths(cacheDir, {
+        sourceId: 'databento',
+        dataset: 'XNAS.ITCH',
+        schema: 'ohlcv-1m',
+        symbol: 'AAPL',
+        day,
+      }).manifestPath,
+      'utf8',
+    ),
+  );
+}

@@ -11,6 +11,7 @@ import {
   type DownloadReport,
   type InstrumentRequest,
   type InstrumentSpec,
+  UnsupportedFunctionalityError,
 } from '@lb/core';
 import { z } from 'zod';
 import { writeFileAtomic } from './atomic-write.js';
@@ -253,15 +254,11 @@ export function withFeatherCache(
     const fallbackSymbol = request.asset.symbol;
     if (days.length === 0) return Bars.empty({ symbol: fallbackSymbol, timestep: request.timestep });
 
-    // Asked at most once per call, and only when a partial day or a download needs it.
+    // Asked at most once per call, and only when a partial day or a download needs it. A failure is not
+    // papered over with the clock: it would store complete days as partial and pay for them again.
     let availableEndPromise: Promise<number | undefined> | undefined;
-    // Set when the source can report its available end but failed to: the clock then stands in for it, so
-    // days fetched now are stored as partial (refetched after the TTL), never as complete on a guess.
-    let availableEndFailed = false;
     const reportedAvailableEnd = (): Promise<number | undefined> => {
-      availableEndPromise ??= fetchAvailableEnd(source, request, callOptions, logger, () => {
-        availableEndFailed = true;
-      });
+      availableEndPromise ??= fetchAvailableEnd(source, request, callOptions);
       return availableEndPromise;
     };
 
@@ -361,7 +358,7 @@ export function withFeatherCache(
             sha256: encoded.sha256,
             ...(encoded.layout === undefined ? {} : { layout: encoded.layout }),
             writtenAt: fetchedAt.toISOString(),
-            complete: coverage.complete && !availableEndFailed,
+            complete: coverage.complete,
             availableEndAtFetch: new Date(availableEndMs).toISOString(),
             downloadBytes: totalBytes * share,
             ...(totalCost === undefined ? {} : { downloadCostUsd: totalCost * share }),
@@ -525,12 +522,14 @@ function locate(source: DataSourceV1, request: BarsRequest): BarsRequestLocation
   return { ...location, schema };
 }
 
+/**
+ * The source's available end, or undefined when it cannot tell. Errors propagate: the source already
+ * retried transient ones, and an auth or permission error must stop the call before any download.
+ */
 async function fetchAvailableEnd(
   source: DataSourceV1,
   request: BarsRequest,
   callOptions: DataSourceCallOptions,
-  logger: CacheLogger,
-  onFailure: () => void,
 ): Promise<number | undefined> {
   if (source.doFetchAvailableRange === undefined) return undefined;
   try {
@@ -540,12 +539,8 @@ async function fetchAvailableEnd(
     );
     return range.end.getTime();
   } catch (error) {
-    callOptions.signal?.throwIfAborted();
-    onFailure();
-    logger.warn(
-      `could not fetch the available range from "${source.sourceId}" (days fetched now are kept as partial and refetched later): ${(error as Error).message}`,
-    );
-    return undefined;
+    if (UnsupportedFunctionalityError.isInstance(error)) return undefined;
+    throw error;
   }
 }
 
