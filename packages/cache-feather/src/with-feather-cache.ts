@@ -28,6 +28,7 @@ import {
 import {
   decodePartition,
   encodePartition,
+  findBarsProblem,
   findPartitionProblem,
   type ReadArena,
   ReadArenaPool,
@@ -183,6 +184,9 @@ export function withFeatherCache(
     if (manifestResult.status === 'missing') return { status: 'missing' };
     if (manifestResult.status === 'invalid') return { status: 'invalid', reason: manifestResult.reason };
     const manifest = manifestResult.manifest;
+    if (manifest.day !== day) {
+      return { status: 'invalid', reason: `manifest describes ${manifest.day}, not ${day}` };
+    }
     const file = readPartitionFileSync(
       dataPath,
       manifest.byteLength,
@@ -215,11 +219,18 @@ export function withFeatherCache(
       });
       if (!fresh) return { status: 'stale' };
     }
+    let bars: Bars;
     try {
-      return { status: 'hit', hit: { bars: decodePartition(bytes, manifest), manifest, fromDisk: true } };
+      bars = decodePartition(bytes, manifest);
     } catch (error) {
       return { status: 'invalid', reason: (error as Error).message };
     }
+    const barsProblem = findBarsProblem(bars, manifest);
+    if (barsProblem !== undefined) {
+      verified.delete(dataPath);
+      return { status: 'invalid', reason: barsProblem };
+    }
+    return { status: 'hit', hit: { bars, manifest, fromDisk: true } };
   }
 
   async function quarantine(series: SeriesKey, day: string, reason: string): Promise<void> {
