@@ -114,7 +114,10 @@ describe('withFeatherCache over the mock Databento API', () => {
     const cached = withFeatherCache(databento(), { cacheDir });
     await cached.doFetchBars(request('2025-01-01', '2025-01-03'));
     await cached.doFetchBars(request('2025-01-01', '2025-01-03'));
-    const [download, hit] = await readUsage(cacheDir);
+    const [pending, download, hit] = await readUsage(cacheDir);
+    expect(pending).toMatchObject({ status: 'pending', bytes: 0, intentId: download!.intentId });
+    expect(pending!.costUsd).toBe(download!.costUsd);
+    expect(download!.costUsd).toBeGreaterThan(0);
     expect(download).toMatchObject({
       servedFromCache: false,
       dataset: 'XNAS.ITCH',

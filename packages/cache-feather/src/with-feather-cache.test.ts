@@ -254,7 +254,9 @@ describe('withFeatherCache', () => {
     await cached.doFetchBars(request('2024-01-01', '2024-01-03'));
     await cached.doFetchBars(request('2024-01-01', '2024-01-03'));
     const entries = await readUsage(cacheDir);
-    expect(entries).toHaveLength(2);
+    expect(entries).toHaveLength(3);
+    expect(entries[0]).toMatchObject({ status: 'pending', bytes: 0, intentId: entries[1]!.intentId });
+    entries.shift();
     expect(entries[0]).toMatchObject({
       servedFromCache: false,
       bytes: 48 * 56,
@@ -279,8 +281,10 @@ describe('withFeatherCache', () => {
     const source = new CountingSource(hourlyBars('2024-01-01', 10), { report: false });
     const cached = withFeatherCache(source, { cacheDir });
     await cached.doFetchBars(request('2024-01-01', '2024-01-02'));
-    const [entry] = await readUsage(cacheDir);
+    const [pending, entry] = await readUsage(cacheDir);
+    expect(pending).toMatchObject({ status: 'pending', intentId: entry!.intentId });
     expect(entry).toMatchObject({ servedFromCache: false, bytes: 0, records: 24, symbols: ['stock:AAPL'] });
+    expect(entry!.status).toBeUndefined();
   });
 
   it('should cache instrument definitions', async () => {
