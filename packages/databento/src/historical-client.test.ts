@@ -5,10 +5,10 @@ import { DataSourceApiError, InvalidSettingsError, MissingCredentialsError } fro
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mockData } from './__fixtures__/mock-data.js';
 import type { DatabentoOhlcvRecord } from './dbn/record-types.js';
-import { DatabentoCorruptResponseError, RetryAfterTooLongError } from './errors.js';
 import { createDatabento, type DatabentoRangeParams } from './historical-client.js';
 import { DATABENTO_USER_AGENT } from './http-client.js';
 import type { Logger } from './logger.js';
+import { DatabentoCorruptResponseError, RetryAfterTooLongError } from './response-errors.js';
 import { type MockDatabentoServer, startMockDatabento } from './testing/index.js';
 
 const API_KEY = 'db-TESTKEY0123456789abcdefghijklm';

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { DataSourceApiError } from '@lb/core';
 import pRetry, { AbortError } from 'p-retry';
 import packageJson from '../package.json' with { type: 'json' };
-import { DatabentoCorruptResponseError, RetryAfterTooLongError } from './errors.js';
 import type { LogFields, Logger } from './logger.js';
 import { type DatabentoEndpointGroup, type RateLimiter, sleep } from './rate-limiter.js';
+import { DatabentoCorruptResponseError, RetryAfterTooLongError } from './response-errors.js';
 import type { ResolvedDatabentoSettings } from './settings.js';
 
 /** `User-Agent` sent with every request, e.g. `lb-databento-typescript/0.1.0 node/v20.20.0`. */

@@ -1,3 +1,8 @@
+export type {
+  DatabentoDownloadEstimate,
+  DatabentoDownloadParams,
+  DatabentoPricedDownload,
+} from './cost-approvals.js';
 export { guardCost } from './cost-guard.js';
 export {
   createDatabentoData,
@@ -5,6 +10,8 @@ export {
   type DatabentoContinuousRule,
   type DatabentoDataSettings,
   DatabentoDataSource,
+  type DatabentoDownloadPlanner,
+  type DatabentoEstimateBarsOptions,
   type DatabentoGetBarsOptions,
   databentoData,
 } from './databento-data-source.js';
@@ -72,12 +79,7 @@ export {
   startsWithZstdMagic,
   zstdImplementations,
 } from './dbn/zstd.js';
-export {
-  CostLimitExceededError,
-  DatabentoCorruptResponseError,
-  type DatabentoCostedRequest,
-  RetryAfterTooLongError,
-} from './errors.js';
+export { CostLimitExceededError, type DatabentoCostedRequest } from './errors.js';
 export {
   createDatabento,
   type DatabentoCallOptions,
@@ -102,6 +104,7 @@ export {
   parseLogLevel,
 } from './logger.js';
 export { DATABENTO_RATE_LIMITS, type DatabentoEndpointGroup } from './rate-limiter.js';
+export { DatabentoCorruptResponseError, RetryAfterTooLongError } from './response-errors.js';
 export {
   DATABENTO_DEFAULT_BASE_URL,
   DATABENTO_DEFAULT_MAX_RETRIES,
