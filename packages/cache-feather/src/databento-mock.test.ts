@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/pro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BarsRequest, DataSourceApiError, parseTimestep, stock } from '@lb/core';
-import { createDatabentoData } from '@lb/databento';
+import { CostLimitExceededError, createDatabentoData } from '@lb/databento';
 import { type MockDatabentoBar, type MockDatabentoServer, startMockDatabento } from '@lb/databento/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { expectSameBars, recordingLogger } from './__fixtures__/bars.js';
@@ -228,6 +228,55 @@ describe('withFeatherCache over the mock Databento API', () => {
     ).toHaveLength(1);
   });
 
+  it('should price all downloads of one request before the first, and refuse them together above the limit', async () => {
+    const guarded = (maxCostUsd: number) =>
+      withFeatherCache(
+        createDatabentoData({
+          apiKey: API_KEY,
+          baseURL: server.baseURL,
+          env: {},
+          maxCostUsd,
+          logger: { debug() {}, info() {}, warn() {}, error() {} },
+        }),
+        { cacheDir },
+      );
+    await guarded(1).doFetchBars(request('2025-01-03', '2025-01-05'));
+    server.resetRequests();
+    // Two runs of two days (Jan 1-2 and 5-6) around the cached Jan 3-4: 30 bars x 56 bytes per day at 10 USD
+    // per GB is 3.36e-5 USD per run, each under the limit; their total (6.72e-5) is not.
+    const error = await guarded(5e-5)
+      .doFetchBars(request('2025-01-01', '2025-01-07'))
+      .catch((caught: unknown) => caught);
+    expect(CostLimitExceededError.isInstance(error)).toBe(true);
+    expect((error as CostLimitExceededError).estimatedCostUsd).toBeCloseTo(6.72e-5, 12);
+    expect(server.requestCount('metadata.get_cost')).toBe(2);
+    expect(downloads()).toHaveLength(0);
+    expect((await readUsage(cacheDir)).filter((entry) => entry.status === 'pending')).toHaveLength(1);
+
+    const bars = await guarded(1e-4).doFetchBars(request('2025-01-01', '2025-01-07'));
+    expect(bars.length).toBe(180);
+    expect(downloads()).toHaveLength(2);
+  });
+
+  it('should estimate only what the cache is missing with estimateBars({ cache })', async () => {
+    const source = databento();
+    const cached = withFeatherCache(source, { cacheDir });
+    await cached.doFetchBars(request('2025-01-03', '2025-01-05'));
+    const estimate = await source.estimateBars(AAPL, '1m', '2025-01-01', '2025-01-07', { cache: cached });
+    expect(
+      estimate.downloads.map((download) => [
+        download.params.start.toISOString(),
+        download.params.end.toISOString(),
+      ]),
+    ).toEqual([
+      ['2025-01-01T00:00:00.000Z', '2025-01-03T00:00:00.000Z'],
+      ['2025-01-05T00:00:00.000Z', '2025-01-07T00:00:00.000Z'],
+    ]);
+    expect(estimate.totalCostUsd).toBeCloseTo(6.72e-5, 12);
+    expect(downloads()).toHaveLength(1);
+    expect(await cached.planDownloads(request('2025-01-03', '2025-01-05'))).toEqual([]);
+  });
+
   it('should stop at once, with one request, when get_dataset_range rejects the key', async () => {
     const cached = withFeatherCache(
       createDatabentoData({
@@ -252,7 +301,7 @@ describe('withFeatherCache over the mock Databento API', () => {
         apiKey: API_KEY,
         baseURL: server.baseURL,
         env: {},
-        datasetRangeTtlMs: 0,
+        datasetRangeTtlMs: 60_000,
         retryMinTimeoutMs: 1,
         retryMaxTimeoutMs: 5,
         logger: { debug() {}, info() {}, warn() {}, error() {} },
@@ -260,7 +309,8 @@ describe('withFeatherCache over the mock Databento API', () => {
       { cacheDir, now: () => new Date('2025-01-15T00:00:00Z') },
     );
     expect((await cached.doFetchBars(request('2025-01-01', '2025-01-03'))).length).toBe(60);
-    expect(server.requestCount('metadata.get_dataset_range')).toBe(3);
+    // The 503, then its retry; later calls reuse the range.
+    expect(server.requestCount('metadata.get_dataset_range')).toBe(2);
     expect(await manifestOf('2025-01-01')).toMatchObject({ complete: true });
     await cached.doFetchBars(request('2025-01-01', '2025-01-03'));
     expect(downloads()).toHaveLength(1);

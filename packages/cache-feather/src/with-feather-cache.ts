@@ -390,4 +390,3 @@ async function fetchAvailableEnd(
     throw error;
   }
 }
-
