@@ -113,7 +113,7 @@ try {
         const bars = await cached.doFetchBars(request);
         if (!sameBars(bars, expected)) {
           outcomes.wrongBars++;
-          console.log(`  wrong bars: ${label} bit ${bit} (byte ${bit >> 3})`);
+          if (outcomes.wrongBars <= 5) console.log(`  wrong bars: ${label} bit ${bit} (byte ${bit >> 3})`);
         } else if (source.fetches > 0) outcomes.detected++;
         else outcomes.intact++;
       } catch (error) {
