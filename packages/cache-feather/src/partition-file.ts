@@ -258,6 +258,8 @@ export function findDecodingProblem(bytes: Uint8Array, manifest: PartitionManife
   } catch (error) {
     return (error as Error).message;
   }
+  const barsProblem = findBarsProblem(viaArrow, manifest);
+  if (barsProblem !== undefined) return barsProblem;
   if (manifest.layout === undefined) return undefined;
   const viaLayout = decodePartition(bytes, manifest);
   for (const name of ['tsEventNanos', ...COLUMN_NAMES] as const) {

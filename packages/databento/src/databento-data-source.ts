@@ -193,7 +193,10 @@ export class DatabentoDataSource implements DataSourceV1 {
       if (options.cache === undefined) requests.push(part);
       else requests.push(...(await options.cache.planDownloads(part, callOptions)));
     }
-    return this.estimateDownloads(requests, callOptions, options.continuousRule);
+    return this.estimateDownloads(requests, {
+      ...callOptions,
+      ...(options.continuousRule === undefined ? {} : { continuousRule: options.continuousRule }),
+    });
   }
 
   /**
@@ -202,9 +205,9 @@ export class DatabentoDataSource implements DataSourceV1 {
    */
   async estimateDownloads(
     requests: readonly BarsRequest[],
-    options: DataSourceCallOptions = {},
-    rule?: DatabentoContinuousRule,
+    options: DataSourceCallOptions & { readonly continuousRule?: DatabentoContinuousRule } = {},
   ): Promise<DatabentoDownloadEstimate> {
+    const rule = options.continuousRule;
     const signalOptions = options.signal === undefined ? {} : { signal: options.signal };
     const downloads: DatabentoPricedDownload[] = [];
     for (const request of requests) {
