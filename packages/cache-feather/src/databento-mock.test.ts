@@ -258,6 +258,30 @@ describe('withFeatherCache over the mock Databento API', () => {
     expect(downloads()).toHaveLength(2);
   });
 
+  it('should approve several requests as one total through the cache, and reuse the estimates', async () => {
+    const source = createDatabentoData({
+      apiKey: API_KEY,
+      baseURL: server.baseURL,
+      env: {},
+      maxCostUsd: 5e-5,
+      logger: { debug() {}, info() {}, warn() {}, error() {} },
+    });
+    const cached = withFeatherCache(source, { cacheDir });
+    const first = request('2025-01-01', '2025-01-03');
+    const second = request('2025-01-05', '2025-01-07');
+    const error = await cached.approveDownloads!([first, second]).catch((caught: unknown) => caught);
+    expect(CostLimitExceededError.isInstance(error)).toBe(true);
+    expect((error as CostLimitExceededError).estimatedCostUsd).toBeCloseTo(6.72e-5, 12);
+    expect(downloads()).toHaveLength(0);
+
+    const estimates = await cached.approveDownloads!([first]);
+    expect(estimates).toEqual([expect.closeTo(3.36e-5, 12)]);
+    const pricedBefore = server.requestCount('metadata.get_cost');
+    expect((await cached.doFetchBars(first)).length).toBe(60);
+    expect(server.requestCount('metadata.get_cost')).toBe(pricedBefore);
+    expect(await cached.approveDownloads!([first])).toEqual([undefined]);
+  });
+
   it('should estimate only what the cache is missing with estimateBars({ cache })', async () => {
     const source = databento();
     const cached = withFeatherCache(source, { cacheDir });

@@ -13,7 +13,7 @@ import {
 } from '@lb/core';
 import { z } from 'zod';
 import { assembleBars, consecutiveRuns } from './assemble-bars.js';
-import { hasDownloadPricing } from './download-pricing.js';
+import { type DownloadPricing, hasDownloadPricing } from './download-pricing.js';
 import { type RunRange, runRange, storeRun } from './download-run.js';
 import { JsonCache } from './json-cache.js';
 import { type CacheLogger, defaultLogger } from './logger.js';
@@ -62,6 +62,13 @@ export interface FeatherCachedDataSource extends DataSourceV1 {
    * available end): price them before fetching. Reads manifests and data files; downloads nothing.
    */
   planDownloads(request: BarsRequest, options?: DataSourceCallOptions): Promise<BarsRequest[]>;
+  /**
+   * Present when the wrapped source prices downloads: prices what fetching all of `requests` would download
+   * now (each request's {@link planDownloads}) as one total, checked against the source's limit before any
+   * download; returns each request's estimate. A caller about to fetch several requests (the contracts of a
+   * continuous future) calls it first so the limit applies to their total.
+   */
+  approveDownloads?: DownloadPricing['approveDownloads'];
 }
 
 const DEFAULT_PARTIAL_DAY_TTL_MS = 15 * 60_000;
@@ -317,6 +324,22 @@ export function withFeatherCache(
     source,
     doFetchBars,
     planDownloads,
+    ...(hasDownloadPricing(source)
+      ? {
+          approveDownloads: async (requests: readonly BarsRequest[], callOptions?: DataSourceCallOptions) => {
+            const planned = await Promise.all(requests.map((request) => planDownloads(request, callOptions)));
+            const estimates = await source.approveDownloads(planned.flat(), callOptions);
+            let next = 0;
+            return planned.map((downloads) => {
+              const mine = estimates.slice(next, next + downloads.length);
+              next += downloads.length;
+              return mine.some((estimate) => estimate !== undefined)
+                ? mine.reduce<number>((sum, estimate) => sum + (estimate ?? 0), 0)
+                : undefined;
+            });
+          },
+        }
+      : {}),
     ...(source.locateBars ? { locateBars: (request: BarsRequest) => source.locateBars!(request) } : {}),
     ...(source.doFetchAvailableRange
       ? {
