@@ -2,7 +2,8 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMockDatabento } from '@lb/databento/testing';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCaptured } from './__fixtures__/run-captured.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -38,13 +39,16 @@ describe('lb backtest', () => {
     expect(result.stdout.split('\n')[0]).toBe(
       `Data: DBN files from ${sampleDirectory} (DBN file source, no API key needed)`,
     );
-    expect(result.stdout).toMatch(/^Trades: +1$/m);
+    expect(result.stdout).toMatch(/^Fills: +1$/m);
+    expect(result.stdout).toMatch(/^Round trips: +0$/m);
     expect(result.stdout).toMatch(/^Fees: +\$0\.50$/m);
     const [runId] = await readdir(out);
     const stats = JSON.parse(await readFile(path.join(out, runId!, 'stats.json'), 'utf8'));
     expect(stats.strategy).toBe('BuyAndHoldMes');
     expect(stats.budget).toBe(50_000);
-    expect(stats.stats.numberOfTrades).toBe(1);
+    expect(stats.metrics.fills).toBe(1);
+    expect(stats.dataDescription).toBe('DBN files');
+    expect(stats.engineStats.numberOfTrades).toBe(1);
     const trades = (await readFile(path.join(out, runId!, 'trades.csv'), 'utf8')).trim().split('\n');
     expect(trades[1]).toMatch(/^2024-01-03T14:30:00\.000Z,continuous_future:MES,MESH4,buy,1,/);
     const equity = (await readFile(path.join(out, runId!, 'equity.csv'), 'utf8')).trim().split('\n');
@@ -94,5 +98,63 @@ describe('lb backtest', () => {
     expect(noDefault.stderr).toMatch(
       /no-default-export\.mjs has no default export: export default your Strategy subclass\.\n$/,
     );
+  });
+
+  it('should price a Databento run first, warn about the range the dataset lacks and honour LB_CONFIRM_ABOVE_USD', async () => {
+    const apiKey = 'db-BACKTESTKEY0123456789abcdefghij';
+    const server = await startMockDatabento({
+      apiKey,
+      data: {
+        series: [
+          {
+            dataset: 'GLBX.MDP3',
+            schema: 'ohlcv-1m',
+            symbol: 'MESH4',
+            instrumentId: 42,
+            bars: [
+              {
+                time: new Date('2024-01-03T14:30:00Z'),
+                open: 4800,
+                high: 4801,
+                low: 4799,
+                close: 4800.5,
+                volume: 3,
+              },
+            ],
+          },
+        ],
+        pricePerGbUsd: 1_000_000,
+      },
+    });
+    try {
+      vi.stubEnv('DATABENTO_API_KEY', apiKey);
+      vi.stubEnv('DATABENTO_BASE_URL', server.baseURL);
+      vi.stubEnv('LB_CACHE_DIR', path.join(out, 'cache'));
+      vi.stubEnv('LB_CONFIRM_ABOVE_USD', '0.01');
+      const result = await run(
+        'backtest',
+        path.join(here, '__fixtures__/buy-and-hold-mes-priced.ts'),
+        '--start',
+        '2024-01-03T14:30:00Z',
+        '--end',
+        '2024-01-06T00:00:00Z',
+        '--data-source',
+        'databento',
+        '--out',
+        out,
+      );
+      expect(result.code).toBe(2);
+      expect(result.stdout.split('\n')[1]).toBe(
+        'Estimated Databento cost: $0.0560 at most (days already cached are not downloaded again)',
+      );
+      expect(result.stderr).toBe(
+        'warning: GLBX.MDP3 ohlcv-1m has data from 2024-01-03T00:00:00.000Z to 2024-01-04T00:00:00.000Z; nothing after 2024-01-04T00:00:00.000Z (requested until 2024-01-06T00:00:00.000Z)\n' +
+          'error: The estimated cost $0.06 exceeds $0.01: rerun with --yes to download.\n',
+      );
+      expect(server.requestCount('timeseries.get_range')).toBe(0);
+    } finally {
+      vi.unstubAllEnvs();
+      await server.close();
+    }
   });
 });

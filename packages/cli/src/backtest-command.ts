@@ -2,8 +2,12 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BacktestOptions, Strategy } from '@lb/backtest';
 import type { Command } from 'commander';
-import { type CliIo, UsageError } from './program.js';
+import { parseRangeArguments } from './cli-arguments.js';
+import { resolveConfirmAboveUsd } from './cost-confirmation.js';
+import { requireFile, showPath } from './path-arguments.js';
+import type { CliIo } from './program.js';
 import { type DataRequirement, runBacktestJob } from './run-backtest-job.js';
+import { UsageError } from './usage-error.js';
 
 /**
  * What `lb backtest` expects from a strategy module: a default export that is a `Strategy` subclass (or
@@ -16,15 +20,27 @@ export interface StrategyModule {
   backtestOptions?: Omit<BacktestOptions, 'strategy' | 'dataSource' | 'start' | 'end'>;
 }
 
-/** Loads a strategy module; TypeScript files go through tsx so users need no build step. */
+/**
+ * Loads a strategy module; TypeScript files go through tsx so users need no build step.
+ * @throws UsageError when the path is not a file; an Error naming the module when it fails to load.
+ */
 export async function loadStrategyModule(file: string): Promise<StrategyModule> {
+  await requireFile(file, 'strategy module');
   const absolute = path.resolve(file);
   const url = pathToFileURL(absolute).href;
-  const loaded = (
-    /\.[cm]?tsx?$/.test(absolute)
-      ? await (await import('tsx/esm/api')).tsImport(url, import.meta.url)
-      : await import(url)
-  ) as Partial<StrategyModule>;
+  let loaded: Partial<StrategyModule>;
+  try {
+    loaded = (
+      /\.[cm]?tsx?$/.test(absolute)
+        ? await (await import('tsx/esm/api')).tsImport(url, import.meta.url)
+        : await import(url)
+    ) as Partial<StrategyModule>;
+  } catch (error) {
+    // The module exists but throws or imports something missing: name it, keep the loader's first line
+    // (a compiler error spans several), and leave the rest in `cause`.
+    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
+    throw new Error(`strategy module ${showPath(file)} failed to load: ${reason}`, { cause: error });
+  }
   if (loaded.default === undefined) {
     throw new UsageError(`${file} has no default export: export default your Strategy subclass.`);
   }
@@ -49,11 +65,17 @@ export function registerBacktestCommand(program: Command, io: CliIo): void {
     )
     .option('--out <dir>', 'results folder; each run writes into <dir>/<run-id>/', 'results')
     .option('--yes', 'confirm a Databento download above the cost threshold')
+    .option(
+      '--confirm-above-usd <usd>',
+      'estimates above this need --yes (default: LB_CONFIRM_ABOVE_USD, else 1)',
+    )
     .action(async (moduleFile: string, options: Record<string, string | boolean | undefined>) => {
       const dataSource = options.dataSource as string | undefined;
       if (dataSource !== undefined && dataSource !== 'databento' && dataSource !== 'dbn-files') {
         throw new UsageError(`--data-source must be databento or dbn-files, got "${dataSource}"`);
       }
+      // Checked before the module loads, so a swapped range fails fast as bad usage.
+      parseRangeArguments({ start: options.start as string, end: options.end as string });
       const loaded = await loadStrategyModule(moduleFile);
       const strategy = typeof loaded.default === 'function' ? new loaded.default() : loaded.default;
       const dataDirectory = (options.dataDir as string | undefined) ?? (process.env.LB_DATA_DIR || undefined);
@@ -68,6 +90,9 @@ export function registerBacktestCommand(program: Command, io: CliIo): void {
         ...(loaded.requirements === undefined ? {} : { requirements: loaded.requirements }),
         ...(loaded.backtestOptions === undefined ? {} : { backtestOptions: loaded.backtestOptions }),
         yes: options.yes === true,
+        ...(options.confirmAboveUsd === undefined
+          ? {}
+          : { confirmAboveUsd: resolveConfirmAboveUsd(options.confirmAboveUsd as string) }),
         io,
       });
     });

@@ -1,7 +1,9 @@
 import type { CachedPartition } from '@lb/cache-feather';
 import type { Command } from 'commander';
 import { loadCacheFeather } from './optional-package.js';
-import { type CliIo, UsageError } from './program.js';
+import { requireCreatableDirectory } from './path-arguments.js';
+import type { CliIo } from './program.js';
+import { UsageError } from './usage-error.js';
 
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -49,6 +51,19 @@ function formatTable(rows: readonly (readonly string[])[]): string {
     .concat('\n');
 }
 
+// A cache folder that is a file or an impossible path is bad usage, named before anything reads it.
+async function cacheDirectory(
+  cache: typeof import('@lb/cache-feather'),
+  option: string | undefined,
+): Promise<string> {
+  const directory = cache.resolveCacheDirectory(option);
+  await requireCreatableDirectory(
+    directory,
+    option === undefined ? 'cache folder (LB_CACHE_DIR)' : '--cache-dir',
+  );
+  return directory;
+}
+
 const CACHE_DIR_HELP = 'cache directory (default: LB_CACHE_DIR, else ~/.lumibot/cache/databento)';
 
 /**
@@ -66,7 +81,7 @@ export function registerCacheCommand(program: Command, io: CliIo): void {
       const cache = await loadCacheFeather();
       const since = options.since === undefined ? undefined : parseDate(options.since, '--since');
       const summary = await cache.summarizeUsage(
-        cache.resolveCacheDirectory(options.cacheDir),
+        await cacheDirectory(cache, options.cacheDir),
         since ? { since } : {},
       );
       if (options.json === true) {
@@ -105,7 +120,7 @@ export function registerCacheCommand(program: Command, io: CliIo): void {
     .option('--cache-dir <dir>', CACHE_DIR_HELP)
     .action(async (options: { cacheDir?: string }) => {
       const cache = await loadCacheFeather();
-      const partitions = await cache.listPartitions(cache.resolveCacheDirectory(options.cacheDir));
+      const partitions = await cache.listPartitions(await cacheDirectory(cache, options.cacheDir));
       if (partitions.length === 0) {
         io.stdout('Cache is empty.\n');
         return;
@@ -138,7 +153,7 @@ export function registerCacheCommand(program: Command, io: CliIo): void {
     .option('--quarantine', 'move bad files aside (*.corrupt-<time>) so they are refetched')
     .action(async (options: { cacheDir?: string; quarantine?: boolean }) => {
       const cache = await loadCacheFeather();
-      const { checked, problems } = await cache.verifyCache(cache.resolveCacheDirectory(options.cacheDir), {
+      const { checked, problems } = await cache.verifyCache(await cacheDirectory(cache, options.cacheDir), {
         quarantine: options.quarantine === true,
       });
       for (const problem of problems) io.stdout(`BAD  ${problem.path}: ${problem.reason}\n`);
@@ -159,7 +174,7 @@ export function registerCacheCommand(program: Command, io: CliIo): void {
     .action(async (options: { symbol?: string; before?: string; cacheDir?: string }) => {
       const cache = await loadCacheFeather();
       const before = options.before === undefined ? undefined : parseDate(options.before, '--before');
-      const result = await cache.clearCache(cache.resolveCacheDirectory(options.cacheDir), {
+      const result = await cache.clearCache(await cacheDirectory(cache, options.cacheDir), {
         ...(options.symbol === undefined ? {} : { symbol: options.symbol }),
         ...(before === undefined ? {} : { before }),
       });

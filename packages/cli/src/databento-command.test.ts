@@ -242,6 +242,95 @@ describe('lb cost and lb bars against the mock Databento server', () => {
     expect(server.requestCount()).toBe(0);
   });
 
+  it('should warn on stderr with the available range when the request runs past it', async () => {
+    useMock();
+    const range = ['--start', '2025-03-03T14:30:00Z', '--end', '2025-03-06T00:00:00Z'];
+    const partial = await run('bars', 'ESH5', '--future', ...range);
+    expect(partial.code).toBe(0);
+    expect(partial.stdout.split('\n')).toHaveLength(7);
+    expect(partial.stderr).toBe(
+      'warning: GLBX.MDP3 ohlcv-1m has data from 2025-03-03T00:00:00.000Z to 2025-03-04T00:00:00.000Z; nothing after 2025-03-04T00:00:00.000Z (requested until 2025-03-06T00:00:00.000Z)\n' +
+        'Estimated Databento cost: $0.2800 at most (days already cached are not downloaded again)\n',
+    );
+    const after = await run(
+      'bars',
+      'ESH5',
+      '--future',
+      '--start',
+      '2025-03-05T14:30:00Z',
+      '--end',
+      '2025-03-06T00:00:00Z',
+      '--format',
+      'json',
+    );
+    expect(after).toEqual({
+      code: 0,
+      stdout: '[]\n',
+      stderr:
+        'warning: no bars: GLBX.MDP3 ohlcv-1m has data from 2025-03-03T00:00:00.000Z to 2025-03-04T00:00:00.000Z, outside the requested 2025-03-05T14:30:00.000Z to 2025-03-06T00:00:00.000Z\n',
+    });
+    expect(server.requestCount('timeseries.get_range')).toBe(1);
+    const uncached = await run('bars', 'ESH5', '--future', ...range, '--no-cache');
+    expect(uncached.stdout).toBe(partial.stdout);
+    expect(uncached.stderr).toBe(
+      partial.stderr.replace(' at most (days already cached are not downloaded again)', ''),
+    );
+  });
+
+  it('should show the estimate and require --yes above the threshold before downloading', async () => {
+    useMock();
+    const argv = [
+      'bars',
+      'ESH5',
+      '--future',
+      '--start',
+      '2025-03-03T14:30:00Z',
+      '--end',
+      '2025-03-03T14:35:00Z',
+    ];
+    const refused = await run(...argv, '--confirm-above-usd', '0.25');
+    expect(refused).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'Estimated Databento cost: $0.2800 at most (days already cached are not downloaded again)\n' +
+        'error: The estimated cost $0.28 exceeds $0.25: rerun with --yes to download.\n',
+    });
+    vi.stubEnv('LB_CONFIRM_ABOVE_USD', '0.1');
+    expect((await run(...argv)).code).toBe(2);
+    expect(server.requestCount('timeseries.get_range')).toBe(0);
+    expect((await run(...argv, '--confirm-above-usd', '0.5')).code).toBe(0);
+    vi.stubEnv('LB_CONFIRM_ABOVE_USD', '');
+    const confirmed = await run(...argv, '--confirm-above-usd', '0', '--yes', '--no-cache');
+    expect(confirmed.code).toBe(0);
+    expect(confirmed.stderr).toBe('Estimated Databento cost: $0.2800\n');
+    expect(confirmed.stdout.split('\n')[1]).toBe('2025-03-03T14:30:00.000Z,6000,6001,5999,6000.5,10');
+    expect(server.requestCount('timeseries.get_range')).toBe(2);
+  });
+
+  it('should exit 2 for a threshold that is not an amount', async () => {
+    useMock();
+    const argv = [
+      'bars',
+      'ESH5',
+      '--future',
+      '--start',
+      '2025-03-03T14:30:00Z',
+      '--end',
+      '2025-03-03T14:35:00Z',
+    ];
+    expect(await run(...argv, '--confirm-above-usd', '-1')).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'error: --confirm-above-usd must be an amount in USD, 0 or more (like 5 or 0.50); got "-1"\n',
+    });
+    vi.stubEnv('LB_CONFIRM_ABOVE_USD', 'lots');
+    expect((await run(...argv)).stderr).toBe(
+      'error: LB_CONFIRM_ABOVE_USD must be an amount in USD, 0 or more (like 5 or 0.50); got "lots"\n',
+    );
+    expect(server.requestCount()).toBe(0);
+  });
+
   it('should exit 2 on bad arguments', async () => {
     useMock();
     const noSymbols = await run(
@@ -259,6 +348,35 @@ describe('lb cost and lb bars against the mock Databento server', () => {
     );
     expect(noSymbols.code).toBe(2);
     expect(noSymbols.stderr).toContain('--symbols needs at least one symbol');
+    const cost = (...extra: string[]) =>
+      run('cost', '--symbols', 'ESH5', '--start', '2025-03-03', '--end', '2025-03-04', ...extra);
+    expect(await cost('--dataset', 'GLBX', '--schema', 'ohlcv-1m')).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'error: --dataset must be a Databento dataset code like GLBX.MDP3 or XNAS.ITCH; got "GLBX"\n',
+    });
+    const badSchema = await cost('--dataset', 'GLBX.MDP3', '--schema', 'ohlcv-2m');
+    expect(badSchema.code).toBe(2);
+    expect(badSchema.stderr).toMatch(/^error: --schema must be one of mbo, mbp-1, .*; got "ohlcv-2m"\n$/);
+    const badStype = await cost('--dataset', 'GLBX.MDP3', '--schema', 'ohlcv-1m', '--stype-in', 'ticker');
+    expect(badStype.code).toBe(2);
+    expect(badStype.stderr).toMatch(
+      /^error: --stype-in must be one of instrument_id, raw_symbol, .*; got "ticker"\n$/,
+    );
+    const unknownVenue = await run(
+      'bars',
+      'AAPL',
+      '--exchange',
+      'MOON',
+      '--start',
+      '2025-03-03',
+      '--end',
+      '2025-03-04',
+    );
+    expect(unknownVenue.code).toBe(2);
+    expect(unknownVenue.stderr).toMatch(
+      /^error: Unknown stock exchange "MOON" for Databento; known venues: .*\n$/,
+    );
     expect(server.requestCount()).toBe(0);
     expect(
       (await run('bars', 'ES', '--future', '--continuous', '--start', '2025-03-03', '--end', '2025-03-04'))

@@ -1,34 +1,28 @@
 import {
   type Asset,
-  type Bars,
+  Bars,
   continuousFuture,
   type DataSourceV1,
   fetchBars,
   future,
-  InvalidArgumentError,
-  InvalidAssetError,
-  InvalidTimestepError,
-  parseInstant,
   parseTimestep,
   stock,
 } from '@lb/core';
 import type { Command } from 'commander';
+import { asUsageError, parseRangeArguments } from './cli-arguments.js';
+import { confirmEstimatedCost, resolveConfirmAboveUsd } from './cost-confirmation.js';
+import { estimateDatabentoCostUsd, planDatabentoRequests } from './databento-plan.js';
 import { loadCacheFeather, loadDatabento, PackageNotAvailableError } from './optional-package.js';
-import { type CliIo, UsageError } from './program.js';
+import { requireCreatableDirectory } from './path-arguments.js';
+import type { CliIo } from './program.js';
+import { UsageError } from './usage-error.js';
 
-// Argument problems found by core (bad symbol, timestep, instant) are usage errors on the command line.
-function asUsageError<T>(run: () => T): T {
-  try {
-    return run();
-  } catch (error) {
-    if (
-      InvalidArgumentError.isInstance(error) ||
-      InvalidAssetError.isInstance(error) ||
-      InvalidTimestepError.isInstance(error)
-    ) {
-      throw new UsageError(error.message);
-    }
-    throw error;
+// Same shape resolveDataset accepts as a dataset code: four letters or digits, a dot, a feed name.
+const DATASET_PATTERN = /^[A-Z0-9]{4}\.[A-Z0-9]+$/;
+
+function requireOneOf(option: string, value: string, allowed: readonly string[]): void {
+  if (!allowed.includes(value)) {
+    throw new UsageError(`${option} must be one of ${allowed.join(', ')}; got ${JSON.stringify(value)}`);
   }
 }
 
@@ -86,16 +80,27 @@ export function registerDatabentoCommands(program: Command, io: CliIo): void {
           .map((symbol) => symbol.trim())
           .filter((symbol) => symbol.length > 0);
         if (symbols.length === 0) throw new UsageError('--symbols needs at least one symbol, e.g. ESH5,NQH5');
+        const { start, end } = parseRangeArguments(options);
+        const dataset = options.dataset.trim().toUpperCase();
+        if (!DATASET_PATTERN.test(dataset)) {
+          throw new UsageError(
+            `--dataset must be a Databento dataset code like GLBX.MDP3 or XNAS.ITCH; got ${JSON.stringify(options.dataset)}`,
+          );
+        }
+        const databento = await loadDatabento();
+        requireOneOf('--schema', options.schema, databento.DATABENTO_SCHEMAS);
+        requireOneOf('--stype-in', options.stypeIn, databento.DATABENTO_STYPES);
         const params = {
-          dataset: options.dataset,
+          dataset,
           schema: options.schema,
           symbols,
-          start: asUsageError(() => parseInstant(options.start, '--start')),
-          end: asUsageError(() => parseInstant(options.end, '--end')),
+          start,
+          end,
           stypeIn: options.stypeIn,
         };
-        const { createDatabento, createStderrLogger } = await loadDatabento();
-        const client = createDatabento({ logger: createStderrLogger({ write: io.stderr }) });
+        const client = databento.createDatabento({
+          logger: databento.createStderrLogger({ write: io.stderr }),
+        });
         const costUsd = await client.metadata.getCost(params);
         const billableBytes = await client.metadata.getBillableSize(params);
         io.stdout(`estimated cost: $${costUsd.toFixed(6)} USD\nbillable size: ${billableBytes} bytes\n`);
@@ -118,6 +123,11 @@ export function registerDatabentoCommands(program: Command, io: CliIo): void {
       '--no-cache',
       'download without the Feather cache (it is used when @lb/cache-feather is installed)',
     )
+    .option('--yes', 'confirm a download whose estimated cost is above the threshold')
+    .option(
+      '--confirm-above-usd <usd>',
+      'estimates above this need --yes (default: LB_CONFIRM_ABOVE_USD, else 1)',
+    )
     .action(
       async (
         symbol: string,
@@ -131,6 +141,8 @@ export function registerDatabentoCommands(program: Command, io: CliIo): void {
           end: string;
           format: string;
           cache?: boolean;
+          yes?: boolean;
+          confirmAboveUsd?: string;
         },
       ) => {
         if (options.future && options.continuous)
@@ -148,16 +160,40 @@ export function registerDatabentoCommands(program: Command, io: CliIo): void {
               : stock(symbol),
         );
         const timestep = asUsageError(() => parseTimestep(options.timestep));
-        const start = asUsageError(() => parseInstant(options.start, '--start'));
-        const end = asUsageError(() => parseInstant(options.end, '--end'));
-        const { createDatabentoData, createStderrLogger } = await loadDatabento();
-        const source = createDatabentoData({ logger: createStderrLogger({ write: io.stderr }) });
+        const { start, end } = parseRangeArguments(options);
+        const thresholdUsd = resolveConfirmAboveUsd(options.confirmAboveUsd);
+        const databento = await loadDatabento();
+        const client = databento.createDatabento({
+          logger: databento.createStderrLogger({ write: io.stderr }),
+        });
+        const dataset = asUsageError(() => databento.resolveDataset(asset, options.exchange));
+        const source = databento.createDatabentoData({ client });
         const cached = options.cache === false ? source : await withCacheIfInstalled(source, io);
-        const bars = await fetchBars(cached, {
+        // Priced before anything is downloaded, like `pnpm example`: metadata calls are free.
+        const planned = await planDatabentoRequests({
+          client,
           asset,
           timestep,
           start,
           end,
+          dataset,
+          warn: (line) => io.stderr(`${line}\n`),
+        });
+        if (planned.requests.length === 0) {
+          io.stdout(formatBars(Bars.empty({ symbol: asset.symbol, timestep }), options.format));
+          return;
+        }
+        const estimatedCostUsd = await estimateDatabentoCostUsd(client, planned.requests);
+        io.stderr(
+          `Estimated Databento cost: $${estimatedCostUsd.toFixed(4)}${cached === source ? '' : ' at most (days already cached are not downloaded again)'}\n`,
+        );
+        confirmEstimatedCost({ estimatedCostUsd, thresholdUsd, yes: options.yes === true });
+        // The clamped range: the warning above already said what is missing, so the source need not repeat it.
+        const bars = await fetchBars(cached, {
+          asset,
+          timestep,
+          start: planned.start,
+          end: planned.end,
           ...(options.exchange === undefined ? {} : { exchange: options.exchange }),
         });
         io.stdout(formatBars(bars, options.format));
@@ -168,7 +204,8 @@ export function registerDatabentoCommands(program: Command, io: CliIo): void {
 // The cache is optional: without it every run downloads (and is billed) again, so say so on stderr.
 async function withCacheIfInstalled(source: DataSourceV1, io: CliIo): Promise<DataSourceV1> {
   try {
-    const { withFeatherCache } = await loadCacheFeather();
+    const { resolveCacheDirectory, withFeatherCache } = await loadCacheFeather();
+    await requireCreatableDirectory(resolveCacheDirectory(), 'cache folder (LB_CACHE_DIR)');
     return withFeatherCache(source);
   } catch (error) {
     if (!PackageNotAvailableError.isInstance(error)) throw error;

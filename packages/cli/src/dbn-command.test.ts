@@ -73,7 +73,7 @@ describe.skipIf(fixturesDirectory === undefined)('lb dbn decode', () => {
   it('should exit 2 with a one-line reason for a missing file', async () => {
     const io = capturedIo();
     expect(await runCli(['dbn', 'decode', '/nonexistent/file.dbn', '--json'], io)).toBe(2);
-    expect(io.err()).toBe('error: file not found: /nonexistent/file.dbn\n');
+    expect(io.err()).toBe('error: file /nonexistent/file.dbn does not exist; check the path\n');
   });
 
   it('should exit 2 for conflicting flags and unknown options', async () => {

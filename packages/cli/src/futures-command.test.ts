@@ -51,7 +51,20 @@ describe('lb futures resolve', () => {
       code: 2,
       stdout: '',
       stderr:
-        'error: Futures root must be a letter followed by up to five letters or digits (like ES or M2K), got "1!".\n',
+        'error: Futures root must be 1 to 6 letters or digits with at least one letter (like ES, M2K or 6E), got "1!".\n',
+    });
+  });
+
+  it('should resolve CME FX futures, whose roots start with a digit', async () => {
+    expect(await run('futures', 'resolve', '6E', '--at', '2025-03-09T12:00:00-04:00')).toEqual({
+      code: 0,
+      stdout: '6EH5\n',
+      stderr: '',
+    });
+    expect(await run('futures', 'resolve', '6j', '--at', '2025-03-10T00:00:00-04:00')).toEqual({
+      code: 0,
+      stdout: '6JM5\n',
+      stderr: '',
     });
   });
 

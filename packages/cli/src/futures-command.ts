@@ -1,6 +1,8 @@
-import { activeContract, InvalidArgumentError, rollSchedule } from '@lb/core';
+import { activeContract, rollSchedule } from '@lb/core';
 import type { Command } from 'commander';
-import { type CliIo, UsageError } from './program.js';
+import { asUsageError } from './cli-arguments.js';
+import type { CliIo } from './program.js';
+import { UsageError } from './usage-error.js';
 
 // An instant must carry its offset: a bare date or local time would silently depend on the machine's time
 // zone, and a roll at 00:00 New York time makes that an off-by-one-contract bug.
@@ -25,16 +27,6 @@ function hasValidFields(text: string): boolean {
   return month >= 1 && month <= 12 && day >= 1 && day <= lastDay && (hour ?? 0) <= 23 && (minute ?? 0) <= 59;
 }
 
-// Core reports bad roots and ranges as InvalidArgumentError; on the command line those are usage errors.
-function asUsageError<T>(run: () => T): T {
-  try {
-    return run();
-  } catch (error) {
-    if (InvalidArgumentError.isInstance(error)) throw new UsageError(error.message);
-    throw error;
-  }
-}
-
 /**
  * Registers `lb futures resolve` (the contract a continuous future trades at an instant) and
  * `lb futures schedule` (the contracts over a time range, one JSON object per line).
@@ -47,7 +39,7 @@ export function registerFuturesCommand(program: Command, io: CliIo): void {
   futures
     .command('resolve')
     .description('Print the Databento raw symbol (e.g. ESH5) of the contract active at an instant')
-    .argument('<ROOT>', 'futures root, e.g. ES, MNQ, GC')
+    .argument('<ROOT>', 'futures root, e.g. ES, MNQ, GC, 6E')
     .requiredOption('--at <instant>', 'ISO-8601 instant with an offset, e.g. 2025-03-11T00:30:00-04:00')
     .action((root: string, options: { at: string }) => {
       const at = parseInstant(options.at, '--at');
@@ -58,7 +50,7 @@ export function registerFuturesCommand(program: Command, io: CliIo): void {
   futures
     .command('schedule')
     .description('Print the active contract of each segment of [start, end) as JSON lines')
-    .argument('<ROOT>', 'futures root, e.g. ES, MNQ, GC')
+    .argument('<ROOT>', 'futures root, e.g. ES, MNQ, GC, 6E')
     .requiredOption('--start <instant>', 'range start (inclusive), ISO-8601 instant with an offset')
     .requiredOption('--end <instant>', 'range end (exclusive), ISO-8601 instant with an offset')
     .action((root: string, options: { start: string; end: string }) => {

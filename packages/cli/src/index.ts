@@ -2,14 +2,30 @@ export { loadStrategyModule, registerBacktestCommand, type StrategyModule } from
 export {
   type BacktestResultFiles,
   type BacktestRunDescription,
-  equityToCsv,
-  toTearsheetInput,
-  tradesToCsv,
+  type WriteBacktestResultsOptions,
   writeBacktestResults,
 } from './backtest-results.js';
+export { asUsageError, parseRangeArguments, type RangeOptionNames } from './cli-arguments.js';
+export {
+  confirmEstimatedCost,
+  DEFAULT_CONFIRM_ABOVE_USD,
+  resolveConfirmAboveUsd,
+} from './cost-confirmation.js';
+export {
+  type DatabentoPlan,
+  type DatabentoPlanRequest,
+  estimateDatabentoCostUsd,
+  type PlannedDatabentoRequest,
+  planDatabentoRequests,
+} from './databento-plan.js';
 export { loadOptionalPackage, PackageNotAvailableError } from './optional-package.js';
+export { OutputClosedError } from './output-closed-error.js';
 export { type CliIo, createProgram, reportError, runCli, runMain, UsageError } from './program.js';
-export { createProgressReporter, type ProgressReporter } from './progress-reporter.js';
+export {
+  createProgressReporter,
+  type ProgressReporter,
+  type ProgressReporterOptions,
+} from './progress-reporter.js';
 export {
   type BacktestJobOutcome,
   type BacktestJobSettings,
@@ -19,3 +35,4 @@ export {
   formatSummary,
   runBacktestJob,
 } from './run-backtest-job.js';
+export { createStreamIo, type StreamIoTargets } from './stream-io.js';

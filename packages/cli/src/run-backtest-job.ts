@@ -1,18 +1,16 @@
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { type BacktestOptions, type BacktestResult, backtest, type Strategy } from '@lb/backtest';
-import {
-  type Asset,
-  assetKey,
-  type DataSourceV1,
-  parseInstant,
-  rollSchedule,
-  toDatabentoRawSymbol,
-} from '@lb/core';
+import { type Asset, type DataSourceV1, parseTimestep } from '@lb/core';
 import { type BacktestResultFiles, writeBacktestResults } from './backtest-results.js';
+import { asUsageError, parseRangeArguments } from './cli-arguments.js';
+import { confirmEstimatedCost, resolveConfirmAboveUsd } from './cost-confirmation.js';
+import { estimateDatabentoCostUsd, planDatabentoRequests } from './databento-plan.js';
 import { loadCacheFeather, loadDatabento, loadDbnFiles } from './optional-package.js';
+import { requireCreatableDirectory, requireDirectory, showPath } from './path-arguments.js';
 import type { CliIo } from './program.js';
-import { UsageError } from './program.js';
 import { createProgressReporter, type ProgressReporter } from './progress-reporter.js';
+import { UsageError } from './usage-error.js';
 
 /** Where bars come from: Databento's API (through the Feather cache) or a folder of DBN files. */
 export type DataSourceChoice = 'databento' | 'dbn-files';
@@ -35,8 +33,9 @@ export interface BacktestJobSettings {
   readonly dataDirectory?: string;
   /** Says what the DBN folder holds, in the first line of output (e.g. "bundled synthetic sample"). */
   readonly dataDescription?: string;
-  /** Root folder of results; each run writes into `<outDirectory>/<runId>/`. Default `./results`. */
+  /** Root folder of results; each run writes into a new `<outDirectory>/<runId>/`. Default `./results`. */
   readonly outDirectory?: string;
+  /** Run folder name; default the UTC time to the second. A taken name gets `-2`, `-3`, ... */
   readonly runId?: string;
   /** Backtest options other than strategy, source and range. */
   readonly backtestOptions?: Omit<BacktestOptions, 'strategy' | 'dataSource' | 'start' | 'end'>;
@@ -44,7 +43,7 @@ export interface BacktestJobSettings {
   readonly requirements?: readonly DataRequirement[];
   /** Confirms a Databento download whose estimate exceeds `confirmAboveUsd`. */
   readonly yes?: boolean;
-  /** Estimates above this many USD need `yes`. Default 1. */
+  /** Estimates above this many USD need `yes`. Default `LB_CONFIRM_ABOVE_USD`, else 1. */
   readonly confirmAboveUsd?: number;
   readonly environment?: NodeJS.ProcessEnv;
   readonly io: CliIo;
@@ -77,14 +76,17 @@ export function chooseDataSource(
 /**
  * Runs a strategy end to end the way `pnpm example` and `lb backtest` do: picks the source, quotes the
  * Databento cost first (asking for `yes` above a threshold), runs the backtest with a progress bar on a
- * terminal, prints a summary and writes `trades.csv`, `stats.json`, `equity.csv` and `tearsheet.html`.
+ * terminal, prints a summary and writes the result files with @lb/report (`trades.csv`, `round_trips.csv`,
+ * `equity.csv`, `stats.json`, `tearsheet.html`).
  */
 export async function runBacktestJob(settings: BacktestJobSettings): Promise<BacktestJobOutcome> {
   const environment = settings.environment ?? process.env;
   const choice = chooseDataSource(settings.dataSource, environment);
-  const start = parseInstant(settings.start, 'start');
-  const end = parseInstant(settings.end, 'end');
+  const { start, end } = parseRangeArguments(settings);
+  const thresholdUsd = resolveConfirmAboveUsd(settings.confirmAboveUsd, environment);
   const { io } = settings;
+  // Checked before any data is read: a results path that is a file would otherwise fail after the run.
+  await requireCreatableDirectory(settings.outDirectory ?? 'results', 'results folder (--out)');
   let source: DataSourceV1;
   let estimatedCostUsd: number | undefined;
   if (choice === 'dbn-files') {
@@ -92,10 +94,10 @@ export async function runBacktestJob(settings: BacktestJobSettings): Promise<Bac
       throw new UsageError('The dbn-files source needs a data folder: pass --data-dir or set LB_DATA_DIR.');
     }
     const files = await loadDbnFiles();
+    source = await openDbnFolder(files, settings.dataDirectory);
     io.stdout(
       `Data: ${settings.dataDescription ?? 'DBN files'} from ${settings.dataDirectory} (DBN file source, no API key needed)\n`,
     );
-    source = files.createDbnFileSource({ dir: settings.dataDirectory });
   } else {
     const databento = await loadDatabento();
     const cache = await loadCacheFeather();
@@ -104,16 +106,11 @@ export async function runBacktestJob(settings: BacktestJobSettings): Promise<Bac
     io.stdout(
       `Data: Databento historical API through the Feather cache at ${cache.resolveCacheDirectory()}\n`,
     );
-    estimatedCostUsd = await estimateCost(client, settings.requirements ?? [], start, end);
-    const threshold = settings.confirmAboveUsd ?? 1;
+    estimatedCostUsd = await estimateCost(databento, client, settings.requirements ?? [], { start, end }, io);
     io.stdout(
       `Estimated Databento cost: $${estimatedCostUsd.toFixed(4)} at most (days already cached are not downloaded again)\n`,
     );
-    if (estimatedCostUsd > threshold && settings.yes !== true) {
-      throw new UsageError(
-        `The estimated cost $${estimatedCostUsd.toFixed(2)} exceeds $${threshold.toFixed(2)}: rerun with --yes to download.`,
-      );
-    }
+    confirmEstimatedCost({ estimatedCostUsd, thresholdUsd, yes: settings.yes === true });
     source = cached;
   }
 
@@ -131,16 +128,17 @@ export async function runBacktestJob(settings: BacktestJobSettings): Promise<Bac
   } finally {
     progress.stop();
   }
-  const runId =
-    settings.runId ??
-    `${new Date()
-      .toISOString()
-      .replaceAll(':', '-')
-      .replace(/\.\d+Z$/, 'Z')}`;
-  const directory = path.resolve(settings.outDirectory ?? 'results', runId);
-  const files = await writeBacktestResults(directory, result, {
-    title: settings.title,
-    subtitle: `${choice === 'dbn-files' ? (settings.dataDescription ?? 'DBN files') : 'Databento historical data'}, ${result.start} to ${result.end}`,
+  const files = await writeBacktestResults({
+    outDir: path.resolve(settings.outDirectory ?? 'results'),
+    ...(settings.runId === undefined ? {} : { runId: settings.runId }),
+    result,
+    description: {
+      title: settings.title,
+      dataDescription:
+        choice === 'dbn-files'
+          ? (settings.dataDescription ?? 'DBN files')
+          : 'Databento historical data (through the Feather cache)',
+    },
   });
   io.stdout(formatSummary(result, files));
   return {
@@ -158,43 +156,59 @@ export function formatSummary(result: BacktestResult, files: BacktestResultFiles
   const percent = (value: number) => `${(value * 100).toFixed(2)}%`;
   return [
     `Period:        ${result.start} to ${result.end} (${result.iterations} iterations)`,
-    `Trades:        ${stats.numberOfTrades}`,
+    `Fills:         ${files.metrics.fills}`,
+    `Round trips:   ${files.metrics.roundTrips}`,
     `Return:        ${percent(stats.totalReturn)} (${money(stats.startingValue)} -> ${money(stats.endingValue)})`,
     `Max drawdown:  ${percent(stats.maxDrawdown)}${stats.maxDrawdownAt === null ? '' : ` at ${stats.maxDrawdownAt}`}`,
     `Fees:          ${money(stats.feesPaid)}`,
-    `Results:       ${files.directory} (trades.csv, stats.json, equity.csv, tearsheet.html)`,
+    `Results:       ${files.directory} (trades.csv, round_trips.csv, equity.csv, stats.json${files.statsCsv ? ', stats.csv' : ''}, tearsheet.html)`,
     '',
   ].join('\n');
 }
 
+const DBN_FILE_PATTERN = /\.dbn(\.zst)?$/i;
+
+// A wrong folder would otherwise surface deep in the run as "serves  bars, which cannot be aggregated";
+// say which folder and what it lacks instead.
+async function openDbnFolder(
+  files: typeof import('@lb/dbn-files'),
+  directory: string,
+): Promise<DataSourceV1> {
+  const label = 'data folder (--data-dir, LB_DATA_DIR)';
+  await requireDirectory(directory, label);
+  const entries = await readdir(directory, { recursive: true });
+  if (!entries.some((entry) => DBN_FILE_PATTERN.test(entry))) {
+    throw new UsageError(
+      `${label} ${showPath(directory)} holds no .dbn or .dbn.zst files; pass a folder of Databento OHLCV files`,
+    );
+  }
+  const source = files.createDbnFileSource({ dir: directory });
+  if (source.capabilities.timestepUnits.length === 0) {
+    throw new UsageError(
+      `${label} ${showPath(directory)} holds no readable OHLCV bars (ohlcv-1s, -1m, -1h or -1d DBN files); pass a folder of Databento OHLCV files`,
+    );
+  }
+  return source;
+}
+
 async function estimateCost(
+  databento: typeof import('@lb/databento'),
   client: import('@lb/databento').DatabentoClient,
   requirements: readonly DataRequirement[],
-  start: Date,
-  end: Date,
+  range: { start: Date; end: Date },
+  io: CliIo,
 ): Promise<number> {
-  let total = 0;
+  let totalUsd = 0;
   for (const requirement of requirements) {
-    const schema = `ohlcv-1${requirement.timestep.replace(/^\d+/, '').slice(0, 1)}`;
-    const pieces =
-      requirement.asset.type === 'continuous_future'
-        ? rollSchedule(requirement.asset.symbol, start, end).map((segment) => ({
-            symbol: segment.symbol,
-            start: segment.start,
-            end: segment.end,
-          }))
-        : [{ symbol: toDatabentoRawSymbol(requirement.asset), start, end }];
-    for (const piece of pieces) {
-      if (piece.end.getTime() <= piece.start.getTime()) continue;
-      total += await client.metadata.getCost({
-        dataset: requirement.asset.type === 'stock' ? 'XNAS.ITCH' : 'GLBX.MDP3',
-        schema,
-        symbols: piece.symbol,
-        start: piece.start.toISOString(),
-        end: piece.end.toISOString(),
-      });
-    }
-    void assetKey;
+    const planned = await planDatabentoRequests({
+      client,
+      asset: requirement.asset,
+      timestep: asUsageError(() => parseTimestep(requirement.timestep)),
+      ...range,
+      dataset: databento.resolveDataset(requirement.asset, undefined),
+      warn: (line) => io.stderr(`${line}\n`),
+    });
+    totalUsd += await estimateDatabentoCostUsd(client, planned.requests);
   }
-  return total;
+  return totalUsd;
 }

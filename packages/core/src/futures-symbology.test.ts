@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expandOneDigitYear, formatContractSymbol, parseContractSymbol } from './futures-symbology.js';
+import {
+  expandOneDigitYear,
+  formatContractSymbol,
+  isFuturesRoot,
+  parseContractSymbol,
+} from './futures-symbology.js';
 
 describe('parseContractSymbol', () => {
   it.each([
@@ -11,11 +16,15 @@ describe('parseContractSymbol', () => {
     ['MNQU5', { root: 'MNQ', month: 9, year: 2025 }],
     ['mesz5', { root: 'MES', month: 12, year: 2025 }],
     ['HGH5', { root: 'HG', month: 3, year: 2025 }],
+    ['6EH5', { root: '6E', month: 3, year: 2025 }],
+    ['6JM25', { root: '6J', month: 6, year: 2025 }],
+    ['M6EU5', { root: 'M6E', month: 9, year: 2025 }],
+    ['6bz2025', { root: '6B', month: 12, year: 2025 }],
   ])('should parse %s', (text, expected) => {
     expect(parseContractSymbol(text, { referenceYear: 2025 })).toEqual(expected);
   });
 
-  it.each(['ES', '', 'AAPL', 'ESA5', 'ESH', 'ESH123', '5ESH5', 'ES H5', 'ESH5X'])(
+  it.each(['ES', '', 'AAPL', 'ESA5', 'ESH', 'ESH123', '6H5', '12H25', 'ES H5', 'ABCDEFGH5', 'ESH5X'])(
     'should return null for %j',
     (text) => {
       expect(parseContractSymbol(text, { referenceYear: 2025 })).toBeNull();
@@ -44,6 +53,16 @@ describe('parseContractSymbol', () => {
   });
 });
 
+describe('isFuturesRoot', () => {
+  it.each(['ES', 'M2K', '6E', '6J', 'M6E', 'ABCDEF'])('should accept %s', (root) => {
+    expect(isFuturesRoot(root)).toBe(true);
+  });
+
+  it.each(['', '6', '12', 'ABCDEFG', 'E-S', 'es'])('should reject %j', (root) => {
+    expect(isFuturesRoot(root)).toBe(false);
+  });
+});
+
 describe('formatContractSymbol', () => {
   it('should format with 1, 2 and 4 year digits', () => {
     expect(formatContractSymbol('ES', 2025, 3, 1)).toBe('ESH5');
@@ -67,7 +86,8 @@ describe('formatContractSymbol', () => {
   });
 
   it('should round-trip through parseContractSymbol for every digit count', () => {
-    const roots = fc.stringMatching(/^[A-Z][A-Z0-9]{0,3}$/);
+    // Roots may start with a digit (6E) but need a letter somewhere.
+    const roots = fc.stringMatching(/^[A-Z0-9]{1,6}$/).filter((root) => /[A-Z]/.test(root));
     fc.assert(
       fc.property(
         roots,

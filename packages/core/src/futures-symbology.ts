@@ -27,9 +27,21 @@ export interface ParseContractSymbolOptions {
   readonly referenceYear?: number;
 }
 
-// The root must start with a letter; the month code is always the character right before the year digits,
-// so a lazy root lets `HGH5` (copper) parse as root HG rather than failing on the first H.
-const CONTRACT_PATTERN = /^([A-Z][A-Z0-9]{0,5}?)\.?([FGHJKMNQUVXZ])(\d|\d{2}|\d{4})$/;
+/**
+ * A futures root: one to six letters or digits, at least one of them a letter. Roots may start with a
+ * digit: the CME FX futures are `6E` (euro), `6J` (yen), `6B`, `6A`, `6C`, `6S`, `6M`...
+ */
+export const FUTURES_ROOT_PATTERN = /^(?=[A-Z0-9]*[A-Z])[A-Z0-9]{1,6}$/;
+
+/** Whether `text` (already upper case) has the shape of a futures root, e.g. `ES`, `M2K` or `6E`. */
+export function isFuturesRoot(text: string): boolean {
+  return FUTURES_ROOT_PATTERN.test(text);
+}
+
+// The month code is always the character right before the year digits, so a lazy root lets `HGH5`
+// (copper) parse as root HG rather than failing on the first H, and `6EH5` as root 6E. The root's own
+// shape (a letter somewhere in it) is checked after the match.
+const CONTRACT_PATTERN = /^([A-Z0-9]{1,6}?)\.?([FGHJKMNQUVXZ])(\d|\d{2}|\d{4})$/;
 
 /** Month (1-12) for a month code, or undefined for any other character. */
 export function monthFromCode(code: string): number | undefined {
@@ -54,7 +66,7 @@ export function expandOneDigitYear(digit: number, referenceYear: number): number
 }
 
 /**
- * Parses a futures contract code such as `ESH5`, `ESH25`, `ES.H25`, `ESH2025` or `MNQU5`.
+ * Parses a futures contract code such as `ESH5`, `ESH25`, `ES.H25`, `ESH2025`, `MNQU5` or `6EM5`.
  * Returns `null` when the text is not a contract code (for example a bare root like `ES`).
  */
 export function parseContractSymbol(
@@ -64,6 +76,7 @@ export function parseContractSymbol(
   const match = CONTRACT_PATTERN.exec(text.trim().toUpperCase());
   if (match === null) return null;
   const [, root, code, digits] = match as unknown as [string, string, string, string];
+  if (!isFuturesRoot(root)) return null;
   const month = monthFromCode(code);
   if (month === undefined) return null;
   const value = Number(digits);

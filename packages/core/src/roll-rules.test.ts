@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from './errors.js';
 import {
   activeContract,
+  CURRENCY_ROLL_RULE,
   DEFAULT_ROLL_RULE,
   EQUITY_INDEX_ROLL_RULE,
   GOLD_ROLL_RULE,
@@ -38,12 +39,16 @@ describe('activeContract', () => {
     ['CL', '2025-12-14T00:00:00-05:00', 'CLZ5'],
     ['CL', '2025-12-14T23:59:59-05:00', 'CLZ5'],
     ['CL', '2025-12-15T00:00:00-05:00', 'CLH6'],
+    ['6E', '2025-03-09T23:59:59-04:00', '6EH5'],
+    ['6E', '2025-03-10T00:00:00-04:00', '6EM5'],
+    ['6j', '2025-06-09T00:00:00-04:00', '6JU5'],
+    ['M6E', '2025-12-01T00:00:00-05:00', 'M6EZ5'],
   ])('should resolve %s at %s to %s', (root, at, symbol) => {
     expect(activeContract(root, new Date(at)).symbol).toBe(symbol);
   });
 
   it('should pick the first listed contract, from the current New York month on, still to roll', () => {
-    const roots = ['ES', 'M2K', 'GC', 'SI', 'CL'];
+    const roots = ['ES', 'M2K', 'GC', 'SI', 'CL', '6E'];
     fc.assert(
       fc.property(
         fc.constantFrom(...roots),
@@ -116,7 +121,9 @@ describe('activeContract', () => {
 
   it('should reject a malformed root and an invalid Date', () => {
     expect(() => activeContract('1!', new Date())).toThrow(InvalidArgumentError);
-    expect(() => activeContract('1!', new Date())).toThrow('Futures root must be a letter');
+    expect(() => activeContract('1!', new Date())).toThrow(
+      'Futures root must be 1 to 6 letters or digits with at least one letter',
+    );
     expect(() => activeContract('', new Date())).toThrow(InvalidArgumentError);
     expect(() => activeContract('ES', new Date('nope'))).toThrow(
       'at must be a valid Date, got Invalid Date.',
@@ -172,6 +179,21 @@ describe('roll instants', () => {
     expect(SILVER_ROLL_RULE.rollInstant(2025, 12).toISOString()).toBe('2025-12-18T05:00:00.000Z');
   });
 
+  it('should roll CME FX futures 7 business days before the third Wednesday', () => {
+    // Mar 2025: third Wednesday the 19th (last trade Mon 17th); seven business days earlier is Mon 10th,
+    // the day after the switch to daylight time.
+    expect(CURRENCY_ROLL_RULE.rollInstant(2025, 3).toISOString()).toBe('2025-03-10T04:00:00.000Z');
+    // Dec 2025: third Wednesday the 17th -> Mon 8th, standard time.
+    expect(CURRENCY_ROLL_RULE.rollInstant(2025, 12).toISOString()).toBe('2025-12-08T05:00:00.000Z');
+    for (const root of ['6E', '6J', '6B', '6A', '6C', '6S', '6M', 'M6E', 'M6A', 'M6B']) {
+      expect(getRollRule(root)).toBe(CURRENCY_ROLL_RULE);
+    }
+    expect(segmentsAsText('6E', '2025-03-01T05:00:00Z', '2025-03-20T04:00:00Z')).toEqual([
+      '6EH5 2025-03-01T05:00:00.000Z 2025-03-10T04:00:00.000Z',
+      '6EM5 2025-03-10T04:00:00.000Z 2025-03-20T04:00:00.000Z',
+    ]);
+  });
+
   it('should roll other roots on the 15th of quarterly months', () => {
     expect(DEFAULT_ROLL_RULE.contractMonths).toEqual([3, 6, 9, 12]);
     expect(DEFAULT_ROLL_RULE.rollInstant(2025, 6).toISOString()).toBe('2025-06-15T04:00:00.000Z');
@@ -180,7 +202,13 @@ describe('roll instants', () => {
   it('should always roll at midnight New York time', () => {
     fc.assert(
       fc.property(
-        fc.constantFrom(EQUITY_INDEX_ROLL_RULE, GOLD_ROLL_RULE, SILVER_ROLL_RULE, DEFAULT_ROLL_RULE),
+        fc.constantFrom(
+          EQUITY_INDEX_ROLL_RULE,
+          CURRENCY_ROLL_RULE,
+          GOLD_ROLL_RULE,
+          SILVER_ROLL_RULE,
+          DEFAULT_ROLL_RULE,
+        ),
         fc.integer({ min: 1990, max: 2100 }),
         fc.integer({ min: 1, max: 12 }),
         (rule, year, month) => {
@@ -253,7 +281,7 @@ describe('rollSchedule', () => {
     );
   });
 
-  const roots = ['ES', 'MNQ', 'M2K', 'GC', 'MGC', 'SI', 'CL', 'ZN', 'ZB'];
+  const roots = ['ES', 'MNQ', 'M2K', 'GC', 'MGC', 'SI', 'CL', 'ZN', 'ZB', '6E', '6J'];
   const minimumTime = Date.UTC(2000, 0, 1);
   const maximumTime = Date.UTC(2040, 0, 1);
   const rangeArbitrary = fc
@@ -350,7 +378,9 @@ describe('registerRollRule', () => {
       rollInstant: (year) => new Date(Date.UTC(year, 4, 1)),
     };
     expect(() => registerRollRule('CL', late)).toThrow('must increase from contract to contract');
-    expect(() => registerRollRule('$$', DEFAULT_ROLL_RULE)).toThrow('Futures root must be a letter');
+    expect(() => registerRollRule('$$', DEFAULT_ROLL_RULE)).toThrow(
+      'Futures root must be 1 to 6 letters or digits with at least one letter',
+    );
     expect(getRollRule('CL')).toBe(DEFAULT_ROLL_RULE);
   });
 });

@@ -18,7 +18,7 @@ import {
   nthWeekdayOfMonth,
 } from './calendar-dates.js';
 import { InvalidArgumentError, LbError } from './errors.js';
-import { formatContractSymbol } from './futures-symbology.js';
+import { formatContractSymbol, isFuturesRoot } from './futures-symbology.js';
 
 /**
  * When a root rolls. Register your own with {@link registerRollRule}.
@@ -79,6 +79,23 @@ export const EQUITY_INDEX_ROLL_RULE: RollRule = {
   },
 };
 
+// Wednesday, numbered as by `Date#getUTCDay` (calendar-dates names only the days its own rules need).
+const WEDNESDAY = 3;
+
+/**
+ * CME FX futures (6E, 6J, 6B, 6A, 6C, 6S, 6M and the micros M6E, M6A, M6B): quarterly contracts whose
+ * last trading day is the second business day before the third Wednesday (the IMM date). Volume moves to
+ * the next quarter during the week before, so the roll is at 00:00 New York time five business days
+ * before the last trading day, i.e. seven business days before the third Wednesday.
+ */
+export const CURRENCY_ROLL_RULE: RollRule = {
+  contractMonths: QUARTERLY_MONTHS,
+  rollInstant(year, month) {
+    const thirdWednesday = nthWeekdayOfMonth(year, month, WEDNESDAY, 3);
+    return newYorkInstant(addBusinessDays(thirdWednesday, -7));
+  },
+};
+
 /**
  * Builds a COMEX metals rule: physically delivered contracts whose first notice day is near the end of
  * the month before delivery, so positions roll early: 00:00 New York time seven business days before the
@@ -114,6 +131,9 @@ const BUILT_IN_ROLL_RULES: ReadonlyMap<string, RollRule> = new Map<string, RollR
   ...['ES', 'MES', 'NQ', 'MNQ', 'YM', 'MYM', 'RTY', 'M2K'].map(
     (root) => [root, EQUITY_INDEX_ROLL_RULE] as const,
   ),
+  ...['6E', '6J', '6B', '6A', '6C', '6S', '6M', 'M6E', 'M6A', 'M6B'].map(
+    (root) => [root, CURRENCY_ROLL_RULE] as const,
+  ),
   ['GC', GOLD_ROLL_RULE],
   ['MGC', GOLD_ROLL_RULE],
   ['SI', SILVER_ROLL_RULE],
@@ -121,14 +141,12 @@ const BUILT_IN_ROLL_RULES: ReadonlyMap<string, RollRule> = new Map<string, RollR
 
 const registeredRollRules = new Map<string, RollRule>();
 
-// Same shape as a contract-code root in futures-symbology.ts: a letter, then up to five letters or digits.
-const ROOT_PATTERN = /^[A-Z][A-Z0-9]{0,5}$/;
-
+// Same shape as a contract-code root in futures-symbology.ts, so every root a code parses to has a rule.
 function normalizeRoot(root: unknown): string {
   const normalized = typeof root === 'string' ? root.trim().toUpperCase() : '';
-  if (!ROOT_PATTERN.test(normalized)) {
+  if (!isFuturesRoot(normalized)) {
     throw new InvalidArgumentError(
-      `Futures root must be a letter followed by up to five letters or digits (like ES or M2K), got ${JSON.stringify(root)}.`,
+      `Futures root must be 1 to 6 letters or digits with at least one letter (like ES, M2K or 6E), got ${JSON.stringify(root)}.`,
       { argument: 'root' },
     );
   }

@@ -1,11 +1,11 @@
 import type { Asset, InstrumentSpec } from '@lb/core';
 import { DataSourceError } from '@lb/core';
-import { UNDEF_PRICE, UNDEF_TIMESTAMP } from './dbn/constants.js';
 import type {
   DatabentoInstrumentDefinitionRecord,
   DatabentoInstrumentDefinitionV1Record,
   DatabentoInstrumentDefinitionV2Record,
-} from './dbn/record-types.js';
+} from '@lb/dbn';
+import { UNDEF_PRICE, UNDEF_TIMESTAMP } from '@lb/dbn';
 
 /** A definition record of any DBN version. */
 export type DatabentoDefinitionRecord =
