@@ -73,6 +73,10 @@ export class CostApprovals {
       );
     }
     const approvedAtMs = Date.now();
+    // Approvals a failed call never used expire; drop them so a long-lived source does not accumulate them.
+    for (const [key, approval] of this.#approved) {
+      if (approvedAtMs - approval.approvedAtMs > APPROVAL_TTL_MS) this.#approved.delete(key);
+    }
     for (const download of downloads) {
       this.#approved.set(downloadKey(download.params), { costUsd: download.costUsd, approvedAtMs });
     }
