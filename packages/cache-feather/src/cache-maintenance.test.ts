@@ -50,7 +50,10 @@ describe('cache maintenance', () => {
   it('should report a manifest whose row count disagrees with the file even when the checksum matches', async () => {
     const { manifestPath } = partitionPaths(cacheDir, key('2024-01-02'));
     const manifest = JSON.parse(await readFile(manifestPath, 'utf8'));
-    await writeFile(manifestPath, JSON.stringify({ ...manifest, rowCount: 23, layout: undefined }));
+    await writeFile(
+      manifestPath,
+      JSON.stringify({ ...manifest, rowCount: 23, layout: undefined, manifestSha256: undefined }),
+    );
     const { checked, problems } = await verifyCache(cacheDir);
     expect(checked).toBe(3);
     expect(problems).toEqual([
@@ -128,6 +131,7 @@ describe('cache maintenance', () => {
       paths.manifestPath,
       JSON.stringify({
         ...manifest,
+        manifestSha256: undefined,
         rowCount: 12,
         byteLength: replacement.bytes.byteLength,
         sha256: replacement.sha256,

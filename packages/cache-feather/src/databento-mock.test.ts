@@ -1,8 +1,8 @@
 import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BarsRequest, parseTimestep, stock } from '@lb/core';
-import { createDatabentoData } from '@lb/databento';
+import { type BarsRequest, DataSourceApiError, parseTimestep, stock } from '@lb/core';
+import { CostLimitExceededError, createDatabentoData } from '@lb/databento';
 import { type MockDatabentoBar, type MockDatabentoServer, startMockDatabento } from '@lb/databento/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { expectSameBars, recordingLogger } from './__fixtures__/bars.js';
@@ -114,7 +114,10 @@ describe('withFeatherCache over the mock Databento API', () => {
     const cached = withFeatherCache(databento(), { cacheDir });
     await cached.doFetchBars(request('2025-01-01', '2025-01-03'));
     await cached.doFetchBars(request('2025-01-01', '2025-01-03'));
-    const [download, hit] = await readUsage(cacheDir);
+    const [pending, download, hit] = await readUsage(cacheDir);
+    expect(pending).toMatchObject({ status: 'pending', bytes: 0, intentId: download!.intentId });
+    expect(pending!.costUsd).toBe(download!.costUsd);
+    expect(download!.costUsd).toBeGreaterThan(0);
     expect(download).toMatchObject({
       servedFromCache: false,
       dataset: 'XNAS.ITCH',
@@ -225,36 +228,144 @@ describe('withFeatherCache over the mock Databento API', () => {
     ).toHaveLength(1);
   });
 
-  it('should keep days fetched while the available range is unknown as partial, and refetch them later', async () => {
-    server.addFaults('metadata.get_dataset_range', { kind: 'status', status: 400, detail: 'unavailable' });
-    const logger = recordingLogger();
-    let clock = new Date('2025-01-15T00:00:00Z');
-    const cached = withFeatherCache(databento(), {
-      cacheDir,
-      logger,
-      partialDayTtlMs: 60_000,
-      now: () => clock,
-    });
-    expect((await cached.doFetchBars(request('2025-01-01', '2025-01-03'))).length).toBe(60);
-    expect(logger.warnings).toEqual([expect.stringContaining('could not fetch the available range')]);
-    const manifest = JSON.parse(
-      await readFile(
-        partitionPaths(cacheDir, {
-          sourceId: 'databento',
-          dataset: 'XNAS.ITCH',
-          schema: 'ohlcv-1m',
-          symbol: 'AAPL',
-          day: '2025-01-01',
-        }).manifestPath,
-        'utf8',
-      ),
-    );
-    expect(manifest.complete).toBe(false);
-    clock = new Date('2025-01-15T00:05:00Z');
-    await cached.doFetchBars(request('2025-01-01', '2025-01-03'));
-    expect(downloads()).toHaveLength(2);
-    clock = new Date('2026-01-01T00:00:00Z');
-    await cached.doFetchBars(request('2025-01-01', '2025-01-03'));
+  it('should price all downloads of one request before the first, and refuse them together above the limit', async () => {
+    const guarded = (maxCostUsd: number) =>
+      withFeatherCache(
+        createDatabentoData({
+          apiKey: API_KEY,
+          baseURL: server.baseURL,
+          env: {},
+          maxCostUsd,
+          logger: { debug() {}, info() {}, warn() {}, error() {} },
+        }),
+        { cacheDir },
+      );
+    await guarded(1).doFetchBars(request('2025-01-03', '2025-01-05'));
+    server.resetRequests();
+    // Two runs of two days (Jan 1-2 and 5-6) around the cached Jan 3-4: 30 bars x 56 bytes per day at 10 USD
+    // per GB is 3.36e-5 USD per run, each under the limit; their total (6.72e-5) is not.
+    const error = await guarded(5e-5)
+      .doFetchBars(request('2025-01-01', '2025-01-07'))
+      .catch((caught: unknown) => caught);
+    expect(CostLimitExceededError.isInstance(error)).toBe(true);
+    expect((error as CostLimitExceededError).estimatedCostUsd).toBeCloseTo(6.72e-5, 12);
+    expect(server.requestCount('metadata.get_cost')).toBe(2);
+    expect(downloads()).toHaveLength(0);
+    expect((await readUsage(cacheDir)).filter((entry) => entry.status === 'pending')).toHaveLength(1);
+
+    const bars = await guarded(1e-4).doFetchBars(request('2025-01-01', '2025-01-07'));
+    expect(bars.length).toBe(180);
     expect(downloads()).toHaveLength(2);
   });
+
+  it('should approve several requests as one total through the cache, and reuse the estimates', async () => {
+    const source = createDatabentoData({
+      apiKey: API_KEY,
+      baseURL: server.baseURL,
+      env: {},
+      maxCostUsd: 5e-5,
+      logger: { debug() {}, info() {}, warn() {}, error() {} },
+    });
+    const cached = withFeatherCache(source, { cacheDir });
+    const first = request('2025-01-01', '2025-01-03');
+    const second = request('2025-01-05', '2025-01-07');
+    const error = await cached.approveDownloads!([first, second]).catch((caught: unknown) => caught);
+    expect(CostLimitExceededError.isInstance(error)).toBe(true);
+    expect((error as CostLimitExceededError).estimatedCostUsd).toBeCloseTo(6.72e-5, 12);
+    expect(downloads()).toHaveLength(0);
+
+    const estimates = await cached.approveDownloads!([first]);
+    expect(estimates).toEqual([expect.closeTo(3.36e-5, 12)]);
+    const pricedBefore = server.requestCount('metadata.get_cost');
+    expect((await cached.doFetchBars(first)).length).toBe(60);
+    expect(server.requestCount('metadata.get_cost')).toBe(pricedBefore);
+    expect(await cached.approveDownloads!([first])).toEqual([undefined]);
+  });
+
+  it('should estimate only what the cache is missing with estimateBars({ cache })', async () => {
+    const source = databento();
+    const cached = withFeatherCache(source, { cacheDir });
+    await cached.doFetchBars(request('2025-01-03', '2025-01-05'));
+    const estimate = await source.estimateBars(AAPL, '1m', '2025-01-01', '2025-01-07', { cache: cached });
+    expect(
+      estimate.downloads.map((download) => [
+        download.params.start.toISOString(),
+        download.params.end.toISOString(),
+      ]),
+    ).toEqual([
+      ['2025-01-01T00:00:00.000Z', '2025-01-03T00:00:00.000Z'],
+      ['2025-01-05T00:00:00.000Z', '2025-01-07T00:00:00.000Z'],
+    ]);
+    expect(estimate.totalCostUsd).toBeCloseTo(6.72e-5, 12);
+    expect(downloads()).toHaveLength(1);
+    expect(await cached.planDownloads(request('2025-01-03', '2025-01-05'))).toEqual([]);
+  });
+
+  it('should stop at once, with one request, when get_dataset_range rejects the key', async () => {
+    const cached = withFeatherCache(
+      createDatabentoData({
+        apiKey: `${API_KEY}x`,
+        baseURL: server.baseURL,
+        env: {},
+        datasetRangeTtlMs: 0,
+        logger: { debug() {}, info() {}, warn() {}, error() {} },
+      }),
+      { cacheDir },
+    );
+    const error = await cached.doFetchBars(request('2025-01-01', '2025-01-03')).catch((caught) => caught);
+    expect(DataSourceApiError.isInstance(error)).toBe(true);
+    expect((error as DataSourceApiError).statusCode).toBe(401);
+    expect(server.requests.map((entry) => entry.endpoint)).toEqual(['metadata.get_dataset_range']);
+  });
+
+  it('should retry a transient get_dataset_range error and store complete days as complete', async () => {
+    server.addFaults('metadata.get_dataset_range', { kind: 'status', status: 503 });
+    const cached = withFeatherCache(
+      createDatabentoData({
+        apiKey: API_KEY,
+        baseURL: server.baseURL,
+        env: {},
+        datasetRangeTtlMs: 60_000,
+        retryMinTimeoutMs: 1,
+        retryMaxTimeoutMs: 5,
+        logger: { debug() {}, info() {}, warn() {}, error() {} },
+      }),
+      { cacheDir, now: () => new Date('2025-01-15T00:00:00Z') },
+    );
+    expect((await cached.doFetchBars(request('2025-01-01', '2025-01-03'))).length).toBe(60);
+    // The 503, then its retry; later calls reuse the range.
+    expect(server.requestCount('metadata.get_dataset_range')).toBe(2);
+    expect(await manifestOf('2025-01-01')).toMatchObject({ complete: true });
+    await cached.doFetchBars(request('2025-01-01', '2025-01-03'));
+    expect(downloads()).toHaveLength(1);
+  });
+
+  it('should never download a complete day twice after a one-off 403 from get_dataset_range', async () => {
+    server.addFaults('metadata.get_dataset_range', { kind: 'status', status: 403, detail: 'no license' });
+    let clock = new Date('2025-01-15T00:00:00Z');
+    const cached = withFeatherCache(databento(), { cacheDir, partialDayTtlMs: 60_000, now: () => clock });
+    const error = await cached.doFetchBars(request('2025-01-01', '2025-01-03')).catch((caught) => caught);
+    expect((error as DataSourceApiError).statusCode).toBe(403);
+    expect(downloads()).toHaveLength(0);
+    expect((await cached.doFetchBars(request('2025-01-01', '2025-01-03'))).length).toBe(60);
+    expect(await manifestOf('2025-01-01')).toMatchObject({ complete: true });
+    clock = new Date('2026-01-01T00:00:00Z');
+    await cached.doFetchBars(request('2025-01-01', '2025-01-03'));
+    expect(downloads()).toHaveLength(1);
+  });
 });
+
+async function manifestOf(day: string): Promise<unknown> {
+  return JSON.parse(
+    await readFile(
+      partitionPaths(cacheDir, {
+        sourceId: 'databento',
+        dataset: 'XNAS.ITCH',
+        schema: 'ohlcv-1m',
+        symbol: 'AAPL',
+        day,
+      }).manifestPath,
+      'utf8',
+    ),
+  );
+}

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { writeFileAtomic } from './atomic-write.js';
@@ -47,6 +48,14 @@ const manifestSchema = z.object({
       timestep: z.string(),
     })
     .optional(),
+  /**
+   * sha256 of the manifest's own content (its compact JSON without this field, keys in written order), so
+   * a flipped digit in `rowCount` or an offset is caught on read. Absent in manifests written before it.
+   */
+  manifestSha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 });
 
 /** The JSON file next to each partition's data file. */
@@ -70,7 +79,7 @@ export async function readManifest(path: string): Promise<ManifestReadResult> {
   return parseManifest(text);
 }
 
-/** Validates manifest text. */
+/** Validates manifest text: JSON, the schema, its own checksum, and that its ranges lie in its day. */
 export function parseManifest(text: string): ManifestReadResult {
   let json: unknown;
   try {
@@ -82,10 +91,34 @@ export function parseManifest(text: string): ManifestReadResult {
   if (!parsed.success) {
     return { status: 'invalid', reason: `manifest does not match format ${MANIFEST_FORMAT_VERSION}` };
   }
-  return { status: 'ok', manifest: parsed.data };
+  const { manifestSha256, ...content } = json as Record<string, unknown>;
+  if (manifestSha256 !== undefined && manifestChecksum(content) !== manifestSha256) {
+    return { status: 'invalid', reason: 'manifest checksum does not match its content' };
+  }
+  const manifest = parsed.data;
+  const dayStartMs = Date.parse(`${manifest.day}T00:00:00Z`);
+  const coveredStartMs = Date.parse(manifest.coveredStart);
+  const coveredEndMs = Date.parse(manifest.coveredEnd);
+  if (
+    !(dayStartMs <= coveredStartMs && coveredStartMs <= coveredEndMs && coveredEndMs <= dayStartMs + DAY_MS)
+  ) {
+    return { status: 'invalid', reason: 'manifest covers a range outside its day' };
+  }
+  return { status: 'ok', manifest };
 }
 
-/** Writes a manifest atomically. Always called after the data file it describes is in place. */
+const DAY_MS = 86_400_000;
+
+function manifestChecksum(content: object): string {
+  return createHash('sha256').update(JSON.stringify(content)).digest('hex');
+}
+
+/**
+ * Writes a manifest atomically, with its own checksum. Always called after the data file it describes is
+ * in place.
+ */
 export async function writeManifest(path: string, manifest: PartitionManifest): Promise<void> {
-  await writeFileAtomic(path, `${JSON.stringify(manifest, null, 2)}\n`);
+  const { manifestSha256: _previous, ...content } = manifest;
+  const withChecksum = { ...content, manifestSha256: manifestChecksum(content) };
+  await writeFileAtomic(path, `${JSON.stringify(withChecksum, null, 2)}\n`);
 }

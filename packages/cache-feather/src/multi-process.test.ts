@@ -13,6 +13,7 @@ import { AAPL, day, expectSameBars, HOURLY, versionedBars } from './__fixtures__
 import { listPartitions, verifyCache } from './cache-maintenance.js';
 import { readManifest } from './manifest.js';
 import { decodePartition } from './partition-file.js';
+import { summarizeUsage } from './usage-ledger.js';
 import { withFeatherCache } from './with-feather-cache.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -285,5 +286,44 @@ describe('withFeatherCache across processes over the mock Databento API', () => 
     expectSameBars(served, await databento().doFetchBars(WINDOW));
     expect(served.length).toBe(90);
     expect((await verifyCache(directory)).problems).toEqual([]);
+  });
+  it('should keep the spend of a download whose process is killed before confirming it', async () => {
+    const directory = join(cacheDir, 'databento-killed-downloader');
+    server.resetRequests();
+    ranges['XNAS.ITCH']!.end = '2025-02-01T00:00:00Z';
+    // The response is held back until the child is dead: the request reached Databento (and is billed).
+    server.addFaults('timeseries.get_range', { kind: 'delay', ms: 1500 });
+    const child = spawn(
+      process.execPath,
+      [join(here, '__fixtures__', 'child-databento-reader.mjs'), directory, server.baseURL, API_KEY, '0'],
+      { env: { ...process.env, LB_CACHE_FEATHER_BUILD: join(buildDir, 'index.js') } },
+    );
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('close', (_code, signal) => resolve(signal)),
+    );
+    while (downloads().length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+
+    const estimate = await databento().client.metadata.getCost({
+      dataset: 'XNAS.ITCH',
+      schema: 'ohlcv-1m',
+      symbols: 'AAPL',
+      start: day('2025-01-08'),
+      end: day('2025-01-11'),
+    });
+    expect(estimate).toBeCloseTo(3 * 30 * 56 * 1e-8, 12);
+    const summary = await summarizeUsage(directory);
+    expect(summary.totals).toMatchObject({ downloads: 0, spentUsd: 0, unconfirmedDownloads: 1 });
+    expect(summary.totals.unconfirmedUsd).toBeCloseTo(estimate, 12);
+    expect(summary.rows).toEqual([expect.objectContaining({ symbol: 'AAPL', unconfirmedDownloads: 1 })]);
+
+    // A later run downloads again and confirms its own spend; the killed one stays unconfirmed.
+    expect((await withFeatherCache(databento(), { cacheDir: directory }).doFetchBars(WINDOW)).length).toBe(
+      90,
+    );
+    const after = await summarizeUsage(directory);
+    expect(after.totals).toMatchObject({ downloads: 1, unconfirmedDownloads: 1 });
+    expect(after.totals.spentUsd).toBeCloseTo(estimate, 12);
   });
 });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { Bars, type BarsMetadata, parseTimestep } from '@lb/core';
 import { tableFromIPC, tableToIPC } from 'apache-arrow';
+import { readArrowRowCount } from './arrow-footer.js';
 import type { PartitionManifest } from './manifest.js';
 
 // Arrow IPC file format (Feather v2): "ARROW1" + 2 padding bytes at the start, "ARROW1" at the very end.
@@ -69,6 +70,9 @@ export function findPartitionProblem(
     return `file has ${bytes.byteLength} bytes, manifest says ${manifest.byteLength}`;
   }
   if (!hasArrowMagic(bytes)) return 'not an Arrow IPC file (bad magic or missing footer)';
+  const rows = readArrowRowCount(bytes);
+  if (rows === undefined) return 'Arrow footer or record batch header is unreadable';
+  if (rows !== manifest.rowCount) return `file holds ${rows} rows, manifest says ${manifest.rowCount}`;
   const layout = manifest.layout;
   if (layout !== undefined) {
     const end = manifest.rowCount * 8;
@@ -79,6 +83,32 @@ export function findPartitionProblem(
   }
   if (options.checksum && sha256Hex(bytes) !== manifest.sha256) return 'sha256 does not match the manifest';
   return undefined;
+}
+
+/**
+ * What is wrong with decoded bars given their manifest: another row count, or a first or last bar outside
+ * the range the manifest covers (a shifted offset or timestamp would serve another day's bars).
+ */
+export function findBarsProblem(bars: Bars, manifest: PartitionManifest): string | undefined {
+  if (bars.length !== manifest.rowCount) {
+    return `file holds ${bars.length} rows, manifest says ${manifest.rowCount}`;
+  }
+  if (bars.length === 0) return undefined;
+  const startNanos = BigInt(Date.parse(manifest.coveredStart)) * NANOS_PER_MS;
+  const endNanos = BigInt(Date.parse(manifest.coveredEnd)) * NANOS_PER_MS;
+  const first = bars.tsEventNanos[0]!;
+  const last = bars.tsEventNanos[bars.length - 1]!;
+  if (first < startNanos || last >= endNanos || last < first) {
+    return `bars from ${formatNanos(first)} to ${formatNanos(last)} lie outside the covered range ${manifest.coveredStart}..${manifest.coveredEnd}`;
+  }
+  return undefined;
+}
+
+const NANOS_PER_MS = 1_000_000n;
+
+function formatNanos(nanos: bigint): string {
+  const ms = Number(nanos / NANOS_PER_MS);
+  return Number.isFinite(ms) && Math.abs(ms) < 8.64e15 ? new Date(ms).toISOString() : String(nanos);
 }
 
 /** True when `bytes` starts and ends with the Arrow file magic. */
@@ -228,6 +258,8 @@ export function findDecodingProblem(bytes: Uint8Array, manifest: PartitionManife
   } catch (error) {
     return (error as Error).message;
   }
+  const barsProblem = findBarsProblem(viaArrow, manifest);
+  if (barsProblem !== undefined) return barsProblem;
   if (manifest.layout === undefined) return undefined;
   const viaLayout = decodePartition(bytes, manifest);
   for (const name of ['tsEventNanos', ...COLUMN_NAMES] as const) {

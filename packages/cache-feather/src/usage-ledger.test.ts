@@ -90,4 +90,29 @@ describe('usage ledger', () => {
     const since = await summarizeUsage(cacheDir, { since: new Date('2025-01-03T00:00:00Z') });
     expect(since.rows).toHaveLength(1);
   });
+  it('should count a pending download as unconfirmed until a line with its intentId settles it', async () => {
+    const pending = (intentId: string, costUsd: number) =>
+      entry({ intentId, status: 'pending', bytes: 0, records: 0, costUsd });
+    await appendUsage(cacheDir, pending('a', 0.5));
+    await appendUsage(cacheDir, entry({ intentId: 'a', costUsd: 0.5 }));
+    await appendUsage(cacheDir, pending('b', 0.25));
+    await appendUsage(cacheDir, pending('c', 2));
+    await appendUsage(
+      cacheDir,
+      entry({ intentId: 'c', status: 'failed', bytes: 0, records: 0, costUsd: undefined }),
+    );
+    await appendUsage(cacheDir, pending('d', 1));
+    await appendUsage(
+      cacheDir,
+      entry({ intentId: 'd', status: 'failed', bytes: 300, records: 0, costUsd: 1 }),
+    );
+    const { totals } = await summarizeUsage(cacheDir);
+    expect(totals).toMatchObject({
+      downloads: 2,
+      downloadedBytes: 1300,
+      spentUsd: 1.5,
+      unconfirmedDownloads: 1,
+      unconfirmedUsd: 0.25,
+    });
+  });
 });

@@ -22,6 +22,14 @@ export interface UsageEntry {
   readonly records: number;
   readonly costUsd?: number;
   readonly servedFromCache: boolean;
+  /**
+   * Links a download to the intent written before it started. `pending`: a download is about to start
+   * (`costUsd` is the estimate); it stays unconfirmed until a line with the same `intentId` settles it, so a
+   * process killed mid-download still shows the spend. `failed`: the download did not complete (counted as
+   * spent only when bytes were received).
+   */
+  readonly intentId?: string;
+  readonly status?: 'pending' | 'failed';
 }
 
 const usageEntrySchema = z.object({
@@ -36,6 +44,8 @@ const usageEntrySchema = z.object({
   records: z.number(),
   costUsd: z.number().optional(),
   servedFromCache: z.boolean(),
+  intentId: z.string().optional(),
+  status: z.enum(['pending', 'failed']).optional(),
 });
 
 /**
@@ -97,6 +107,10 @@ export interface UsageSummaryRow {
   /** Bytes not downloaded again thanks to the cache. */
   readonly savedBytes: number;
   readonly savedUsd: number;
+  /** Downloads started but never confirmed (a process killed mid-download, or one still running). */
+  readonly unconfirmedDownloads: number;
+  /** Their estimated cost: likely billed, not in `spentUsd`. */
+  readonly unconfirmedUsd: number;
 }
 
 /** Result of {@link summarizeUsage}. */
@@ -106,8 +120,8 @@ export interface UsageSummary {
 }
 
 /**
- * Sums the ledger per UTC day and symbol: what was downloaded (bytes, USD) and what the cache saved.
- * An entry with several symbols is split evenly between them.
+ * Sums the ledger per UTC day and symbol: what was downloaded (bytes, USD), what the cache saved, and
+ * downloads started but never confirmed (their estimate). An entry with several symbols is split evenly.
  */
 export async function summarizeUsage(
   cacheDir: string,
@@ -116,7 +130,13 @@ export async function summarizeUsage(
   const sinceMs = options.since?.getTime() ?? Number.NEGATIVE_INFINITY;
   const byKey = new Map<string, Mutable<UsageSummaryRow>>();
   const totals: Mutable<UsageSummary['totals']> = emptyTotals();
-  for (const entry of await readUsage(cacheDir)) {
+  const entries = await readUsage(cacheDir);
+  const settled = new Set<string>();
+  for (const entry of entries) {
+    if (entry.intentId !== undefined && entry.status !== 'pending') settled.add(entry.intentId);
+  }
+  for (const entry of entries) {
+    if (entry.status === 'pending' && settled.has(entry.intentId ?? '')) continue;
     const timeMs = Date.parse(entry.time);
     if (!(timeMs >= sinceMs)) continue;
     const day = entry.time.slice(0, 10);
@@ -150,11 +170,21 @@ function emptyTotals(): Mutable<UsageSummary['totals']> {
     rowsFromCache: 0,
     savedBytes: 0,
     savedUsd: 0,
+    unconfirmedDownloads: 0,
+    unconfirmedUsd: 0,
   };
 }
 
 function addEntry(target: Mutable<UsageSummary['totals']>, entry: UsageEntry, share: number): void {
-  if (entry.servedFromCache) {
+  if (entry.status === 'pending') {
+    target.unconfirmedDownloads += share;
+    target.unconfirmedUsd += (entry.costUsd ?? 0) * share;
+  } else if (entry.status === 'failed') {
+    if (entry.bytes === 0) return;
+    target.downloads += share;
+    target.downloadedBytes += entry.bytes * share;
+    target.spentUsd += (entry.costUsd ?? 0) * share;
+  } else if (entry.servedFromCache) {
     target.cacheHits += share;
     target.rowsFromCache += entry.records * share;
     target.savedBytes += entry.bytes * share;

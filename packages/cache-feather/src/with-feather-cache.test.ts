@@ -189,6 +189,52 @@ describe('withFeatherCache', () => {
     expect(source.fetches).toHaveLength(2);
   });
 
+  it.each([
+    ['its own checksum', (manifest: Record<string, unknown>) => manifest, 'manifest checksum does not match'],
+    [
+      "the file's row count (a manifest without checksum)",
+      ({ manifestSha256: _checksum, ...manifest }: Record<string, unknown>) => manifest,
+      'file holds 24 rows, manifest says 23',
+    ],
+  ])(
+    'should catch a manifest rowCount off by one through %s, warn, and refetch',
+    async (_name, edit, reason) => {
+      const all = hourlyBars('2024-01-01', 10);
+      const source = new CountingSource(all);
+      const logger = recordingLogger();
+      const cached = withFeatherCache(source, { cacheDir, logger });
+      await cached.doFetchBars(request('2024-01-01', '2024-01-04'));
+      const { manifestPath } = partitionPaths(cacheDir, { ...SERIES, day: '2024-01-02' });
+      const manifest = edit(JSON.parse(await readFile(manifestPath, 'utf8')));
+      await writeFile(
+        manifestPath,
+        JSON.stringify(manifest, null, 2).replace('"rowCount": 24', '"rowCount": 23'),
+      );
+      const bars = await cached.doFetchBars(request('2024-01-01', '2024-01-04'));
+      expect(bars.length).toBe(72);
+      expectSameBars(bars, all.between(day('2024-01-01'), day('2024-01-04')));
+      expect(source.fetches).toHaveLength(2);
+      expect(logger.warnings).toEqual([expect.stringContaining(reason)]);
+      expect(logger.warnings[0]).toContain('moved aside');
+    },
+  );
+
+  it('should catch a column offset pointing at another column (a manifest without checksum)', async () => {
+    const all = hourlyBars('2024-01-01', 10);
+    const source = new CountingSource(all);
+    const logger = recordingLogger();
+    const cached = withFeatherCache(source, { cacheDir, logger });
+    await cached.doFetchBars(request('2024-01-01', '2024-01-04'));
+    const { manifestPath } = partitionPaths(cacheDir, { ...SERIES, day: '2024-01-02' });
+    const { manifestSha256: _checksum, ...manifest } = JSON.parse(await readFile(manifestPath, 'utf8'));
+    manifest.layout.tsEvent = manifest.layout.volume;
+    await writeFile(manifestPath, JSON.stringify(manifest));
+    const bars = await cached.doFetchBars(request('2024-01-01', '2024-01-04'));
+    expectSameBars(bars, all.between(day('2024-01-01'), day('2024-01-04')));
+    expect(source.fetches).toHaveLength(2);
+    expect(logger.warnings).toEqual([expect.stringContaining('lie outside the covered range')]);
+  });
+
   it('should treat an unreadable manifest as corrupt', async () => {
     const source = new CountingSource(hourlyBars('2024-01-01', 10));
     const logger = recordingLogger();
@@ -209,7 +255,9 @@ describe('withFeatherCache', () => {
     await cached.doFetchBars(request('2024-01-01', '2024-01-03'));
     await cached.doFetchBars(request('2024-01-01', '2024-01-03'));
     const entries = await readUsage(cacheDir);
-    expect(entries).toHaveLength(2);
+    expect(entries).toHaveLength(3);
+    expect(entries[0]).toMatchObject({ status: 'pending', bytes: 0, intentId: entries[1]!.intentId });
+    entries.shift();
     expect(entries[0]).toMatchObject({
       servedFromCache: false,
       bytes: 48 * 56,
@@ -234,8 +282,10 @@ describe('withFeatherCache', () => {
     const source = new CountingSource(hourlyBars('2024-01-01', 10), { report: false });
     const cached = withFeatherCache(source, { cacheDir });
     await cached.doFetchBars(request('2024-01-01', '2024-01-02'));
-    const [entry] = await readUsage(cacheDir);
+    const [pending, entry] = await readUsage(cacheDir);
+    expect(pending).toMatchObject({ status: 'pending', intentId: entry!.intentId });
     expect(entry).toMatchObject({ servedFromCache: false, bytes: 0, records: 24, symbols: ['stock:AAPL'] });
+    expect(entry!.status).toBeUndefined();
   });
 
   it('should cache instrument definitions', async () => {

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   assetKey,
@@ -11,40 +9,19 @@ import {
   type DownloadReport,
   type InstrumentRequest,
   type InstrumentSpec,
+  UnsupportedFunctionalityError,
 } from '@lb/core';
 import { z } from 'zod';
-import { writeFileAtomic } from './atomic-write.js';
-import { dayCoverage, isPartitionFresh } from './freshness.js';
+import { assembleBars, consecutiveRuns } from './assemble-bars.js';
+import { type DownloadPricing, hasDownloadPricing } from './download-pricing.js';
+import { type RunRange, runRange, storeRun } from './download-run.js';
 import { JsonCache } from './json-cache.js';
 import { type CacheLogger, defaultLogger } from './logger.js';
-import {
-  MANIFEST_FORMAT_VERSION,
-  type ManifestReadResult,
-  type PartitionManifest,
-  parseManifest,
-  writeManifest,
-} from './manifest.js';
-import {
-  decodePartition,
-  encodePartition,
-  findPartitionProblem,
-  type ReadArena,
-  ReadArenaPool,
-  readPartitionFileSync,
-} from './partition-file.js';
-import {
-  DATA_EXTENSION,
-  DAY_MS,
-  dayStartMs,
-  MANIFEST_EXTENSION,
-  type PartitionKey,
-  partitionPaths,
-  resolveCacheDirectory,
-  seriesDirectory,
-  utcDaysCovering,
-} from './partition-layout.js';
+import { type ReadArena, ReadArenaPool } from './partition-file.js';
+import { resolveCacheDirectory, seriesDirectory, utcDaysCovering } from './partition-layout.js';
 import { type LockOptions, withLock } from './partition-lock.js';
-import { appendUsage, type UsageEntry } from './usage-ledger.js';
+import { type DayHit, PartitionReader, type SeriesKey } from './partition-reader.js';
+import { UsageRecorder } from './usage-recorder.js';
 
 /** Settings of {@link withFeatherCache}. */
 export interface FeatherCacheOptions {
@@ -79,11 +56,22 @@ export interface FeatherCachedDataSource extends DataSourceV1 {
   readonly cacheDir: string;
   /** The wrapped source. */
   readonly source: DataSourceV1;
+  /**
+   * The downloads {@link DataSourceV1.doFetchBars} would make for `request` now, given what the cache
+   * holds (missing, stale or corrupt days, grouped in runs of consecutive days and cut at the origin's
+   * available end): price them before fetching. Reads manifests and data files; downloads nothing.
+   */
+  planDownloads(request: BarsRequest, options?: DataSourceCallOptions): Promise<BarsRequest[]>;
+  /**
+   * Present when the wrapped source prices downloads: prices what fetching all of `requests` would download
+   * now (each request's {@link planDownloads}) as one total, checked against the source's limit before any
+   * download; returns each request's estimate. A caller about to fetch several requests (the contracts of a
+   * continuous future) calls it first so the limit applies to their total.
+   */
+  approveDownloads?: DownloadPricing['approveDownloads'];
 }
 
 const DEFAULT_PARTIAL_DAY_TTL_MS = 15 * 60_000;
-// Entries kept in the per-cache memos of parsed manifests and verified checksums (~100 years of days).
-const MEMO_LIMIT = 40_000;
 
 const instrumentSpecSchema = z.object({
   symbol: z.string(),
@@ -93,27 +81,14 @@ const instrumentSpecSchema = z.object({
   currency: z.string(),
 });
 
-type SeriesKey = Omit<PartitionKey, 'day'>;
-
-interface DayHit {
-  readonly bars: Bars;
-  readonly manifest: PartitionManifest;
-  /** True when read from disk, false when downloaded by this call. */
-  readonly fromDisk: boolean;
-}
-
-type DayLookup =
-  | { readonly status: 'hit'; readonly hit: DayHit }
-  | { readonly status: 'missing' }
-  | { readonly status: 'stale' }
-  | { readonly status: 'invalid'; readonly reason: string };
-
 /**
  * Wraps any data source in a Feather (Arrow IPC) cache: bars are stored as one file per (source, dataset,
  * schema, symbol, UTC day) with a JSON manifest. A request is answered from the days it covers; only
  * missing or stale days are downloaded, adjacent ones in one request. Complete days never expire; partial
  * days are refetched once the origin may have more. Writes are atomic, one process at a time downloads a
- * series, and files that fail validation are moved aside and refetched, never served.
+ * series, and files that fail validation are moved aside and refetched, never served. A source that can
+ * price downloads (`approveDownloads`, as the Databento source does) prices all of a request's downloads
+ * before the first; each download writes a pending ledger line before it starts.
  *
  * ```ts
  * const databento = withFeatherCache(createDatabentoData({ apiKey }), { cacheDir: '.cache' });
@@ -126,14 +101,15 @@ export function withFeatherCache(
   const cacheDir = resolveCacheDirectory(options.cacheDir);
   const logger = options.logger ?? defaultLogger;
   const now = options.now ?? (() => new Date());
-  const partialDayTtlMs = options.partialDayTtlMs ?? DEFAULT_PARTIAL_DAY_TTL_MS;
-  const checksums = options.checksums ?? 'on-change';
-  // Data file path -> identity (inode, size, times) and sha256 when its checksum last matched.
-  const verified = new Map<string, string>();
-  // Manifest path -> last text read and its parsed form: an unchanged manifest is not re-validated.
-  const parsedManifests = new Map<string, { text: string; result: ManifestReadResult }>();
+  const reader = new PartitionReader({
+    cacheDir,
+    logger,
+    now,
+    checksums: options.checksums ?? 'on-change',
+    partialDayTtlMs: options.partialDayTtlMs ?? DEFAULT_PARTIAL_DAY_TTL_MS,
+  });
+  const ledger = new UsageRecorder({ cacheDir, enabled: options.usageLedger ?? true, logger, now });
   const arenas = new ReadArenaPool();
-  const ledgerEnabled = options.usageLedger ?? true;
   const instruments = new JsonCache({
     cacheDir,
     namespace: `${source.sourceId}/instruments`,
@@ -145,103 +121,8 @@ export function withFeatherCache(
     options.forceCacheUpdate === true ||
     ['1', 'true', 'yes'].includes((process.env.LB_FORCE_CACHE_UPDATE ?? '').toLowerCase());
 
-  const record = async (entry: Parameters<typeof appendUsage>[1]): Promise<void> => {
-    if (!ledgerEnabled) return;
-    try {
-      await appendUsage(cacheDir, entry);
-    } catch (error) {
-      logger.warn(`could not append to the usage ledger: ${(error as Error).message}`);
-    }
-  };
-
-  function readManifestCached(path: string): ManifestReadResult {
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing' };
-      return { status: 'invalid', reason: `unreadable manifest (${(error as Error).message})` };
-    }
-    const known = parsedManifests.get(path);
-    if (known !== undefined && known.text === text) return known.result;
-    const result = parseManifest(text);
-    // Bounded: a process touching more partitions than this simply re-parses.
-    if (parsedManifests.size >= MEMO_LIMIT) parsedManifests.clear();
-    parsedManifests.set(path, { text, result });
-    return result;
-  }
-
-  async function lookupDay(
-    directory: string,
-    day: string,
-    availableEnd: () => Promise<number | undefined>,
-    manifestResult: ManifestReadResult = readManifestCached(join(directory, `${day}${MANIFEST_EXTENSION}`)),
-    arena?: ReadArena,
-  ): Promise<DayLookup> {
-    const dataPath = join(directory, `${day}${DATA_EXTENSION}`);
-    if (manifestResult.status === 'missing') return { status: 'missing' };
-    if (manifestResult.status === 'invalid') return { status: 'invalid', reason: manifestResult.reason };
-    const manifest = manifestResult.manifest;
-    const file = readPartitionFileSync(
-      dataPath,
-      manifest.byteLength,
-      arena ? (size) => arena.take(size) : undefined,
-    );
-    if (file === undefined) return { status: 'invalid', reason: 'manifest without its data file' };
-    if ('sizeMismatch' in file) {
-      return {
-        status: 'invalid',
-        reason: `file has ${file.sizeMismatch} bytes, manifest says ${manifest.byteLength}`,
-      };
-    }
-    const bytes = file.bytes;
-    const identity = `${file.identity}:${manifest.sha256}`;
-    const hash = checksums === 'always' || (checksums === 'on-change' && verified.get(dataPath) !== identity);
-    const problem = findPartitionProblem(bytes, manifest, { checksum: hash });
-    if (problem !== undefined) {
-      verified.delete(dataPath);
-      return { status: 'invalid', reason: problem };
-    }
-    if (hash) {
-      if (verified.size >= MEMO_LIMIT) verified.clear();
-      verified.set(dataPath, identity);
-    }
-    if (!manifest.complete) {
-      const fresh = isPartitionFresh(manifest, {
-        nowMs: now().getTime(),
-        availableEndMs: await availableEnd(),
-        partialDayTtlMs,
-      });
-      if (!fresh) return { status: 'stale' };
-    }
-    try {
-      return { status: 'hit', hit: { bars: decodePartition(bytes, manifest), manifest, fromDisk: true } };
-    } catch (error) {
-      return { status: 'invalid', reason: (error as Error).message };
-    }
-  }
-
-  async function quarantine(series: SeriesKey, day: string, reason: string): Promise<void> {
-    const paths = partitionPaths(cacheDir, { ...series, day });
-    const suffix = `.corrupt-${Date.now()}`;
-    const failures: string[] = [];
-    for (const path of [paths.dataPath, paths.manifestPath]) {
-      try {
-        await rename(path, `${path}${suffix}`);
-      } catch (error) {
-        // ENOENT: that half was already gone. Anything else is reported; the refetch overwrites the file.
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') failures.push((error as Error).message);
-      }
-    }
-    logger.warn(
-      failures.length === 0
-        ? `${paths.dataPath}: ${reason}; moved aside (${suffix}) and refetching.`
-        : `${paths.dataPath}: ${reason}; could not move it aside (${failures.join('; ')}), refetching over it.`,
-    );
-  }
-
-  async function doFetchBars(request: BarsRequest, callOptions: DataSourceCallOptions = {}): Promise<Bars> {
-    callOptions.signal?.throwIfAborted();
+  /** Where a request's days live, and its origin's available end, asked at most once per call. */
+  function prepare(request: BarsRequest, callOptions: DataSourceCallOptions) {
     const location = locate(source, request);
     const series: SeriesKey = {
       sourceId: source.sourceId,
@@ -249,39 +130,76 @@ export function withFeatherCache(
       schema: location.schema,
       symbol: location.symbol,
     };
-    const days = utcDaysCovering(request.start, request.end);
+    // A failure is not papered over with the clock: it would store complete days as partial and pay for
+    // them again.
+    let availableEndPromise: Promise<number | undefined> | undefined;
+    const availableEnd = (): Promise<number | undefined> => {
+      availableEndPromise ??= fetchAvailableEnd(source, request, callOptions);
+      return availableEndPromise;
+    };
+    return {
+      series,
+      directory: seriesDirectory(cacheDir, series),
+      days: utcDaysCovering(request.start, request.end),
+      availableEnd,
+    };
+  }
+
+  /** The downloads for `days` that are not served from disk, as ranges and source requests. */
+  async function downloadsFor(
+    request: BarsRequest,
+    days: readonly string[],
+    availableEnd: () => Promise<number | undefined>,
+  ): Promise<{ ranges: RunRange[]; requests: BarsRequest[]; availableEndMs: number }> {
+    const availableEndMs = (await availableEnd()) ?? now().getTime();
+    const ranges = consecutiveRuns(days)
+      .map((run) => runRange(run, availableEndMs))
+      .filter((range): range is RunRange => range !== undefined);
+    const requests = ranges.map((range) => ({
+      ...request,
+      start: new Date(range.startMs),
+      end: new Date(range.endMs),
+    }));
+    return { ranges, requests, availableEndMs };
+  }
+
+  async function planDownloads(
+    request: BarsRequest,
+    callOptions: DataSourceCallOptions = {},
+  ): Promise<BarsRequest[]> {
+    callOptions.signal?.throwIfAborted();
+    const { directory, days, availableEnd } = prepare(request, callOptions);
+    const missing: string[] = [];
+    for (const day of days) {
+      const lookup = forced(request) ? undefined : await reader.lookupDay({ directory, day, availableEnd });
+      if (lookup?.status !== 'hit') missing.push(day);
+    }
+    if (missing.length === 0) return [];
+    return (await downloadsFor(request, missing, availableEnd)).requests;
+  }
+
+  async function doFetchBars(request: BarsRequest, callOptions: DataSourceCallOptions = {}): Promise<Bars> {
+    callOptions.signal?.throwIfAborted();
+    const { series, directory, days, availableEnd } = prepare(request, callOptions);
     const fallbackSymbol = request.asset.symbol;
     if (days.length === 0) return Bars.empty({ symbol: fallbackSymbol, timestep: request.timestep });
 
-    // Asked at most once per call, and only when a partial day or a download needs it.
-    let availableEndPromise: Promise<number | undefined> | undefined;
-    // Set when the source can report its available end but failed to: the clock then stands in for it, so
-    // days fetched now are stored as partial (refetched after the TTL), never as complete on a guess.
-    let availableEndFailed = false;
-    const reportedAvailableEnd = (): Promise<number | undefined> => {
-      availableEndPromise ??= fetchAvailableEnd(source, request, callOptions, logger, () => {
-        availableEndFailed = true;
-      });
-      return availableEndPromise;
-    };
-
-    const directory = seriesDirectory(cacheDir, series);
     const hits = new Map<string, DayHit>();
     const force = forced(request);
     let pending: string[] = days;
     let arena: ReadArena | undefined;
     try {
       if (!force) {
-        const manifests = days.map((day) =>
-          readManifestCached(join(directory, `${day}${MANIFEST_EXTENSION}`)),
-        );
+        const manifests = days.map((day) => reader.readDayManifest(directory, day));
         const arenaSize = manifests.reduce(
           (sum, result) => sum + (result.status === 'ok' ? result.manifest.byteLength + 8 : 0),
           0,
         );
         arena = arenas.acquire(arenaSize);
         const lookups = await Promise.all(
-          days.map((day, index) => lookupDay(directory, day, reportedAvailableEnd, manifests[index], arena)),
+          days.map((day, index) =>
+            reader.lookupDay({ directory, day, availableEnd, manifestResult: manifests[index]!, arena }),
+          ),
         );
         pending = [];
         lookups.forEach((lookup, index) => {
@@ -291,108 +209,45 @@ export function withFeatherCache(
       }
 
       if (pending.length > 0) {
-        const lockPath = join(directory, '.lock');
         const lockOptions: LockOptions = {
           ...options.lock,
           ...(callOptions.signal ? { signal: callOptions.signal } : {}),
         };
-        await withLock(lockPath, lockOptions, async () => {
+        await withLock(join(directory, '.lock'), lockOptions, async () => {
           // Another process may have written these days while we waited: look again under the lock, and
           // only now treat a file that still fails validation as corrupt.
           const toFetch: string[] = [];
           for (const day of pending) {
             const lookup = force
               ? ({ status: 'missing' } as const)
-              : await lookupDay(directory, day, reportedAvailableEnd);
+              : await reader.lookupDay({ directory, day, availableEnd });
             if (lookup.status === 'hit') hits.set(day, lookup.hit);
             else {
-              if (lookup.status === 'invalid') await quarantine(series, day, lookup.reason);
+              if (lookup.status === 'invalid') await reader.quarantine(series, day, lookup.reason);
               toFetch.push(day);
             }
           }
           if (toFetch.length === 0) return;
-          const availableEndMs = (await reportedAvailableEnd()) ?? now().getTime();
-          for (const run of consecutiveRuns(toFetch)) {
-            const fetched = await fetchRun(run, availableEndMs);
+          const downloads = await downloadsFor(request, toFetch, availableEnd);
+          // Every download of this call is priced (and checked against the source's limit) before the first.
+          const estimates = hasDownloadPricing(source)
+            ? await source.approveDownloads(
+                downloads.requests,
+                callOptions.signal ? { signal: callOptions.signal } : {},
+              )
+            : [];
+          for (const [index, range] of downloads.ranges.entries()) {
+            const fetched = await download({
+              request: downloads.requests[index]!,
+              range,
+              series,
+              availableEndMs: downloads.availableEndMs,
+              estimatedCostUsd: estimates[index],
+              callOptions,
+            });
             for (const [day, hit] of fetched) hits.set(day, hit);
           }
         });
-      }
-
-      async function fetchRun(run: readonly string[], availableEndMs: number): Promise<Map<string, DayHit>> {
-        const covered = run.filter((day) => dayCoverage(day, availableEndMs) !== undefined);
-        const result = new Map<string, DayHit>();
-        if (covered.length === 0) return result;
-        const startMs = dayStartMs(covered[0]!);
-        const endMs = Math.min(dayStartMs(covered.at(-1)!) + DAY_MS, availableEndMs);
-        const reports: DownloadReport[] = [];
-        const fetchedAt = now();
-        const bars = await source.doFetchBars(
-          { ...request, start: new Date(startMs), end: new Date(endMs) },
-          {
-            ...(callOptions.signal ? { signal: callOptions.signal } : {}),
-            onDownload: (report) => {
-              reports.push(report);
-              callOptions.onDownload?.(report);
-            },
-          },
-        );
-        const totalBytes = reports.reduce((sum, report) => sum + report.bytes, 0);
-        const costs = reports.filter((report) => report.costUsd !== undefined);
-        const totalCost =
-          costs.length > 0 ? costs.reduce((sum, report) => sum + report.costUsd!, 0) : undefined;
-        for (const day of covered) {
-          const coverage = dayCoverage(day, availableEndMs)!;
-          const part = bars.between(new Date(coverage.coveredStartMs), new Date(dayStartMs(day) + DAY_MS));
-          // Each day carries its share of the download, so a later cache hit can say what it saved.
-          const share = bars.length > 0 ? part.length / bars.length : 1 / covered.length;
-          const encoded = encodePartition(part);
-          const manifest: PartitionManifest = {
-            formatVersion: MANIFEST_FORMAT_VERSION,
-            sourceId: series.sourceId,
-            dataset: series.dataset,
-            schema: series.schema,
-            symbol: series.symbol,
-            day,
-            coveredStart: new Date(coverage.coveredStartMs).toISOString(),
-            coveredEnd: new Date(coverage.coveredEndMs).toISOString(),
-            rowCount: part.length,
-            byteLength: encoded.bytes.byteLength,
-            sha256: encoded.sha256,
-            ...(encoded.layout === undefined ? {} : { layout: encoded.layout }),
-            writtenAt: fetchedAt.toISOString(),
-            complete: coverage.complete && !availableEndFailed,
-            availableEndAtFetch: new Date(availableEndMs).toISOString(),
-            downloadBytes: totalBytes * share,
-            ...(totalCost === undefined ? {} : { downloadCostUsd: totalCost * share }),
-          };
-          const paths = partitionPaths(cacheDir, { ...series, day });
-          // Data first, manifest second: a crash in between leaves a data file whose manifest is missing or
-          // describes other bytes, which validation rejects.
-          await writeFileAtomic(paths.dataPath, encoded.bytes);
-          await writeManifest(paths.manifestPath, manifest);
-          result.set(day, { bars: part, manifest, fromDisk: false });
-        }
-        logger.debug(
-          `fetched ${bars.length} bars for ${series.symbol} ${covered[0]}..${covered.at(-1)} (${covered.length} days)`,
-        );
-        if (reports.length > 0) {
-          for (const report of reports) await record(reportToEntry(report, fetchedAt));
-        } else {
-          await record({
-            time: fetchedAt.toISOString(),
-            sourceId: series.sourceId,
-            dataset: series.dataset,
-            schema: series.schema,
-            symbols: [series.symbol],
-            start: new Date(startMs).toISOString(),
-            end: new Date(endMs).toISOString(),
-            bytes: 0,
-            records: bars.length,
-            servedFromCache: false,
-          });
-        }
-        return result;
       }
 
       const parts: Bars[] = [];
@@ -403,51 +258,62 @@ export function withFeatherCache(
       const symbol = parts.find((part) => part.length > 0)?.metadata.symbol ?? fallbackSymbol;
       // Copies out of the read arena, which is released below.
       const result = assembleBars(parts, request, symbol);
-      await recordCacheHits(request, series, days, hits, result.length);
+      await ledger.recordCacheHits({ request, series, days, hits, resultRows: result.length });
       return result;
     } finally {
       arena?.release();
     }
   }
 
-  // Days read from disk (not downloaded by this call) are recorded as one servedFromCache entry.
-  async function recordCacheHits(
-    request: BarsRequest,
-    series: SeriesKey,
-    days: readonly string[],
-    hits: ReadonlyMap<string, DayHit>,
-    resultRows: number,
-  ): Promise<void> {
-    let rows = 0;
-    let bytes = 0;
-    let costUsd: number | undefined;
-    let fromDisk = 0;
-    for (const day of days) {
-      const hit = hits.get(day);
-      if (hit === undefined || !hit.fromDisk) continue;
-      const inWindow = hit.bars.between(request.start, request.end).length;
-      fromDisk++;
-      rows += inWindow;
-      const fraction = hit.bars.length > 0 ? inWindow / hit.bars.length : 1;
-      bytes += hit.manifest.downloadBytes * fraction;
-      if (hit.manifest.downloadCostUsd !== undefined) {
-        costUsd = (costUsd ?? 0) + hit.manifest.downloadCostUsd * fraction;
-      }
+  /**
+   * One download: a pending ledger line first (a process killed mid-download still shows the spend), the
+   * download, the line that confirms it, then the day partitions.
+   */
+  async function download(context: {
+    request: BarsRequest;
+    range: RunRange;
+    series: SeriesKey;
+    availableEndMs: number;
+    estimatedCostUsd: number | undefined;
+    callOptions: DataSourceCallOptions;
+  }): Promise<Map<string, DayHit>> {
+    const { range, series, callOptions } = context;
+    const intent = {
+      series,
+      startMs: range.startMs,
+      endMs: range.endMs,
+      estimatedCostUsd: context.estimatedCostUsd,
+    };
+    const intentId = await ledger.begin(intent);
+    const reports: DownloadReport[] = [];
+    const fetchedAt = now();
+    let bars: Bars;
+    try {
+      bars = await source.doFetchBars(context.request, {
+        ...(callOptions.signal ? { signal: callOptions.signal } : {}),
+        onDownload: (report) => {
+          reports.push(report);
+          callOptions.onDownload?.(report);
+        },
+      });
+    } catch (error) {
+      await ledger.fail(intentId, intent, error);
+      throw error;
     }
-    if (fromDisk === 0) return;
-    await record({
-      time: now().toISOString(),
-      sourceId: series.sourceId,
-      dataset: series.dataset,
-      schema: series.schema,
-      symbols: [series.symbol],
-      start: request.start.toISOString(),
-      end: request.end.toISOString(),
-      bytes: Math.round(bytes),
-      records: Math.min(rows, resultRows),
-      ...(costUsd === undefined ? {} : { costUsd }),
-      servedFromCache: true,
+    await ledger.settle(intentId, intent, reports, bars.length);
+    const stored = await storeRun({
+      cacheDir,
+      series,
+      range,
+      availableEndMs: context.availableEndMs,
+      bars,
+      reports,
+      fetchedAt,
     });
+    logger.debug(
+      `fetched ${bars.length} bars for ${series.symbol} ${range.covered[0]}..${range.covered.at(-1)} (${range.covered.length} days)`,
+    );
+    return stored;
   }
 
   const cached: FeatherCachedDataSource = {
@@ -457,6 +323,23 @@ export function withFeatherCache(
     cacheDir,
     source,
     doFetchBars,
+    planDownloads,
+    ...(hasDownloadPricing(source)
+      ? {
+          approveDownloads: async (requests: readonly BarsRequest[], callOptions?: DataSourceCallOptions) => {
+            const planned = await Promise.all(requests.map((request) => planDownloads(request, callOptions)));
+            const estimates = await source.approveDownloads(planned.flat(), callOptions);
+            let next = 0;
+            return planned.map((downloads) => {
+              const mine = estimates.slice(next, next + downloads.length);
+              next += downloads.length;
+              return mine.some((estimate) => estimate !== undefined)
+                ? mine.reduce<number>((sum, estimate) => sum + (estimate ?? 0), 0)
+                : undefined;
+            });
+          },
+        }
+      : {}),
     ...(source.locateBars ? { locateBars: (request: BarsRequest) => source.locateBars!(request) } : {}),
     ...(source.doFetchAvailableRange
       ? {
@@ -478,7 +361,7 @@ export function withFeatherCache(
                     // Definition downloads are billed too: they go to the ledger like bar downloads.
                     onDownload: (report) => {
                       callOptions?.onDownload?.(report);
-                      recording.push(record(reportToEntry(report, now())));
+                      recording.push(ledger.recordReport(report));
                     },
                   }),
                 { schema: instrumentSpecSchema as z.ZodType<InstrumentSpec>, forceUpdate: forced(request) },
@@ -491,22 +374,6 @@ export function withFeatherCache(
       : {}),
   };
   return cached;
-}
-
-function reportToEntry(report: DownloadReport, time: Date): UsageEntry {
-  return {
-    time: time.toISOString(),
-    sourceId: report.sourceId,
-    dataset: report.dataset,
-    schema: report.schema,
-    symbols: [...report.symbols],
-    start: report.start.toISOString(),
-    end: report.end.toISOString(),
-    bytes: report.bytes,
-    records: report.records,
-    ...(report.costUsd === undefined ? {} : { costUsd: report.costUsd }),
-    servedFromCache: false,
-  };
 }
 
 /**
@@ -525,12 +392,14 @@ function locate(source: DataSourceV1, request: BarsRequest): BarsRequestLocation
   return { ...location, schema };
 }
 
+/**
+ * The source's available end, or undefined when it cannot tell. Errors propagate: the source already
+ * retried transient ones, and an auth or permission error must stop the call before any download.
+ */
 async function fetchAvailableEnd(
   source: DataSourceV1,
   request: BarsRequest,
   callOptions: DataSourceCallOptions,
-  logger: CacheLogger,
-  onFailure: () => void,
 ): Promise<number | undefined> {
   if (source.doFetchAvailableRange === undefined) return undefined;
   try {
@@ -540,59 +409,7 @@ async function fetchAvailableEnd(
     );
     return range.end.getTime();
   } catch (error) {
-    callOptions.signal?.throwIfAborted();
-    onFailure();
-    logger.warn(
-      `could not fetch the available range from "${source.sourceId}" (days fetched now are kept as partial and refetched later): ${(error as Error).message}`,
-    );
-    return undefined;
+    if (UnsupportedFunctionalityError.isInstance(error)) return undefined;
+    throw error;
   }
-}
-
-/**
- * Joins day partitions into one series cut to `[start, end)`, copying each column once (always: parts read
- * from disk are views into a reused buffer). Stitched series (segments, several symbols) go through
- * `Bars.concat`, which keeps their segments and copies too.
- */
-function assembleBars(parts: readonly Bars[], request: BarsRequest, symbol: string): Bars {
-  const simple = parts.every(
-    (part) => part.metadata.segments === undefined && (part.length === 0 || part.metadata.symbol === symbol),
-  );
-  if (!simple)
-    return Bars.concat(parts, { symbol, timestep: request.timestep }).between(request.start, request.end);
-  const windows = parts
-    .map((part) => part.between(request.start, request.end))
-    .filter((part) => part.length > 0);
-  // No shortcut for a single window: it would be a view into the read arena, which the next read overwrites.
-  const total = windows.reduce((sum, part) => sum + part.length, 0);
-  const columns = {
-    tsEventNanos: new BigInt64Array(total),
-    open: new Float64Array(total),
-    high: new Float64Array(total),
-    low: new Float64Array(total),
-    close: new Float64Array(total),
-    volume: new Float64Array(total),
-  };
-  let offset = 0;
-  for (const part of windows) {
-    columns.tsEventNanos.set(part.tsEventNanos, offset);
-    columns.open.set(part.open, offset);
-    columns.high.set(part.high, offset);
-    columns.low.set(part.low, offset);
-    columns.close.set(part.close, offset);
-    columns.volume.set(part.volume, offset);
-    offset += part.length;
-  }
-  return Bars.fromColumns(columns, { symbol, timestep: request.timestep });
-}
-
-/** Splits sorted days into runs of consecutive days, each fetched in one request. */
-export function consecutiveRuns(days: readonly string[]): string[][] {
-  const runs: string[][] = [];
-  for (const day of days) {
-    const run = runs.at(-1);
-    if (run !== undefined && dayStartMs(day) - dayStartMs(run.at(-1)!) === DAY_MS) run.push(day);
-    else runs.push([day]);
-  }
-  return runs;
 }

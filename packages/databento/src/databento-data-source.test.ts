@@ -184,18 +184,20 @@ describe('DatabentoDataSource', () => {
     expect(server.requestCount('timeseries.get_range')).toBe(0);
   });
 
-  it('should check every contract of a continuous future before downloading any', async () => {
-    // ESH5's segment costs 1.68 USD, ESM5's 3.36 USD: only the second is above the limit.
-    const error = await source({ maxCostUsd: 2 })
+  it('should apply maxCostUsd to the total of every contract of a continuous future, before any download', async () => {
+    // ESH5's segment costs 1.68 USD, ESM5's 3.36 USD: each is under 4, their total (5.04) is not.
+    const error = await source({ maxCostUsd: 4 })
       .getBars(continuousFuture('ES'), '1m', '2025-03-03T00:00:00Z', '2025-03-15T00:00:00Z')
       .catch((caught: unknown) => caught);
     expect(CostLimitExceededError.isInstance(error)).toBe(true);
-    expect((error as CostLimitExceededError).request.symbols).toEqual(['ESM5']);
-    expect((error as CostLimitExceededError).estimatedCostUsd).toBeCloseTo(3.36, 10);
+    expect((error as CostLimitExceededError).estimatedCostUsd).toBeCloseTo(5.04, 10);
+    expect((error as CostLimitExceededError).maxCostUsd).toBe(4);
+    expect((error as CostLimitExceededError).request.symbols).toEqual(['ESH5']);
+    expect((error as Error).message).toContain('2 requests');
     expect(server.requestCount('timeseries.get_range')).toBe(0);
     server.resetRequests();
     // Under the limit, each segment is estimated once and downloaded once.
-    const bars = await source({ maxCostUsd: 5 }).getBars(
+    const bars = await source({ maxCostUsd: 6 }).getBars(
       continuousFuture('ES'),
       '1m',
       '2025-03-03T00:00:00Z',
@@ -204,6 +206,25 @@ describe('DatabentoDataSource', () => {
     expect(bars.length).toBe(90);
     expect(server.requestCount('metadata.get_cost')).toBe(2);
     expect(server.requestCount('timeseries.get_range')).toBe(2);
+  });
+
+  it('should price a whole plan with estimateBars, and refuse it with approveEstimate above the limit', async () => {
+    const guarded = source({ maxCostUsd: 4 });
+    const estimate = await guarded.estimateBars(
+      continuousFuture('ES'),
+      '1m',
+      '2025-03-03T00:00:00Z',
+      '2025-03-15T00:00:00Z',
+    );
+    expect(estimate.totalCostUsd).toBeCloseTo(5.04, 10);
+    expect(estimate.maxCostUsd).toBe(4);
+    expect(estimate.downloads.map((download) => [download.params.symbols, download.costUsd])).toEqual([
+      ['ESH5', expect.closeTo(1.68, 10)],
+      ['ESM5', expect.closeTo(3.36, 10)],
+    ]);
+    expect(() => guarded.approveEstimate(estimate)).toThrow(CostLimitExceededError);
+    expect(server.requestCount('metadata.get_cost')).toBe(2);
+    expect(server.requestCount('timeseries.get_range')).toBe(0);
   });
 
   it('should take maxCostUsd from DATABENTO_MAX_COST_USD', async () => {

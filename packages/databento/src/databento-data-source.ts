@@ -3,12 +3,10 @@ import {
   type AssetInput,
   type AvailableRange,
   activeContract,
-  allocateBarsColumns,
   type BackAdjustment,
   Bars,
   type BarsRequest,
   type BarsRequestLocation,
-  copyBarsColumns,
   createAsset,
   createTimestep,
   type DataSourceCallOptions,
@@ -23,28 +21,23 @@ import {
   parseTimestep,
   rollSchedule,
   type Timestep,
-  type TimestepUnit,
   toDatabentoRawSymbol,
   UnsupportedFunctionalityError,
 } from '@lb/core';
-import type {
-  DatabentoInstrumentDefinitionRecord,
-  DatabentoInstrumentDefinitionV1Record,
-  DatabentoInstrumentDefinitionV2Record,
-} from '@lb/dbn';
-import { UNDEF_PRICE, UNDEF_TIMESTAMP } from '@lb/dbn';
+import { columnsToBars, finish } from './bars-columns.js';
+import {
+  CostApprovals,
+  type DatabentoDownloadEstimate,
+  type DatabentoPricedDownload,
+} from './cost-approvals.js';
 import { guardCost } from './cost-guard.js';
 import { resolveDataset } from './datasets.js';
-import {
-  createDatabento,
-  type DatabentoClient,
-  type DatabentoDatasetRange,
-  type DatabentoRangeParams,
-} from './historical-client.js';
+import { type DatabentoDefinitionRecord, definitionToSpec } from './definition-spec.js';
+import { createDatabento, type DatabentoClient } from './historical-client.js';
+import { type DatabentoContinuousRule, DatabentoRequestPlanner } from './request-planner.js';
 import type { DatabentoSettings } from './settings.js';
 
-/** Databento continuous-contract rules: `c` calendar (expiry order), `v` volume, `n` open interest. */
-export type DatabentoContinuousRule = 'c' | 'v' | 'n';
+export type { DatabentoContinuousRule } from './request-planner.js';
 
 /** Settings of {@link createDatabentoData}: the client settings plus source options. */
 export interface DatabentoDataSettings extends DatabentoSettings {
@@ -76,32 +69,26 @@ export interface DatabentoGetBarsOptions extends DataSourceCallOptions {
   readonly continuousRule?: DatabentoContinuousRule;
 }
 
-const SCHEMA_BY_UNIT: Record<TimestepUnit, string> = {
-  second: 'ohlcv-1s',
-  minute: 'ohlcv-1m',
-  hour: 'ohlcv-1h',
-  day: 'ohlcv-1d',
-};
+/** A source that can tell what fetching a request would download (the Feather cache's `planDownloads`). */
+export interface DatabentoDownloadPlanner {
+  planDownloads(request: BarsRequest, options?: DataSourceCallOptions): Promise<BarsRequest[]>;
+}
 
-const NANOS_PER_MS = 1_000_000n;
-const DAY_MS = 86_400_000;
-
-type DatabentoDefinitionRecord =
-  | DatabentoInstrumentDefinitionRecord
-  | DatabentoInstrumentDefinitionV2Record
-  | DatabentoInstrumentDefinitionV1Record;
-
-/** What a request maps to at Databento. */
-interface DatabentoLocation extends BarsRequestLocation {
-  readonly stypeIn: 'raw_symbol' | 'continuous';
-  /** The native timestep fetched (the request's may be a multiple of it). */
-  readonly nativeTimestep: Timestep;
+/** Options of {@link DatabentoDataSource.estimateBars}. */
+export interface DatabentoEstimateBarsOptions extends DatabentoGetBarsOptions {
+  /**
+   * The cache the bars will be fetched through (`withFeatherCache(source)`): only the downloads it would
+   * make (its missing or stale days) are priced.
+   */
+  readonly cache?: DatabentoDownloadPlanner;
 }
 
 /**
  * Historical bars and instrument specs from Databento, as a `DataSourceV1` (`sourceId: 'databento'`).
  * Continuous futures go through the core roll schedule (`capabilities.continuousFutures` is false) unless
- * `getBars(..., { rollMode: 'databento' })` asks for Databento's continuous symbology.
+ * `getBars(..., { rollMode: 'databento' })` asks for Databento's continuous symbology. With a cost limit
+ * (`maxCostUsd`, `DATABENTO_MAX_COST_USD`), everything one call downloads is priced before the first byte
+ * and refused when the total is above the limit.
  */
 export class DatabentoDataSource implements DataSourceV1 {
   readonly specificationVersion = 'v1' as const;
@@ -114,11 +101,10 @@ export class DatabentoDataSource implements DataSourceV1 {
   });
   /** The underlying historical client. */
   readonly client: DatabentoClient;
-  readonly #settings: DatabentoDataSettings;
-  readonly #ranges = new Map<string, { range: DatabentoDatasetRange; fetchedAtMs: number }>();
+  readonly #planner: DatabentoRequestPlanner;
   readonly #instruments = new Map<string, InstrumentSpec>();
-  /** Estimates checked before a continuous future's first download, used once by each segment's download. */
-  readonly #approvedCosts = new Map<string, number>();
+  /** Estimates checked as part of a total before the first download, used once by each download. */
+  readonly #approvals = new CostApprovals();
 
   constructor(settings: DatabentoDataSettings = {}) {
     const {
@@ -130,13 +116,13 @@ export class DatabentoDataSource implements DataSourceV1 {
       ...clientSettings
     } = settings;
     this.client = client ?? createDatabento(clientSettings);
-    this.#settings = settings;
+    this.#planner = new DatabentoRequestPlanner({ client: this.client, settings });
   }
 
   /**
    * Lumibot-style convenience: bars for an asset between two instants, resampled to `timestep`.
    * Continuous futures are stitched from dated contracts (core `fetchBars`), or with `rollMode: 'databento'`
-   * fetched through Databento's continuous symbology.
+   * fetched through Databento's continuous symbology. Every contract is priced before the first download.
    */
   async getBars(
     asset: Asset | AssetInput,
@@ -145,65 +131,28 @@ export class DatabentoDataSource implements DataSourceV1 {
     end: Date | string,
     options: DatabentoGetBarsOptions = {},
   ): Promise<Bars> {
-    const normalized = normalizeAsset(asset);
+    const request = toBarsRequest({ asset, timestep, start, end, options });
     const callOptions: DataSourceCallOptions = {
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       ...(options.onDownload === undefined ? {} : { onDownload: options.onDownload }),
     };
     if (options.rollMode === 'databento') {
-      if (normalized.type !== 'continuous_future') {
-        throw new InvalidArgumentError(
-          `rollMode 'databento' applies to continuous futures only, not to ${normalized.symbol}.`,
-          { argument: 'rollMode' },
-        );
-      }
-      // Databento's continuous symbols are one unadjusted series; adjusting needs the per-contract path.
-      if (options.backAdjust !== undefined && options.backAdjust !== 'none') {
-        throw new InvalidArgumentError(
-          `backAdjust '${options.backAdjust}' needs the core roll schedule; Databento's continuous symbology (rollMode 'databento') returns unadjusted prices. Drop rollMode or backAdjust.`,
-          { argument: 'backAdjust' },
-        );
-      }
-      const parsed = parseTimestep(timestep);
-      const startInstant = parseInstant(start, 'start');
-      const endInstant = parseInstant(end, 'end');
-      if (startInstant.getTime() > endInstant.getTime()) {
-        throw new InvalidArgumentError(
-          `Invalid range: start ${startInstant.toISOString()} is after end ${endInstant.toISOString()}; swap them.`,
-          { argument: 'start' },
-        );
-      }
-      return this.#fetch(
-        {
-          asset: normalized,
-          timestep: parsed,
-          start: startInstant,
-          end: endInstant,
-          ...(options.exchange === undefined ? {} : { exchange: options.exchange }),
-          ...(options.forceCacheUpdate === undefined ? {} : { forceCacheUpdate: options.forceCacheUpdate }),
-        },
-        callOptions,
-        options.continuousRule,
-      );
+      return this.#fetch(request, callOptions, options.continuousRule);
     }
-    let approved: string[] = [];
-    if (normalized.type === 'continuous_future') {
-      approved = await this.#guardSegments(
-        normalized,
-        parseTimestep(timestep),
-        parseInstant(start, 'start'),
-        parseInstant(end, 'end'),
-        options,
-      );
+    let approved: readonly DatabentoPricedDownload[] = [];
+    if (request.asset.type === 'continuous_future' && this.client.settings().maxCostUsd !== undefined) {
+      const estimate = await this.estimateDownloads(this.#expand(request, options), callOptions);
+      this.#approvals.approve(estimate);
+      approved = estimate.downloads;
     }
     try {
       return await fetchBars(
         this,
         {
-          asset: normalized,
-          timestep,
-          start,
-          end,
+          asset: request.asset,
+          timestep: request.timestep,
+          start: request.start,
+          end: request.end,
           ...(options.exchange === undefined ? {} : { exchange: options.exchange }),
           ...(options.forceCacheUpdate === undefined ? {} : { forceCacheUpdate: options.forceCacheUpdate }),
           ...(options.backAdjust === undefined ? {} : { backAdjust: options.backAdjust }),
@@ -212,8 +161,103 @@ export class DatabentoDataSource implements DataSourceV1 {
       );
     } finally {
       // Estimates left unused (a failed segment) must not stand in for a later request's check.
-      for (const key of approved) this.#approvedCosts.delete(key);
+      this.#approvals.forget(approved);
     }
+  }
+
+  /**
+   * Prices everything fetching these bars would download, without downloading: a continuous future
+   * expands to its contract segments (core roll schedule, or one continuous-symbology request with
+   * `rollMode: 'databento'`), and through a `cache` only its missing days count. Pass the result to
+   * {@link approveEstimate} to check it against the cost limit before fetching.
+   *
+   * ```ts
+   * const cached = withFeatherCache(source);
+   * const estimate = await source.estimateBars(continuousFuture('ES'), '1m', start, end, { cache: cached });
+   * console.log(`$${estimate.totalCostUsd.toFixed(2)}`);
+   * source.approveEstimate(estimate); // throws CostLimitExceededError above maxCostUsd
+   * const bars = await fetchBars(cached, { asset: continuousFuture('ES'), timestep: '1m', start, end });
+   * ```
+   */
+  async estimateBars(
+    asset: Asset | AssetInput,
+    timestep: Timestep | string,
+    start: Date | string,
+    end: Date | string,
+    options: DatabentoEstimateBarsOptions = {},
+  ): Promise<DatabentoDownloadEstimate> {
+    const request = toBarsRequest({ asset, timestep, start, end, options });
+    const callOptions = options.signal === undefined ? {} : { signal: options.signal };
+    const requests: BarsRequest[] = [];
+    for (const part of this.#expand(request, options)) {
+      if (options.cache === undefined) requests.push(part);
+      else requests.push(...(await options.cache.planDownloads(part, callOptions)));
+    }
+    return this.estimateDownloads(requests, {
+      ...callOptions,
+      ...(options.continuousRule === undefined ? {} : { continuousRule: options.continuousRule }),
+    });
+  }
+
+  /**
+   * Prices bar requests with `metadata.get_cost`, each clamped to the dataset's available range exactly as
+   * its download would be. Downloads nothing and checks no limit.
+   */
+  async estimateDownloads(
+    requests: readonly BarsRequest[],
+    options: DataSourceCallOptions & { readonly continuousRule?: DatabentoContinuousRule } = {},
+  ): Promise<DatabentoDownloadEstimate> {
+    const rule = options.continuousRule;
+    const signalOptions = options.signal === undefined ? {} : { signal: options.signal };
+    const downloads: DatabentoPricedDownload[] = [];
+    for (const request of requests) {
+      const { params } = await this.#planner.plan(request, { callOptions: options, rule, warn: false });
+      if (params === undefined) continue;
+      const costUsd =
+        this.#approvals.peek(params) ?? (await this.client.metadata.getCost(params, signalOptions));
+      downloads.push({ params, costUsd });
+    }
+    const totalCostUsd = downloads.reduce((sum, download) => sum + download.costUsd, 0);
+    const maxCostUsd = this.client.settings().maxCostUsd;
+    this.client.logger.info(
+      `databento cost estimate $${totalCostUsd.toFixed(4)} for ${downloads.length} download(s)`,
+      {
+        estimatedCostUsd: totalCostUsd,
+        downloads: downloads.length,
+        ...(maxCostUsd === undefined ? {} : { maxCostUsd }),
+      },
+    );
+    return { totalCostUsd, downloads, maxCostUsd };
+  }
+
+  /**
+   * Checks an estimate's total against `maxCostUsd`; within the limit, its downloads are approved and will
+   * not be priced or checked again (for 10 minutes).
+   * @throws CostLimitExceededError (nothing downloaded) when the total is above the limit.
+   */
+  approveEstimate(estimate: DatabentoDownloadEstimate): void {
+    this.#approvals.approve({ ...estimate, maxCostUsd: this.client.settings().maxCostUsd });
+  }
+
+  /**
+   * The cache's hook (see `@lb/cache-feather`): prices every download of one call together before the
+   * first, refusing the lot when their total is above the limit. Returns each request's estimate.
+   * @throws CostLimitExceededError when the total is above `maxCostUsd`.
+   */
+  async approveDownloads(
+    requests: readonly BarsRequest[],
+    options: DataSourceCallOptions = {},
+  ): Promise<(number | undefined)[]> {
+    const estimates: (number | undefined)[] = [];
+    const downloads: DatabentoPricedDownload[] = [];
+    for (const request of requests) {
+      const estimate = await this.estimateDownloads([request], options);
+      estimates.push(estimate.downloads[0]?.costUsd);
+      downloads.push(...estimate.downloads);
+    }
+    const totalCostUsd = downloads.reduce((sum, download) => sum + download.costUsd, 0);
+    this.approveEstimate({ totalCostUsd, downloads, maxCostUsd: this.client.settings().maxCostUsd });
+    return estimates;
   }
 
   /** Instrument specs (multiplier, tick size, expiration, currency) for an asset at an instant. */
@@ -238,7 +282,7 @@ export class DatabentoDataSource implements DataSourceV1 {
   }
 
   locateBars(request: BarsRequest): BarsRequestLocation {
-    const { dataset, schema, symbol } = this.#locate(request, undefined);
+    const { dataset, schema, symbol } = this.#planner.locate(request, undefined);
     return { dataset, schema, symbol };
   }
 
@@ -246,8 +290,12 @@ export class DatabentoDataSource implements DataSourceV1 {
     request: BarsRequest,
     options: DataSourceCallOptions = {},
   ): Promise<AvailableRange> {
-    const location = this.#locate(request, undefined);
-    const range = await this.#datasetRange(location.dataset, options, request.forceCacheUpdate ?? false);
+    const location = this.#planner.locate(request, undefined);
+    const range = await this.#planner.datasetRange(
+      location.dataset,
+      options,
+      request.forceCacheUpdate ?? false,
+    );
     const schemaRange = range.schemas[location.schema];
     return schemaRange ?? { start: range.start, end: range.end };
   }
@@ -261,13 +309,13 @@ export class DatabentoDataSource implements DataSourceV1 {
       request.asset.type === 'continuous_future'
         ? contractFuture(activeContract(request.asset.symbol, request.at))
         : request.asset;
-    const dataset = resolveDataset(asset, request.exchange, this.#datasetDefaults());
+    const dataset = resolveDataset(asset, request.exchange, this.#planner.datasetDefaults());
     const symbol = toDatabentoRawSymbol(asset);
     const key = `${dataset}:${symbol}`;
     const cached = this.#instruments.get(key);
     if (cached !== undefined && !request.forceCacheUpdate) return cached;
     // Definitions are republished at each session start: look back a few days to cover weekends.
-    const range = await this.#datasetRange(dataset, options, false);
+    const range = await this.#planner.datasetRange(dataset, options, false);
     const end = new Date(Math.min(floorDay(request.at.getTime()) + DAY_MS, range.end.getTime()));
     const start = new Date(Math.max(end.getTime() - 5 * DAY_MS, range.start.getTime()));
     const params = {
@@ -306,152 +354,20 @@ export class DatabentoDataSource implements DataSourceV1 {
     return spec;
   }
 
-  #datasetDefaults() {
-    return {
-      ...(this.#settings.stockDataset === undefined ? {} : { stockDataset: this.#settings.stockDataset }),
-      ...(this.#settings.futuresDataset === undefined
-        ? {}
-        : { futuresDataset: this.#settings.futuresDataset }),
-    };
-  }
-
-  #locate(request: BarsRequest, rule: DatabentoContinuousRule | undefined): DatabentoLocation {
-    const { asset, timestep } = request;
-    if (asset.type === 'option') {
-      throw new UnsupportedFunctionalityError(
-        'The Databento source serves stock and futures bars; options are not supported.',
-        { functionality: 'doFetchBars:option' },
-      );
-    }
-    const dataset = resolveDataset(asset, request.exchange, this.#datasetDefaults());
-    const nativeTimestep = createTimestep(timestep.unit, 1);
-    const schema = SCHEMA_BY_UNIT[timestep.unit];
-    if (asset.type === 'continuous_future') {
-      const continuousRule = rule ?? this.#settings.continuousRule ?? 'v';
-      return {
-        dataset,
-        schema,
-        symbol: `${asset.symbol}.${continuousRule}.0`,
-        stypeIn: 'continuous',
-        nativeTimestep,
-      };
-    }
-    return { dataset, schema, symbol: toDatabentoRawSymbol(asset), stypeIn: 'raw_symbol', nativeTimestep };
-  }
-
-  async #datasetRange(
-    dataset: string,
-    options: DataSourceCallOptions,
-    force: boolean,
-  ): Promise<DatabentoDatasetRange> {
-    const ttl = this.#settings.datasetRangeTtlMs ?? 10 * 60_000;
-    const cached = this.#ranges.get(dataset);
-    if (!force && cached !== undefined && Date.now() - cached.fetchedAtMs < ttl) return cached.range;
-    const range = await this.client.metadata.getDatasetRange(
-      dataset,
-      options.signal === undefined ? {} : { signal: options.signal },
-    );
-    this.#ranges.set(dataset, { range, fetchedAtMs: Date.now() });
-    return range;
-  }
-
-  /**
-   * Maps a request to the exact `timeseries.get_range` parameters, clamped to the dataset's available
-   * range (with a warning when `warn`); `params` is undefined when nothing is left to download.
-   */
-  async #plan(
-    request: BarsRequest,
-    options: DataSourceCallOptions,
-    rule: DatabentoContinuousRule | undefined,
-    warn: boolean,
-  ) {
-    const location = this.#locate(request, rule);
-    const logger = this.client.logger;
-    const metadata = { symbol: location.symbol, timestep: location.nativeTimestep };
-    const datasetRange = await this.#datasetRange(
-      location.dataset,
-      options,
-      request.forceCacheUpdate ?? false,
-    );
-    const available = datasetRange.schemas[location.schema] ?? datasetRange;
-    let start = request.start;
-    let end = request.end;
-    if (end.getTime() > available.end.getTime()) {
-      if (warn) {
-        logger.warn(
-          `databento: ${location.dataset} ${location.schema} has data until ${available.end.toISOString()}; clamping the request end ${end.toISOString()} to it`,
-          { dataset: location.dataset, schema: location.schema, symbol: location.symbol },
-        );
-      }
-      end = available.end;
-    }
-    if (start.getTime() < available.start.getTime()) {
-      if (warn) {
-        logger.warn(
-          `databento: ${location.dataset} ${location.schema} starts at ${available.start.toISOString()}; clamping the request start ${start.toISOString()} to it`,
-          { dataset: location.dataset, schema: location.schema, symbol: location.symbol },
-        );
-      }
-      start = available.start;
-    }
-    if (start.getTime() >= end.getTime()) {
-      if (warn) {
-        logger.warn(
-          `databento: no data for ${location.symbol} in ${location.dataset} ${location.schema} between ${request.start.toISOString()} and ${request.end.toISOString()} (outside the available range)`,
-        );
-      }
-      return { location, metadata, params: undefined };
-    }
-    const params: DatabentoRangeParams & { start: Date; end: Date } = {
-      dataset: location.dataset,
-      schema: location.schema,
-      symbols: location.symbol,
-      stypeIn: location.stypeIn,
-      start,
-      end,
-    };
-    return { location, metadata, params };
-  }
-
-  /**
-   * With a cost limit, asks `metadata.get_cost` for every contract segment of a continuous future before
-   * the first download: otherwise the first contracts would be downloaded (and billed) before a later,
-   * pricier one is refused, leaving the caller with nothing but the bill. The estimates are reused by the
-   * downloads that follow.
-   */
-  async #guardSegments(
-    asset: Asset,
-    timestep: Timestep,
-    start: Date,
-    end: Date,
-    options: DatabentoGetBarsOptions,
-  ): Promise<string[]> {
-    const maxCostUsd = this.client.settings().maxCostUsd;
-    const approved: string[] = [];
-    if (maxCostUsd === undefined || asset.type !== 'continuous_future' || start.getTime() >= end.getTime()) {
-      return approved;
-    }
-    const signalOptions = options.signal === undefined ? {} : { signal: options.signal };
-    const nativeTimestep = createTimestep(timestep.unit, 1);
-    for (const segment of rollSchedule(asset.symbol, start, end)) {
-      const { params } = await this.#plan(
-        {
-          asset: contractFuture(segment),
-          timestep: nativeTimestep,
-          start: segment.start,
-          end: segment.end,
-          ...(options.exchange === undefined ? {} : { exchange: options.exchange }),
-        },
-        options,
-        undefined,
-        false,
-      );
-      if (params === undefined) continue;
-      const costUsd = await guardCost(this.client, params, maxCostUsd, signalOptions);
-      this.#approvedCosts.set(costKey(params), costUsd);
-      approved.push(costKey(params));
-    }
-    return approved;
+  /** The requests a bars call downloads: one per contract segment of a continuous future, else itself. */
+  #expand(request: BarsRequest, options: DatabentoGetBarsOptions): BarsRequest[] {
+    const { asset } = request;
+    if (asset.type !== 'continuous_future' || options.rollMode === 'databento') return [request];
+    if (request.start.getTime() >= request.end.getTime()) return [];
+    const nativeTimestep = createTimestep(request.timestep.unit, 1);
+    return rollSchedule(asset.symbol, request.start, request.end).map((segment) => ({
+      asset: contractFuture(segment),
+      timestep: nativeTimestep,
+      start: segment.start,
+      end: segment.end,
+      ...(options.exchange === undefined ? {} : { exchange: options.exchange }),
+      ...(options.forceCacheUpdate === undefined ? {} : { forceCacheUpdate: options.forceCacheUpdate }),
+    }));
   }
 
   async #fetch(
@@ -461,14 +377,17 @@ export class DatabentoDataSource implements DataSourceV1 {
   ): Promise<Bars> {
     options.signal?.throwIfAborted();
     const signalOptions = options.signal === undefined ? {} : { signal: options.signal };
-    const { location, metadata, params } = await this.#plan(request, options, rule, true);
+    const { location, metadata, params } = await this.#planner.plan(request, {
+      callOptions: options,
+      rule,
+      warn: true,
+    });
     const logger = this.client.logger;
     if (params === undefined) return finish(Bars.empty(metadata), request.timestep);
     const { start, end } = params;
-    const approved = this.#approvedCosts.get(costKey(params));
-    this.#approvedCosts.delete(costKey(params));
     const costUsd =
-      approved ?? (await guardCost(this.client, params, this.client.settings().maxCostUsd, signalOptions));
+      this.#approvals.take(params) ??
+      (await guardCost(this.client, params, this.client.settings().maxCostUsd, signalOptions));
     const result = await this.client.timeseries.getRangeColumns(params, signalOptions);
     options.onDownload?.({
       sourceId: this.sourceId,
@@ -491,66 +410,53 @@ export class DatabentoDataSource implements DataSourceV1 {
   }
 }
 
-/** Resamples native bars to a coarser multiple when asked (e.g. 15m from ohlcv-1m). */
-function finish(bars: Bars, timestep: Timestep): Bars {
-  return timestep.multiple === 1 ? bars : bars.resample(timestep);
-}
-
-/** Copies decoded columns into Bars, keeping `[start, end)` and strictly increasing times. */
-function columnsToBars(
-  columns: {
-    length: number;
-    tsEventNanos: BigInt64Array;
-    open: Float64Array;
-    high: Float64Array;
-    low: Float64Array;
-    close: Float64Array;
-    volume: Float64Array;
-  },
-  metadata: { symbol: string; timestep: Timestep },
-  start: Date,
-  end: Date,
-): Bars {
-  const startNanos = BigInt(start.getTime()) * NANOS_PER_MS;
-  const endNanos = BigInt(end.getTime()) * NANOS_PER_MS;
-  const keep: number[] = [];
-  let previous: bigint | undefined;
-  for (let index = 0; index < columns.length; index++) {
-    const time = columns.tsEventNanos[index]!;
-    if (time < startNanos || time >= endNanos) continue;
-    // Two instruments can share a timestamp around a continuous roll; keep the first.
-    if (previous !== undefined && time <= previous) continue;
-    keep.push(index);
-    previous = time;
+/**
+ * A bars request from `getBars` arguments, validated: `rollMode: 'databento'` only for continuous futures
+ * and without back-adjustment, start not after end.
+ */
+function toBarsRequest(input: {
+  asset: Asset | AssetInput;
+  timestep: Timestep | string;
+  start: Date | string;
+  end: Date | string;
+  options: DatabentoGetBarsOptions;
+}): BarsRequest {
+  const { options } = input;
+  const asset = normalizeAsset(input.asset);
+  if (options.rollMode === 'databento') {
+    if (asset.type !== 'continuous_future') {
+      throw new InvalidArgumentError(
+        `rollMode 'databento' applies to continuous futures only, not to ${asset.symbol}.`,
+        { argument: 'rollMode' },
+      );
+    }
+    // Databento's continuous symbols are one unadjusted series; adjusting needs the per-contract path.
+    if (options.backAdjust !== undefined && options.backAdjust !== 'none') {
+      throw new InvalidArgumentError(
+        `backAdjust '${options.backAdjust}' needs the core roll schedule; Databento's continuous symbology (rollMode 'databento') returns unadjusted prices. Drop rollMode or backAdjust.`,
+        { argument: 'backAdjust' },
+      );
+    }
   }
-  if (keep.length === columns.length) {
-    return Bars.fromColumns(
-      {
-        tsEventNanos: columns.tsEventNanos,
-        open: columns.open,
-        high: columns.high,
-        low: columns.low,
-        close: columns.close,
-        volume: columns.volume,
-      },
-      metadata,
+  const start = parseInstant(input.start, 'start');
+  const end = parseInstant(input.end, 'end');
+  if (start.getTime() > end.getTime()) {
+    throw new InvalidArgumentError(
+      `Invalid range: start ${start.toISOString()} is after end ${end.toISOString()}; swap them.`,
+      { argument: 'start' },
     );
   }
-  const picked = allocateBarsColumns(keep.length);
-  copyBarsColumns(picked, 0, columns, keep);
-  return Bars.fromColumns(picked, metadata);
+  return {
+    asset,
+    timestep: parseTimestep(input.timestep),
+    start,
+    end,
+    ...(options.exchange === undefined ? {} : { exchange: options.exchange }),
+    ...(options.forceCacheUpdate === undefined ? {} : { forceCacheUpdate: options.forceCacheUpdate }),
+  };
 }
 
-function costKey(params: DatabentoRangeParams & { start: Date; end: Date }): string {
-  return [
-    params.dataset,
-    params.schema,
-    params.symbols,
-    params.stypeIn,
-    params.start.toISOString(),
-    params.end.toISOString(),
-  ].join('|');
-}
+const DAY_MS = 86_400_000;
 
 function floorDay(ms: number): number {
   return Math.floor(ms / DAY_MS) * DAY_MS;
@@ -569,54 +475,6 @@ function contractFuture(contract: { root: string; year: number; month: number })
 function normalizeAsset(asset: Asset | AssetInput): Asset {
   if (asset.type === 'future' && 'year' in asset) return asset;
   return createAsset(asset as AssetInput);
-}
-
-// Databento marks an unset i32 field (such as contract_multiplier) with i32::MAX.
-const UNDEF_INT32 = 2_147_483_647;
-
-/**
- * Instrument specs from a `definition` record. A future's multiplier, tick size and currency decide P&L,
- * so a definition missing one of them is an error rather than a guess; a stock defaults to 1 share and USD.
- */
-function definitionToSpec(
-  asset: Asset,
-  symbol: string,
-  dataset: string,
-  definition: DatabentoDefinitionRecord,
-): InstrumentSpec {
-  const fromPrice = (value: bigint) => (value === UNDEF_PRICE ? Number.NaN : Number(value) / 1e9);
-  const missing = (field: string) =>
-    new DataSourceError(
-      `Databento's ${dataset} definition of ${symbol} has no ${field}; pass the instrument specs explicitly.`,
-      { sourceId: 'databento' },
-    );
-  const isFuture = asset.type !== 'stock';
-  let multiplier = fromPrice(definition.unitOfMeasureQty);
-  if (!(multiplier > 0)) {
-    const contractMultiplier = (definition as { contractMultiplier?: number }).contractMultiplier;
-    if (contractMultiplier !== undefined && contractMultiplier > 0 && contractMultiplier !== UNDEF_INT32) {
-      multiplier = contractMultiplier;
-    } else if (isFuture) {
-      throw missing('unit_of_measure_qty or contract_multiplier (the contract multiplier)');
-    } else {
-      multiplier = 1;
-    }
-  }
-  const tickSize = fromPrice(definition.minPriceIncrement);
-  if (!(tickSize > 0)) throw missing('min_price_increment (the tick size)');
-  const currency = definition.currency.trim();
-  if (currency === '' && isFuture) throw missing('currency');
-  const expiration =
-    definition.expiration === UNDEF_TIMESTAMP || definition.expiration === 0n
-      ? undefined
-      : new Date(Number(definition.expiration / NANOS_PER_MS)).toISOString().slice(0, 10);
-  return Object.freeze({
-    symbol,
-    multiplier,
-    tickSize,
-    ...(expiration === undefined ? {} : { expiration }),
-    currency: currency || 'USD',
-  });
 }
 
 /**

@@ -1,3 +1,6 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DataSourceApiError, InvalidSettingsError, MissingCredentialsError } from '@lb/core';
 import type { DatabentoOhlcvRecord } from '@lb/dbn';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -5,6 +8,7 @@ import { mockData } from './__fixtures__/mock-data.js';
 import { createDatabento, type DatabentoRangeParams } from './historical-client.js';
 import { DATABENTO_USER_AGENT } from './http-client.js';
 import type { Logger } from './logger.js';
+import { DatabentoCorruptResponseError, RetryAfterTooLongError } from './response-errors.js';
 import { type MockDatabentoServer, startMockDatabento } from './testing/index.js';
 
 const API_KEY = 'db-TESTKEY0123456789abcdefghijklm';
@@ -235,11 +239,66 @@ describe('createDatabento', () => {
     expect(logger.lines.some((line) => line.includes('attempt 1 failed'))).toBe(true);
   });
 
-  it('should detect a body that ends cleanly but early through the decoder, and retry', async () => {
+  it('should fail once, without retrying, on a complete body that ends mid-record, keeping the bytes', async () => {
     server.addFaults('timeseries.get_range', { kind: 'truncate' });
-    const result = await client().timeseries.getRangeColumns(ESH5_RANGE);
-    expect(result.columns.length).toBe(30);
-    expect(result.attempts).toBe(2);
+    const directory = await mkdtemp(join(tmpdir(), 'lb-corrupt-'));
+    try {
+      const error = await client({ corruptResponseDirectory: directory })
+        .timeseries.getRangeColumns(ESH5_RANGE)
+        .catch((caught: unknown) => caught);
+      expect(DatabentoCorruptResponseError.isInstance(error)).toBe(true);
+      expect(server.requestCount('timeseries.get_range')).toBe(1);
+      const corrupt = error as DatabentoCorruptResponseError;
+      expect(corrupt.isRetryable).toBe(false);
+      expect(corrupt.message).toContain(corrupt.bodyPath!);
+      expect((await readFile(corrupt.bodyPath!)).byteLength).toBe(corrupt.bytes);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('should download a complete but corrupt body once (not once per retry) and save it', async () => {
+    const full = await client().timeseries.getRange(ESH5_RANGE);
+    server.resetRequests();
+    server.addFaults('timeseries.get_range', { kind: 'corrupt', fromByte: 40 });
+    const directory = await mkdtemp(join(tmpdir(), 'lb-corrupt-'));
+    try {
+      const error = await client({ maxRetries: 3, corruptResponseDirectory: directory })
+        .timeseries.getRange(ESH5_RANGE)
+        .catch((caught: unknown) => caught);
+      expect(DatabentoCorruptResponseError.isInstance(error)).toBe(true);
+      expect(DataSourceApiError.isInstance(error)).toBe(true);
+      expect(server.requestCount('timeseries.get_range')).toBe(1);
+      const corrupt = error as DatabentoCorruptResponseError;
+      expect(corrupt.bytes).toBe(full.bytes);
+      const saved = await readFile(corrupt.bodyPath!);
+      expect(saved.byteLength).toBe(full.bytes);
+      expect(corrupt.bodyPath!.startsWith(directory)).toBe(true);
+      expect((await readdir(directory)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('should fail at once when Retry-After is above the cap, and log a capped wait at info', async () => {
+    server.addFaults('metadata.list_schemas', { kind: 'status', status: 429, retryAfterSeconds: 3600 });
+    const started = performance.now();
+    const error = await client({ maxRetryAfterMs: 60_000 })
+      .metadata.listSchemas('XNAS.ITCH')
+      .catch((caught: unknown) => caught);
+    expect(performance.now() - started).toBeLessThan(30_000);
+    expect(RetryAfterTooLongError.isInstance(error)).toBe(true);
+    expect((error as RetryAfterTooLongError).retryAfterMs).toBe(3_600_000);
+    expect((error as RetryAfterTooLongError).maxRetryAfterMs).toBe(60_000);
+    expect((error as Error).message).toContain('DATABENTO_MAX_RETRY_AFTER');
+    expect(server.requestCount('metadata.list_schemas')).toBe(1);
+
+    server.addFaults('metadata.list_schemas', { kind: 'status', status: 429, retryAfterSeconds: 0.05 });
+    const logger = captureLogger();
+    expect(await client({ logger }).metadata.listSchemas('XNAS.ITCH')).toEqual(['ohlcv-1m']);
+    expect(logger.lines.filter((line) => line.startsWith('info ') && line.includes('Retry-After'))).toEqual([
+      expect.stringContaining('waiting 0.1 s as Retry-After asks'),
+    ]);
   });
 
   it('should never return a partial body when every attempt is cut', async () => {
@@ -311,6 +370,68 @@ describe('createDatabento', () => {
     ]);
     const databento = createDatabento({ env: { DATABENTO_TIMEOUT: 'soon', DATABENTO_API_KEY: API_KEY } });
     expect(() => databento.settings()).toThrow(/DATABENTO_TIMEOUT/);
+  });
+
+  it('should reject numeric environment settings out of range, naming the variable and the range', () => {
+    const issuesOf = (env: Record<string, string>): InvalidSettingsError => {
+      try {
+        createDatabento({ env: { DATABENTO_API_KEY: API_KEY, ...env } }).settings();
+      } catch (error) {
+        if (InvalidSettingsError.isInstance(error)) return error;
+        throw error;
+      }
+      throw new Error('expected InvalidSettingsError');
+    };
+    const timeout = issuesOf({ DATABENTO_TIMEOUT: '2147484' });
+    expect(timeout.issues).toEqual([
+      {
+        path: 'DATABENTO_TIMEOUT',
+        message: 'must be a number of seconds between 0.001 and 2147483, got "2147484"',
+      },
+    ]);
+    expect(timeout.message).toContain(
+      'DATABENTO_TIMEOUT must be a number of seconds between 0.001 and 2147483',
+    );
+    expect(
+      issuesOf({
+        DATABENTO_MAX_RETRIES: '1.5',
+        DATABENTO_MAX_COST_USD: '-1',
+        DATABENTO_MAX_RETRY_AFTER: 'later',
+        DATABENTO_TIMEOUT: '0',
+      }).issues.map((issue) => issue.path),
+    ).toEqual([
+      'DATABENTO_TIMEOUT',
+      'DATABENTO_MAX_RETRIES',
+      'DATABENTO_MAX_COST_USD',
+      'DATABENTO_MAX_RETRY_AFTER',
+    ]);
+    expect(
+      createDatabento({ env: { DATABENTO_TIMEOUT: '2147483', DATABENTO_MAX_RETRY_AFTER: '5' } }).settings(),
+    ).toMatchObject({
+      timeoutMs: 2_147_483_000,
+      maxRetryAfterMs: 5000,
+    });
+    let error: unknown;
+    try {
+      createDatabento({
+        timeoutMs: 2 ** 31,
+        retryMaxTimeoutMs: 2 ** 40,
+        maxRetryAfterMs: -1,
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as InvalidSettingsError).issues).toEqual([
+      { path: 'timeoutMs', message: 'must be between 1 and 2147483647 ms (Node timers cannot wait longer)' },
+      {
+        path: 'retryMaxTimeoutMs',
+        message: 'must be between 0 and 2147483647 ms (Node timers cannot wait longer)',
+      },
+      {
+        path: 'maxRetryAfterMs',
+        message: 'must be between 0 and 2147483647 ms (Node timers cannot wait longer)',
+      },
+    ]);
   });
 
   it('should never log the API key or its base64 form, even at debug level with retries', async () => {

@@ -1,8 +1,12 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { DataSourceApiError } from '@lb/core';
 import pRetry, { AbortError } from 'p-retry';
 import packageJson from '../package.json' with { type: 'json' };
 import type { LogFields, Logger } from './logger.js';
 import { type DatabentoEndpointGroup, type RateLimiter, sleep } from './rate-limiter.js';
+import { DatabentoCorruptResponseError, RetryAfterTooLongError } from './response-errors.js';
 import type { ResolvedDatabentoSettings } from './settings.js';
 
 /** `User-Agent` sent with every request, e.g. `lb-databento-typescript/0.1.0 node/v20.20.0`. */
@@ -165,6 +169,7 @@ export function createDatabentoHttpClient(options: {
           ? attemptController.signal
           : AbortSignal.any([request.signal, attemptController.signal]);
       touch();
+      let readerToCancel: ReadableStreamDefaultReader<Uint8Array> | undefined;
       try {
         const response = await settings.fetch(target, {
           method: request.method,
@@ -201,18 +206,39 @@ export function createDatabentoHttpClient(options: {
             },
           );
           if (response.status === 429) {
-            retryAfterByError.set(error, {
-              retryAfterMs: parseRetryAfterMs(response.headers.get('retry-after')),
-            });
+            const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'));
+            if (retryAfterMs > settings.maxRetryAfterMs) {
+              throw new RetryAfterTooLongError(
+                `Databento ${request.endpoint} is rate limited and asks to wait ${formatSeconds(retryAfterMs)} (Retry-After), longer than the maxRetryAfterMs cap of ${formatSeconds(settings.maxRetryAfterMs)}; try again later, or raise the cap (maxRetryAfterMs setting or DATABENTO_MAX_RETRY_AFTER seconds).`,
+                {
+                  url,
+                  statusCode: 429,
+                  retryAfterMs,
+                  maxRetryAfterMs: settings.maxRetryAfterMs,
+                  cause: error,
+                },
+              );
+            }
+            retryAfterByError.set(error, { retryAfterMs });
           }
           throw error;
         }
         let bytes = 0;
         const expectedLength = Number(response.headers.get('content-length') ?? Number.NaN);
+        // The received chunks are kept (by reference) until the attempt ends: a body that arrived whole
+        // but does not decode is saved for inspection instead of being downloaded (and billed) again.
+        const received: Uint8Array[] = [];
+        // Taken on first use only: JSON endpoints read the body with response.text() instead.
+        const openReader = () => {
+          if (readerToCancel === undefined && response.body !== null)
+            readerToCancel = response.body.getReader();
+          return readerToCancel;
+        };
         const chunks = readChunks(
-          response,
-          (length) => {
-            bytes += length;
+          openReader,
+          (chunk) => {
+            bytes += chunk.byteLength;
+            received.push(chunk);
             touch();
           },
           () => {
@@ -221,8 +247,34 @@ export function createDatabentoHttpClient(options: {
             }
           },
         );
-        const value = await request.read({ response, chunks, bytesReceived: () => bytes });
-        return { value, bytes, statusCode: response.status };
+        try {
+          const value = await request.read({ response, chunks, bytesReceived: () => bytes });
+          return { value, bytes, statusCode: response.status };
+        } catch (error) {
+          if (!isDecodeError(error)) throw error;
+          // Read what is left: only a body the transport delivered whole is known to be corrupt at the
+          // source. A cut stream throws here and is retried like any other.
+          for await (const _ of readChunks(
+            openReader,
+            (chunk) => {
+              bytes += chunk.byteLength;
+              received.push(chunk);
+              touch();
+            },
+            () => {
+              if (Number.isFinite(expectedLength) && bytes !== expectedLength) {
+                throw new TruncatedBodyError(`body ended after ${bytes} of ${expectedLength} bytes`);
+              }
+            },
+          )) {
+            // Draining only.
+          }
+          const bodyPath = await saveBody(settings.corruptResponseDirectory, request.endpoint, received);
+          throw new DatabentoCorruptResponseError(
+            `Databento ${request.endpoint} sent a complete response (${bytes} bytes) that does not decode: ${(error as Error).message}. It was not retried, since the same bytes would be billed again; ${bodyPath === undefined ? 'the body could not be saved' : `the body is saved at ${bodyPath}`}. Report it to Databento support with the request parameters.`,
+            { url, statusCode: response.status, bodyPath, bytes, cause: error },
+          );
+        }
       } catch (error) {
         throw classifyError(error, {
           url,
@@ -232,6 +284,7 @@ export function createDatabentoHttpClient(options: {
         });
       } finally {
         clearTimeout(timer);
+        await readerToCancel?.cancel().catch(() => undefined);
       }
     };
 
@@ -261,8 +314,13 @@ export function createDatabentoHttpClient(options: {
               ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
             });
             // Honour Retry-After before p-retry's own (shorter) backoff; both waits are abortable.
-            if (retryable && retriesLeft > 0 && retryAfterMs !== undefined)
+            if (retryable && retriesLeft > 0 && retryAfterMs !== undefined) {
+              logger.info(
+                `databento ${request.endpoint} rate limited; waiting ${formatSeconds(retryAfterMs)} as Retry-After asks`,
+                { ...fields, retryAfterMs },
+              );
               await sleep(retryAfterMs, request.signal);
+            }
           },
         },
       );
@@ -290,28 +348,54 @@ export function createDatabentoHttpClient(options: {
   return { request, baseURL: settings.baseURL };
 }
 
-/** Iterates a response body, reporting each chunk, and checks completeness at the end. */
+/**
+ * Iterates a response body, reporting each chunk, and checks completeness at the end. The reader is not
+ * cancelled when the consumer stops early: the attempt may still drain it, and cancels it when it ends.
+ */
 async function* readChunks(
-  response: Response,
-  onChunk: (length: number) => void,
+  openReader: () => ReadableStreamDefaultReader<Uint8Array> | undefined,
+  onChunk: (chunk: Uint8Array) => void,
   onEnd: () => void,
 ): AsyncGenerator<Uint8Array> {
-  if (response.body === null) {
+  const reader = openReader();
+  if (reader === undefined) {
     onEnd();
     return;
   }
-  const reader = response.body.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      onChunk(value.byteLength);
-      yield value;
-    }
-    onEnd();
-  } finally {
-    await reader.cancel().catch(() => undefined);
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    onChunk(value);
+    yield value;
   }
+  onEnd();
+}
+
+function isDecodeError(error: unknown): boolean {
+  return error instanceof Error && error.name === 'DbnDecodeError';
+}
+
+/** Writes a rejected body (temp file + rename); undefined when it cannot be written. */
+async function saveBody(
+  directory: string,
+  endpoint: string,
+  chunks: readonly Uint8Array[],
+): Promise<string | undefined> {
+  const name = `${endpoint}-${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(4).toString('hex')}.dbn.zst`;
+  const path = join(directory, name);
+  try {
+    await mkdir(directory, { recursive: true });
+    const temporary = `${path}.${process.pid}.tmp`;
+    await writeFile(temporary, chunks);
+    await rename(temporary, path);
+    return path;
+  } catch {
+    return undefined;
+  }
+}
+
+function formatSeconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
 }
 
 /**

@@ -5,12 +5,19 @@
 
 // The schema and stype vocabularies are Databento's: users validate input against them without adding @lb/dbn.
 export { DATABENTO_SCHEMAS, DATABENTO_STYPES, type DatabentoSchema, type DatabentoSType } from '@lb/dbn';
+export type {
+  DatabentoDownloadEstimate,
+  DatabentoDownloadParams,
+  DatabentoPricedDownload,
+} from './cost-approvals.js';
 export {
   createDatabentoData,
   DataBentoData,
   type DatabentoContinuousRule,
   type DatabentoDataSettings,
   DatabentoDataSource,
+  type DatabentoDownloadPlanner,
+  type DatabentoEstimateBarsOptions,
   type DatabentoGetBarsOptions,
   databentoData,
 } from './databento-data-source.js';
@@ -39,9 +46,11 @@ export {
   type Logger as DatabentoLogger,
   type LogLevel as DatabentoLogLevel,
 } from './logger.js';
+export { DatabentoCorruptResponseError, RetryAfterTooLongError } from './response-errors.js';
 export {
   DATABENTO_DEFAULT_BASE_URL,
   DATABENTO_DEFAULT_MAX_RETRIES,
+  DATABENTO_DEFAULT_MAX_RETRY_AFTER_MS,
   DATABENTO_DEFAULT_TIMEOUT_MS,
   type DatabentoSettings,
 } from './settings.js';

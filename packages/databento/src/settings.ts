@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { InvalidSettingsError, listIssues, MissingCredentialsError } from '@lb/core';
 import { z } from 'zod';
 import type { Logger } from './logger.js';
@@ -9,6 +11,13 @@ export const DATABENTO_DEFAULT_BASE_URL = 'https://hist.databento.com';
 export const DATABENTO_DEFAULT_TIMEOUT_MS = 100_000;
 /** Retries after the first attempt, as Databento recommends (about five tries with backoff). */
 export const DATABENTO_DEFAULT_MAX_RETRIES = 5;
+/** Longest `Retry-After` wait honoured by default; a longer one fails the request instead of sleeping. */
+export const DATABENTO_DEFAULT_MAX_RETRY_AFTER_MS = 60_000;
+/**
+ * Longest delay Node's timers support (2^31 - 1 ms, about 24.8 days): a longer `setTimeout` fires after
+ * 1 ms, so every duration setting is bounded by it.
+ */
+export const MAX_TIMER_MS = 2_147_483_647;
 
 /** Settings of {@link createDatabento}. Every field is optional; environment variables fill the gaps. */
 export interface DatabentoSettings {
@@ -33,6 +42,16 @@ export interface DatabentoSettings {
   retryMinTimeoutMs?: number;
   /** Upper bound of one retry delay. Default 30 000 ms. */
   retryMaxTimeoutMs?: number;
+  /**
+   * Longest `Retry-After` (429) wait honoured, logged at info; a longer one fails the request with
+   * {@link RetryAfterTooLongError} instead of sleeping. Default: `DATABENTO_MAX_RETRY_AFTER` (seconds) or 60 s.
+   */
+  maxRetryAfterMs?: number;
+  /**
+   * Where a response that arrived complete but does not decode is saved for inspection (its path is in the
+   * {@link DatabentoCorruptResponseError}). Default: `<os tmpdir>/lb-databento/corrupt-responses`.
+   */
+  corruptResponseDirectory?: string;
   /** Requests per second per endpoint group; defaults to Databento's documented limits. */
   rateLimits?: Partial<Record<DatabentoEndpointGroup, number>>;
   /** Environment to read defaults from. Default: `process.env`. */
@@ -48,7 +67,18 @@ export interface ResolvedDatabentoSettings {
   readonly maxCostUsd: number | undefined;
   readonly retryMinTimeoutMs: number;
   readonly retryMaxTimeoutMs: number;
+  readonly maxRetryAfterMs: number;
+  readonly corruptResponseDirectory: string;
   readonly rateLimits: Partial<Record<DatabentoEndpointGroup, number>>;
+}
+
+/** A duration a timer can wait: finite, within [minimumMs, MAX_TIMER_MS]. */
+function durationMs(options: { minimumMs: number }) {
+  const range = `must be between ${options.minimumMs} and ${MAX_TIMER_MS} ms (Node timers cannot wait longer)`;
+  return z
+    .number({ error: 'must be a number of milliseconds' })
+    .min(options.minimumMs, { error: range })
+    .max(MAX_TIMER_MS, { error: range });
 }
 
 const positiveRate = z.number().positive({ error: 'must be a positive number of requests per second' });
@@ -59,10 +89,7 @@ const settingsSchema = z.strictObject({
     .trim()
     .min(1, { error: 'must not be empty (set DATABENTO_API_KEY or pass apiKey)' })
     .optional(),
-  timeoutMs: z
-    .number({ error: 'must be a number of milliseconds' })
-    .positive({ error: 'must be positive' })
-    .optional(),
+  timeoutMs: durationMs({ minimumMs: 1 }).optional(),
   maxRetries: z
     .number({ error: 'must be a number' })
     .int({ error: 'must be a whole number' })
@@ -77,7 +104,8 @@ const settingsSchema = z.strictObject({
     .optional(),
   maxCostUsd: z
     .number({ error: 'must be a number of USD' })
-    .min(0, { error: 'must be 0 or more' })
+    .min(0, { error: 'must be between 0 and 1e9 USD' })
+    .max(1e9, { error: 'must be between 0 and 1e9 USD' })
     .optional(),
   logger: z
     .custom<Logger>(
@@ -90,8 +118,10 @@ const settingsSchema = z.strictObject({
       { error: 'must have debug, info, warn and error methods' },
     )
     .optional(),
-  retryMinTimeoutMs: z.number().min(0, { error: 'must be 0 or more' }).optional(),
-  retryMaxTimeoutMs: z.number().min(0, { error: 'must be 0 or more' }).optional(),
+  retryMinTimeoutMs: durationMs({ minimumMs: 0 }).optional(),
+  retryMaxTimeoutMs: durationMs({ minimumMs: 0 }).optional(),
+  maxRetryAfterMs: durationMs({ minimumMs: 0 }).optional(),
+  corruptResponseDirectory: z.string().min(1, { error: 'must be a directory path' }).optional(),
   rateLimits: z
     .strictObject({
       timeseries: positiveRate.optional(),
@@ -122,41 +152,80 @@ export function validateDatabentoSettings(settings: DatabentoSettings): Databent
   return settings;
 }
 
-const envNumber = (name: string, scale = 1) =>
-  z
-    .string()
-    .optional()
-    .transform((value, context) => {
-      if (value === undefined || value.trim() === '') return undefined;
-      const number = Number(value);
-      if (!Number.isFinite(number)) {
-        context.addIssue({ code: 'custom', message: `${name} must be a number, got "${value}"` });
-        return z.NEVER;
-      }
-      return number * scale;
-    });
+interface EnvironmentNumber {
+  readonly name: string;
+  /** Unit written in messages, e.g. `seconds`. */
+  readonly unit: string;
+  readonly minimum: number;
+  readonly maximum: number;
+  readonly integer?: boolean;
+  /** Multiplier into the setting's unit (seconds -> ms: 1000). */
+  readonly scale?: number;
+}
 
-const envSchema = z.object({
-  DATABENTO_TIMEOUT: envNumber('DATABENTO_TIMEOUT (seconds)', 1000),
-  DATABENTO_MAX_RETRIES: envNumber('DATABENTO_MAX_RETRIES'),
-  DATABENTO_BASE_URL: z
-    .string()
-    .optional()
-    .transform((value) => (value?.trim() ? value.trim() : undefined)),
-  DATABENTO_MAX_COST_USD: envNumber('DATABENTO_MAX_COST_USD'),
-});
+// Each variable is checked in its own unit, so the message names the variable and the range the user types.
+const ENVIRONMENT_NUMBERS = {
+  timeoutMs: {
+    name: 'DATABENTO_TIMEOUT',
+    unit: 'seconds',
+    minimum: 0.001,
+    maximum: Math.floor(MAX_TIMER_MS / 1000),
+    scale: 1000,
+  },
+  maxRetries: { name: 'DATABENTO_MAX_RETRIES', unit: 'retries', minimum: 0, maximum: 20, integer: true },
+  maxCostUsd: { name: 'DATABENTO_MAX_COST_USD', unit: 'USD', minimum: 0, maximum: 1e9 },
+  maxRetryAfterMs: {
+    name: 'DATABENTO_MAX_RETRY_AFTER',
+    unit: 'seconds',
+    minimum: 0,
+    maximum: Math.floor(MAX_TIMER_MS / 1000),
+    scale: 1000,
+  },
+} as const satisfies Record<string, EnvironmentNumber>;
+
+type EnvironmentNumberKey = keyof typeof ENVIRONMENT_NUMBERS;
+
+/** Reads one numeric variable; undefined when unset or blank, an issue when out of range. */
+function readEnvironmentNumber(
+  env: Readonly<Record<string, string | undefined>>,
+  spec: EnvironmentNumber,
+  issues: { path: string; message: string }[],
+): number | undefined {
+  const raw = env[spec.name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const value = Number(raw.trim());
+  const range = `${spec.integer ? 'a whole number' : 'a number'} of ${spec.unit} between ${spec.minimum} and ${spec.maximum}`;
+  if (
+    !Number.isFinite(value) ||
+    value < spec.minimum ||
+    value > spec.maximum ||
+    (spec.integer && !Number.isInteger(value))
+  ) {
+    issues.push({ path: spec.name, message: `must be ${range}, got "${raw}"` });
+    return undefined;
+  }
+  return value * (spec.scale ?? 1);
+}
 
 /** Fills unset settings from the environment and defaults, validating environment values too. */
 export function resolveDatabentoSettings(settings: DatabentoSettings): ResolvedDatabentoSettings {
   const env = settings.env ?? process.env;
-  const parsedEnv = envSchema.safeParse(env);
-  if (!parsedEnv.success) throwInvalid(parsedEnv.error, 'environment');
-  const fromEnv = parsedEnv.data;
+  const issues: { path: string; message: string }[] = [];
+  const fromEnv = {} as Record<EnvironmentNumberKey, number | undefined>;
+  for (const key of Object.keys(ENVIRONMENT_NUMBERS) as EnvironmentNumberKey[]) {
+    fromEnv[key] = readEnvironmentNumber(env, ENVIRONMENT_NUMBERS[key], issues);
+  }
+  if (issues.length > 0) {
+    const text = issues.map((issue) => `${issue.path} ${issue.message}`).join('; ');
+    throw new InvalidSettingsError(`Invalid Databento settings (environment): ${text}.`, { issues });
+  }
+  const baseURLFromEnv = env.DATABENTO_BASE_URL?.trim() ? env.DATABENTO_BASE_URL.trim() : undefined;
   const merged: DatabentoSettings = {
-    timeoutMs: settings.timeoutMs ?? fromEnv.DATABENTO_TIMEOUT,
-    maxRetries: settings.maxRetries ?? fromEnv.DATABENTO_MAX_RETRIES,
-    baseURL: settings.baseURL ?? fromEnv.DATABENTO_BASE_URL,
-    maxCostUsd: settings.maxCostUsd ?? fromEnv.DATABENTO_MAX_COST_USD,
+    timeoutMs: settings.timeoutMs ?? fromEnv.timeoutMs,
+    maxRetries: settings.maxRetries ?? fromEnv.maxRetries,
+    baseURL: settings.baseURL ?? baseURLFromEnv,
+    maxCostUsd: settings.maxCostUsd ?? fromEnv.maxCostUsd,
+    maxRetryAfterMs: settings.maxRetryAfterMs ?? fromEnv.maxRetryAfterMs,
   };
   for (const key of Object.keys(merged) as (keyof DatabentoSettings)[]) {
     if (merged[key] === undefined) delete merged[key];
@@ -171,6 +240,9 @@ export function resolveDatabentoSettings(settings: DatabentoSettings): ResolvedD
     maxCostUsd: merged.maxCostUsd,
     retryMinTimeoutMs: settings.retryMinTimeoutMs ?? 1000,
     retryMaxTimeoutMs: settings.retryMaxTimeoutMs ?? 30_000,
+    maxRetryAfterMs: merged.maxRetryAfterMs ?? DATABENTO_DEFAULT_MAX_RETRY_AFTER_MS,
+    corruptResponseDirectory:
+      settings.corruptResponseDirectory ?? join(tmpdir(), 'lb-databento', 'corrupt-responses'),
     rateLimits: settings.rateLimits ?? {},
   };
 }

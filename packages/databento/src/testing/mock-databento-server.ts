@@ -104,7 +104,9 @@ export type MockDatabentoFault =
   /** End the response cleanly but early: only the first bytes, with a matching content-length. */
   | { readonly kind: 'truncate'; readonly afterBytes?: number }
   /** Wait before the first byte, then answer normally. */
-  | { readonly kind: 'delay'; readonly ms: number };
+  | { readonly kind: 'delay'; readonly ms: number }
+  /** Send the whole body with its content-length, bytes from `fromByte` on inverted (a corrupt response). */
+  | { readonly kind: 'corrupt'; readonly fromByte?: number };
 
 /** Options of {@link startMockDatabento}. */
 export interface MockDatabentoOptions {
@@ -620,6 +622,15 @@ export async function startMockDatabento(options: MockDatabentoOptions = {}): Pr
     if (response.destroyed || request.socket.destroyed) return;
     if (fault?.kind === 'truncate') {
       const body = result.body.subarray(0, fault.afterBytes ?? Math.floor(result.body.byteLength / 2));
+      response.writeHead(200, { 'content-type': result.type, 'content-length': body.byteLength });
+      response.end(body);
+      return;
+    }
+    if (fault?.kind === 'corrupt') {
+      const body = Buffer.from(result.body);
+      for (let index = fault.fromByte ?? Math.floor(body.byteLength / 2); index < body.byteLength; index++) {
+        body[index] = body[index]! ^ 0xff;
+      }
       response.writeHead(200, { 'content-type': result.type, 'content-length': body.byteLength });
       response.end(body);
       return;
