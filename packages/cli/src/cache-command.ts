@@ -1,7 +1,7 @@
 import type { CachedPartition } from '@lb/cache-feather';
 import type { Command } from 'commander';
+import { type CliIo, UsageError } from './cli-io.js';
 import { loadCacheFeather } from './optional-package.js';
-import { type CliIo, UsageError } from './program.js';
 
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 

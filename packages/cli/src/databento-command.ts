@@ -13,8 +13,8 @@ import {
   stock,
 } from '@lb/core';
 import type { Command } from 'commander';
+import { type CliIo, UsageError } from './cli-io.js';
 import { loadCacheFeather, loadDatabento, PackageNotAvailableError } from './optional-package.js';
-import { type CliIo, UsageError } from './program.js';
 
 // Argument problems found by core (bad symbol, timestep, instant) are usage errors on the command line.
 function asUsageError<T>(run: () => T): T {

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import type { DecodedRecord } from '@lb/databento';
 import type { Command } from 'commander';
+import type { CliIo } from './cli-io.js';
+import { UsageError } from './cli-io.js';
 import { loadDatabento } from './optional-package.js';
-import type { CliIo } from './program.js';
-import { UsageError } from './program.js';
 
 interface DecodeFlags {
   json?: boolean;

@@ -1,6 +1,6 @@
 import { activeContract, InvalidArgumentError, rollSchedule } from '@lb/core';
 import type { Command } from 'commander';
-import { type CliIo, UsageError } from './program.js';
+import { type CliIo, UsageError } from './cli-io.js';
 
 // An instant must carry its offset: a bare date or local time would silently depend on the machine's time
 // zone, and a roll at 00:00 New York time makes that an off-by-one-contract bug.

@@ -2,21 +2,18 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError, type HelpContext } from 'commander';
 import { registerBacktestCommand } from './backtest-command.js';
 import { registerCacheCommand } from './cache-command.js';
+import { type CliIo, UsageError } from './cli-io.js';
 import { registerDatabentoCommands } from './databento-command.js';
 import { registerDbnCommand } from './dbn-command.js';
 import { registerFuturesCommand } from './futures-command.js';
 import { PackageNotAvailableError } from './optional-package.js';
 
+export { type CliIo, UsageError } from './cli-io.js';
+
 // Read at run time from the installed package.json (dist/ sits next to it), so the version is never stale.
 function cliVersion(): string {
   const manifest = createRequire(import.meta.url)('../package.json') as { version: string };
   return manifest.version;
-}
-
-/** Output sinks, injectable so tests run the real program without spawning a process. */
-export interface CliIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
 }
 
 const defaultIo: CliIo = {
@@ -112,13 +109,5 @@ export async function runMain(main: (io: CliIo, argv: readonly string[]) => Prom
     await main(defaultIo, process.argv.slice(2));
   } catch (error) {
     process.exitCode = reportError(error, defaultIo);
-  }
-}
-
-/** Thrown by command actions for bad arguments that commander cannot check itself; exits with code 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
   }
 }

@@ -4,14 +4,15 @@ import {
   type Asset,
   assetKey,
   type DataSourceV1,
-  parseInstant,
+  marketTimeZone,
+  parseMarketInstant,
   rollSchedule,
   toDatabentoRawSymbol,
 } from '@lb/core';
 import { type BacktestResultFiles, writeBacktestResults } from './backtest-results.js';
+import type { CliIo } from './cli-io.js';
+import { UsageError } from './cli-io.js';
 import { loadCacheFeather, loadDatabento, loadDbnFiles } from './optional-package.js';
-import type { CliIo } from './program.js';
-import { UsageError } from './program.js';
 import { createProgressReporter, type ProgressReporter } from './progress-reporter.js';
 
 /** Where bars come from: Databento's API (through the Feather cache) or a folder of DBN files. */
@@ -82,8 +83,11 @@ export function chooseDataSource(
 export async function runBacktestJob(settings: BacktestJobSettings): Promise<BacktestJobOutcome> {
   const environment = settings.environment ?? process.env;
   const choice = chooseDataSource(settings.dataSource, environment);
-  const start = parseInstant(settings.start, 'start');
-  const end = parseInstant(settings.end, 'end');
+  // Zone-less bounds are read on the market's wall clock, like Lumibot (and like backtest() itself); the
+  // instants used are printed so nobody has to guess.
+  const timeZone = marketTimeZone(settings.strategy.market);
+  const start = parseMarketInstant(settings.start, timeZone, 'start');
+  const end = parseMarketInstant(settings.end, timeZone, 'end');
   const { io } = settings;
   let source: DataSourceV1;
   let estimatedCostUsd: number | undefined;
@@ -117,6 +121,9 @@ export async function runBacktestJob(settings: BacktestJobSettings): Promise<Bac
     source = cached;
   }
 
+  io.stdout(
+    `Period: ${start.toISOString()} to ${end.toISOString()} (start/end without a zone are read in ${timeZone}, the ${settings.strategy.market} market's time zone)\n`,
+  );
   const progress = settings.progress ?? createProgressReporter();
   let result: BacktestResult;
   try {
