@@ -6,12 +6,15 @@ import {
   type DataSourceV1,
   fetchBars,
   parseTimestep,
+  type SessionSource,
   type Timestep,
 } from '@lb/core';
 import { createBarsWindow } from './bars-window.js';
 
 /** Warm-up bars fetched before the backtest start for any series, whatever the first request asks. */
 const MIN_LOOKBACK_BARS = 250;
+const HOUR_MS = 3_600_000;
+const MINUTE = parseTimestep('1m');
 
 /** One preloaded series (an asset at a timestep) and its no-lookahead cursor. */
 export interface FeedSeries {
@@ -40,6 +43,11 @@ export interface DataFeedSettings {
   readonly startMs: number;
   readonly endMs: number;
   readonly signal?: AbortSignal;
+  /**
+   * Sessions that hourly and coarser futures bars are aligned to: such series are built from minute bars
+   * (a CME daily bar runs 18:00 to 17:00 New York, not UTC midnight to midnight).
+   */
+  readonly sessionCalendar?: () => SessionSource | undefined;
   /** Told when a loaded series has no bars inside `[startMs, endMs)`. */
   readonly onEmptyRange?: (asset: Asset, timestep: Timestep) => void;
   /** Resolves a continuous future into stitched contract bars when the source cannot. */
@@ -166,13 +174,19 @@ export class DataFeed {
     // bars' span plus ten days is generous for every calendar at any timestep.
     const fetchStartMs = startMs - lookbackBars * timestep.durationMs * 2 - 10 * 86_400_000;
     this.fetchCount++;
+    const calendar = this.#settings.sessionCalendar?.();
+    const sessionAligned =
+      calendar !== undefined &&
+      (asset.type === 'future' || asset.type === 'continuous_future') &&
+      timestep.durationMs >= HOUR_MS &&
+      timestep.durationMs % MINUTE.durationMs === 0;
     // Core's fetchBars makes one doFetchBars call for a plain asset, and resolves a continuous future into its
     // dated contracts (roll schedule) and stitches them when the source cannot, keeping contract segments.
-    const bars = await fetchBars(
+    const fetched = await fetchBars(
       dataSource,
       {
         asset,
-        timestep,
+        timestep: sessionAligned ? MINUTE : timestep,
         start: new Date(fetchStartMs),
         end: new Date(endMs),
         ...(options?.exchange === undefined ? {} : { exchange: options.exchange }),
@@ -181,6 +195,7 @@ export class DataFeed {
       },
       signal === undefined ? {} : { signal },
     );
+    const bars = sessionAligned ? fetched.resampleToSessions(timestep, calendar) : fetched;
     const series: FeedSeries = {
       asset,
       timestep,

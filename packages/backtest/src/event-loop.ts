@@ -102,6 +102,7 @@ class EventLoop implements StrategyContext {
   #queued: QueuedOrder[] = [];
   #nowMs: number;
   #timeZone = 'UTC';
+  #calendar: SessionCalendar | undefined;
   #sessionOpenMs = Number.NaN;
   #sessionMarketCloseMs = Number.NaN;
   // The series of the last getHistoricalPrices call, reused while the asset and timestep stay the same.
@@ -119,6 +120,7 @@ class EventLoop implements StrategyContext {
       dataSource: config.dataSource,
       startMs: config.startMs,
       endMs: config.endMs,
+      sessionCalendar: () => this.#calendar,
       onEmptyRange: (asset, timestep) =>
         this.#warnOnce(
           `No ${timestep.label} bars for ${describeAsset(asset)} between ${new Date(config.startMs).toISOString()} and ${new Date(config.endMs).toISOString()} from source "${config.dataSource.sourceId}": orders for it cannot fill and it has no prices in this run.`,
@@ -162,9 +164,11 @@ class EventLoop implements StrategyContext {
       // initialize() may set sleeptime, market and minutesBeforeClosing (Lumibot's examples do), so the
       // schedule is built from the values it leaves.
       this.#timeZone = config.timeZoneOf(strategy.market);
+      this.#calendar = config.calendar ?? config.calendarOf(strategy.market);
       await this.#runHook(strategy.initialize());
       this.#timeZone = config.timeZoneOf(strategy.market);
       const calendar = config.calendar ?? config.calendarOf(strategy.market);
+      this.#calendar = calendar;
       const schedule = buildIterationSchedule(
         calendar,
         config.startMs,

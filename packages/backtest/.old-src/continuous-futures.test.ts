@@ -1,0 +1,140 @@
+import { continuousFuture, future, type Position } from '@lb/core';
+import { MockDataSource } from '@lb/core/testing';
+import { describe, expect, it } from 'vitest';
+import { dailySessionCalendar, minuteBars, type Ohlc } from './__fixtures__/minute-bars.js';
+import { backtest } from './backtest.js';
+import { defineStrategy } from './strategy.js';
+
+// Core's roll schedule moves MES from MESH4 to MESM4 at 2024-03-05T05:00Z (00:00 New York).
+const MES = continuousFuture('MES');
+const MESH4 = future('MES', '2024-03-15');
+const MESM4 = future('MES', '2024-06-21');
+const calendar = dailySessionCalendar('04:50', '05:10');
+
+function rows(base: number): Ohlc[] {
+  return Array.from({ length: 30 }, (_, minute) => [
+    base + minute,
+    base + minute + 1,
+    base + minute - 1,
+    base + minute + 0.5,
+  ]);
+}
+
+function source() {
+  const spec = { multiplier: 5, tickSize: 0.25, currency: 'USD' };
+  return new MockDataSource({
+    bars: [
+      [MESH4, minuteBars('MESH4', '2024-03-05T04:40:00Z', rows(5000))],
+      [MESM4, minuteBars('MESM4', '2024-03-05T04:40:00Z', rows(5050))],
+    ],
+    instruments: [
+      [MESH4, { symbol: 'MESH4', ...spec }],
+      [MESM4, { symbol: 'MESM4', ...spec }],
+    ],
+  });
+}
+
+function holdThroughRoll(positions: Array<Position | undefined>) {
+  return defineStrategy({
+    onTradingIteration() {
+      if (this.getTimestampMs() === Date.parse('2024-03-05T04:51:00Z'))
+        this.submitOrder(this.createOrder(MES, 1, 'buy'));
+      if (this.getTimestampMs() === Date.parse('2024-03-05T05:09:00Z')) positions.push(this.getPosition(MES));
+    },
+  });
+}
+
+describe('continuous futures', () => {
+  it('should trade the active contract and roll the position at the roll with fees when autoRoll is on', async () => {
+    const positions: Array<Position | undefined> = [];
+    const Hold = holdThroughRoll(positions);
+    const result = await backtest({
+      strategy: new Hold(),
+      dataSource: source(),
+      start: '2024-03-05T04:50:00Z',
+      end: '2024-03-05T05:10:00Z',
+      calendar,
+      fees: { flatFee: 0.5 },
+    });
+    expect(
+      result.trades.map((trade) => [
+        trade.time.slice(11, 16),
+        trade.symbol,
+        trade.side,
+        trade.price,
+        trade.tag ?? '',
+      ]),
+    ).toEqual([
+      ['04:51', 'MESH4', 'buy', 5011, ''],
+      ['05:00', 'MESH4', 'sell', 5019.5, 'roll'],
+      ['05:00', 'MESM4', 'buy', 5070, 'roll'],
+    ]);
+    const cash = 100_000 - 0.5 + (5019.5 - 5011) * 5 - 0.5 - 1_300 - 0.5;
+    expect(result.equityCurve.cash.at(-1)).toBe(cash);
+    // Valued at the end (05:10), when the 05:09 MESM4 bar has ended, closing at 5079.5.
+    expect(result.stats.endingValue).toBe(cash + 1_300 + (5079.5 - 5070) * 5);
+    expect(result.equityCurve.portfolioValue.at(-1)).toBe(result.stats.endingValue);
+    expect(positions.map((position) => position?.symbol)).toEqual(['MESM4']);
+  });
+
+  it('should keep the old contract, priced from its own bars, when autoRoll is off', async () => {
+    const positions: Array<Position | undefined> = [];
+    const Hold = holdThroughRoll(positions);
+    const result = await backtest({
+      strategy: new Hold(),
+      dataSource: source(),
+      start: '2024-03-05T04:50:00Z',
+      end: '2024-03-05T05:10:00Z',
+      calendar,
+      fees: { flatFee: 0.5 },
+      autoRoll: false,
+    });
+    expect(result.trades.map((trade) => trade.symbol)).toEqual(['MESH4']);
+    // At the 05:10 end the last ended MESH4 bar is 05:09, closing at 5029.5.
+    expect(result.stats.endingValue).toBe(100_000 - 0.5 + (5029.5 - 5011) * 5);
+    expect(positions.map((position) => [position?.symbol, position?.quantity])).toEqual([['MESH4', 1]]);
+  });
+
+  it('should roll a position before a working exit order meets the new contract', async () => {
+    // The 5060 sell limit is out of reach in MESH4 (highs up to 5020) and fills at the 05:00 open of MESM4
+    // (5070): it must close the rolled MESM4 position, never open a short beside the MESH4 one.
+    const Exit = defineStrategy({
+      onTradingIteration() {
+        if (this.getTimestampMs() === Date.parse('2024-03-05T04:51:00Z'))
+          this.submitOrder(this.createOrder(MES, 1, 'buy'));
+        if (this.getTimestampMs() === Date.parse('2024-03-05T04:53:00Z'))
+          this.submitOrder(this.createOrder(MES, 1, 'sell', { limitPrice: 5060 }));
+      },
+    });
+    const result = await backtest({
+      strategy: new Exit(),
+      dataSource: source(),
+      start: '2024-03-05T04:50:00Z',
+      end: '2024-03-05T05:10:00Z',
+      calendar,
+      fees: { flatFee: 0.5 },
+    });
+    expect(
+      result.trades.map((trade) => [
+        trade.symbol,
+        trade.side,
+        trade.price,
+        trade.closedQuantity,
+        trade.tag ?? '',
+      ]),
+    ).toEqual([
+      ['MESH4', 'buy', 5011, 0, ''],
+      ['MESH4', 'sell', 5019.5, 1, 'roll'],
+      ['MESM4', 'buy', 5070, 0, 'roll'],
+      ['MESM4', 'sell', 5070, 1, ''],
+    ]);
+    expect(result.positions.map((position) => [position.symbol, position.quantity])).toEqual([
+      ['MESH4', 1],
+      ['MESH4', 0],
+      ['MESM4', 1],
+      ['MESM4', 0],
+    ]);
+    expect(result.finalPositions).toEqual([]);
+    expect(result.stats.endingValue).toBe(100_000 + (5019.5 - 5011) * 5 - 4 * 0.5);
+  });
+});

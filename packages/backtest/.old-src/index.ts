@@ -1,0 +1,23 @@
+export { type BacktestOptions, type BacktestResult, backtest } from './backtest.js';
+export { type CalendarSession, parseSleeptime, type SessionCalendar, type Sleeptime } from './clock.js';
+export { MissingInstrumentSpecError } from './errors.js';
+export {
+  FuturesLedger,
+  type LedgerHolding,
+  type LedgerInstrument,
+  type LedgerLot,
+} from './futures-ledger.js';
+export type { InstrumentOverride } from './instruments.js';
+export { DEFAULT_INITIAL_MARGINS, FALLBACK_INITIAL_MARGIN, lookupInitialMargin } from './margin-table.js';
+export type { OrderRecord, PositionRecord, TradeRecord } from './simulated-broker.js';
+export { type BacktestStats, computeStats, type StatsInput } from './stats.js';
+export {
+  type CreateOrderOptions,
+  type DefinedStrategyClass,
+  defineStrategy,
+  type HistoricalPricesOptions,
+  type MarketName,
+  Strategy,
+  type StrategyContext,
+  type StrategyDefinition,
+} from './strategy.js';
