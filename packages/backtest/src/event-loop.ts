@@ -70,6 +70,19 @@ export interface EventLoopConfig {
 
 type HookResult = void | Promise<void>;
 
+/** Per-run arrays and settings shared by the iteration loop. */
+interface RunState {
+  readonly times: Float64Array;
+  readonly values: number[];
+  readonly cash: number[];
+  readonly benchmark: number[] | undefined;
+  readonly benchmarkSeries: FeedSeries | undefined;
+  benchmarkBasePrice: number;
+  readonly progressStep: number;
+  readonly traceStats: boolean;
+  readonly statsRows: BacktestStatsRow[];
+}
+
 /** An order submitted while its data was still loading: accepted by the broker once the hook settles. */
 interface QueuedOrder {
   readonly spec: OrderSpec;
@@ -156,7 +169,6 @@ class EventLoop implements StrategyContext {
     const strategy = config.strategy;
     const broker = this.#broker;
     const ledger = this.#ledger;
-    const signal = config.signal;
 
     strategy.parameters = { ...strategy.parameters, ...config.parameters };
     bindStrategyContext(strategy, this);
@@ -177,18 +189,23 @@ class EventLoop implements StrategyContext {
       );
       const times = schedule.timesMs;
       const total = times.length;
-      const values = new Float64Array(total);
-      const cash = new Float64Array(total);
-      const benchmark = config.benchmarkAsset === undefined ? undefined : new Float64Array(total);
-      const benchmarkSeries =
-        config.benchmarkAsset === undefined
-          ? undefined
-          : await this.#feed.ensure(config.benchmarkAsset, config.fillTimestep, 1);
-      let benchmarkBasePrice = Number.NaN;
+      const run: RunState = {
+        times,
+        // Plain number arrays filled in place: they go into the result as they are (a JSON-ready curve),
+        // with no copy from typed arrays at the end. Filled with a double first so V8 keeps packed doubles.
+        values: new Array<number>(total).fill(0.5),
+        cash: new Array<number>(total).fill(0.5),
+        benchmark: config.benchmarkAsset === undefined ? undefined : new Array<number>(total).fill(0.5),
+        benchmarkSeries:
+          config.benchmarkAsset === undefined
+            ? undefined
+            : await this.#feed.ensure(config.benchmarkAsset, config.fillTimestep, 1),
+        benchmarkBasePrice: Number.NaN,
+        progressStep: Math.max(1, Math.floor(total / 100)),
+        traceStats: strategyImplementsHook(strategy, 'traceStats'),
+        statsRows: [],
+      };
       const onProgress = config.onProgress;
-      const progressStep = Math.max(1, Math.floor(total / 100));
-      const traceStats = strategyImplementsHook(strategy, 'traceStats');
-      const statsRows: BacktestStatsRow[] = [];
       const hasBeforeClose = strategyImplementsHook(strategy, 'beforeMarketCloses');
       const hasBeforeOpen = strategyImplementsHook(strategy, 'beforeMarketOpens');
       const hasStartTrading = strategyImplementsHook(strategy, 'beforeStartingTrading');
@@ -203,53 +220,19 @@ class EventLoop implements StrategyContext {
         this.#sessionOpenMs = schedule.sessionOpenMs[session]!;
         this.#sessionMarketCloseMs = schedule.sessionMarketCloseMs[session]!;
         const beforeCloseMs = this.#sessionMarketCloseMs - minutesBeforeClosingMs;
-        let beforeCloseDone = !hasBeforeClose || beforeCloseMs >= closeMs;
         this.#nowMs = times[first]!;
         if (hasBeforeOpen) await this.#step(this.#nowMs, () => strategy.beforeMarketOpens());
         if (hasStartTrading) await this.#step(this.#nowMs, () => strategy.beforeStartingTrading());
-        for (let iteration = first; iteration < last; iteration++) {
-          const nowMs = times[iteration]!;
-          if (!beforeCloseDone && nowMs >= beforeCloseMs) {
-            beforeCloseDone = true;
-            await this.#step(Math.max(beforeCloseMs, this.#nowMs), () => strategy.beforeMarketCloses());
-          }
-          this.#nowMs = nowMs;
-          // Rolls first: they fill working orders on the old contract's bars up to the roll themselves, so
-          // orders then meet the new contract's bars only once the position is in the new contract.
-          if (this.#watchRolls) await this.#handleRolls(nowMs);
-          if (broker.workingCount > 0) broker.process(nowMs);
-          if (broker.events.length > 0) await this.#dispatchEvents();
-          // The common case inline: a synchronous hook costs one call and no promise.
-          const result = strategy.onTradingIteration();
-          if (result !== undefined) await result;
-          if (this.#queued.length > 0) await this.#flushQueued();
-          if (broker.events.length > 0) await this.#dispatchEvents();
-          cash[iteration] = ledger.cash;
-          values[iteration] = ledger.holdings.length === 0 ? ledger.cash : this.#markToMarket(nowMs);
-          if (benchmarkSeries !== undefined) {
-            const visible = this.#feed.visibleCount(benchmarkSeries, nowMs);
-            if (visible > 0) {
-              const price = benchmarkSeries.bars.close[visible - 1]!;
-              if (Number.isNaN(benchmarkBasePrice)) benchmarkBasePrice = price;
-              benchmark![iteration] = (config.budget * price) / benchmarkBasePrice;
-            } else {
-              benchmark![iteration] = config.budget;
-            }
-          }
-          if (traceStats) {
-            const row = strategy.traceStats();
-            if (row !== undefined) statsRows.push(toStatsRow(nowMs, row));
-          }
-          if ((iteration + 1) % progressStep === 0) {
-            signal?.throwIfAborted();
-            if (onProgress !== undefined) {
-              onProgress(iteration + 1, total);
-              // Let a UI repaint its progress bar (and abort handlers run) about a hundred times per run.
-              await yieldToEventLoop();
-            }
-          }
+        if (hasBeforeClose && beforeCloseMs < closeMs) {
+          // beforeMarketCloses runs at its instant, between the iterations before it and those after.
+          let split = first;
+          while (split < last && times[split]! < beforeCloseMs) split++;
+          await this.#iterate(first, split, run);
+          await this.#step(Math.max(beforeCloseMs, this.#nowMs), () => strategy.beforeMarketCloses());
+          await this.#iterate(split, last, run);
+        } else {
+          await this.#iterate(first, last, run);
         }
-        if (!beforeCloseDone) await this.#step(beforeCloseMs, () => strategy.beforeMarketCloses());
         // Bars ending at the close can still fill orders placed in the session's last iteration; day orders
         // still working then expire.
         this.#nowMs = closeMs;
@@ -260,6 +243,9 @@ class EventLoop implements StrategyContext {
         if (broker.events.length > 0) await this.#dispatchEvents();
         if (hasAfterClose) await this.#step(closeMs, () => strategy.afterMarketCloses());
       }
+      const progressStep = run.progressStep;
+      const values = run.values;
+      const cash = run.cash;
       if (total % progressStep !== 0 || total === 0) onProgress?.(total, total);
       await this.#step(this.#nowMs, () => strategy.onStrategyEnd());
       // Orders placed in the last iteration can fill on bars ending at the final close, after the last
@@ -276,8 +262,8 @@ class EventLoop implements StrategyContext {
         times,
         values,
         cash,
-        benchmark,
-        statsRows,
+        benchmark: run.benchmark,
+        statsRows: run.statsRows,
         sessionFirstIteration: schedule.sessionFirstIteration,
       });
     } catch (error) {
@@ -294,6 +280,68 @@ class EventLoop implements StrategyContext {
     } finally {
       bindStrategyContext(strategy, undefined);
     }
+  }
+
+  /**
+   * Iterations `[from, to)` of the schedule. Kept apart from run() on purpose: an async function resumes
+   * after every await by restoring its frame, and this one's is small (an async hook awaits each time).
+   */
+  async #iterate(from: number, to: number, run: RunState): Promise<void> {
+    const strategy = this.#config.strategy;
+    const broker = this.#broker;
+    const times = run.times;
+    for (let iteration = from; iteration < to; iteration++) {
+      const nowMs = times[iteration]!;
+      this.#nowMs = nowMs;
+      // Rolls first: they fill working orders on the old contract's bars up to the roll themselves, so
+      // orders then meet the new contract's bars only once the position is in the new contract.
+      if (this.#watchRolls) await this.#handleRolls(nowMs);
+      if (broker.workingCount > 0) broker.process(nowMs);
+      if (broker.events.length > 0) await this.#dispatchEvents();
+      // The common case inline: a synchronous hook costs one call and no promise.
+      const result = strategy.onTradingIteration();
+      if (result !== undefined) await result;
+      if (this.#queued.length > 0) await this.#flushQueued();
+      if (broker.events.length > 0) await this.#dispatchEvents();
+      this.#record(iteration, nowMs, run);
+      if ((iteration + 1) % run.progressStep === 0) {
+        const yielded = this.#reportProgress(iteration + 1, times.length);
+        if (yielded !== undefined) await yielded;
+      }
+    }
+  }
+
+  /** Records the state after iteration `iteration`: cash, value, benchmark, traceStats row. */
+  #record(iteration: number, nowMs: number, run: RunState): void {
+    const ledger = this.#ledger;
+    run.cash[iteration] = ledger.cash;
+    run.values[iteration] = ledger.holdings.length === 0 ? ledger.cash : this.#markToMarket(nowMs);
+    const benchmarkSeries = run.benchmarkSeries;
+    if (benchmarkSeries !== undefined) {
+      const visible = this.#feed.visibleCount(benchmarkSeries, nowMs);
+      const budget = this.#config.budget;
+      if (visible > 0) {
+        const price = benchmarkSeries.bars.close[visible - 1]!;
+        if (Number.isNaN(run.benchmarkBasePrice)) run.benchmarkBasePrice = price;
+        run.benchmark![iteration] = (budget * price) / run.benchmarkBasePrice;
+      } else {
+        run.benchmark![iteration] = budget;
+      }
+    }
+    if (run.traceStats) {
+      const row = this.#config.strategy.traceStats();
+      if (row !== undefined) run.statsRows.push(toStatsRow(nowMs, row));
+    }
+  }
+
+  /** Checks for an abort and reports progress; returns a promise when it yields to the event loop. */
+  #reportProgress(done: number, total: number): Promise<void> | undefined {
+    this.#config.signal?.throwIfAborted();
+    const onProgress = this.#config.onProgress;
+    if (onProgress === undefined) return undefined;
+    onProgress(done, total);
+    // Let a UI repaint its progress bar (and abort handlers run) about a hundred times per run.
+    return yieldToEventLoop();
   }
 
   // ---- StrategyContext -------------------------------------------------------------------------------
@@ -696,9 +744,9 @@ class EventLoop implements StrategyContext {
 
   #buildResult(run: {
     readonly times: Float64Array;
-    readonly values: Float64Array;
-    readonly cash: Float64Array;
-    readonly benchmark: Float64Array | undefined;
+    readonly values: number[];
+    readonly cash: number[];
+    readonly benchmark: number[] | undefined;
     readonly statsRows: BacktestStatsRow[];
     readonly sessionFirstIteration: Int32Array;
   }): BacktestResult {
@@ -721,15 +769,15 @@ class EventLoop implements StrategyContext {
       iterations: run.times.length,
       equityCurve: {
         timestampsMs: toNumberArray(run.times),
-        portfolioValue: toNumberArray(run.values),
-        cash: toNumberArray(run.cash),
+        portfolioValue: run.values,
+        cash: run.cash,
       },
       ...(run.benchmark === undefined || config.benchmarkAsset === undefined
         ? {}
         : {
             benchmarkEquity: {
               asset: describeAsset(config.benchmarkAsset),
-              portfolioValue: toNumberArray(run.benchmark),
+              portfolioValue: run.benchmark,
             },
           }),
       trades: broker.trades,
