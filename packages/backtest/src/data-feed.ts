@@ -48,6 +48,11 @@ export interface DataFeedSettings {
    * (a CME daily bar runs 18:00 to 17:00 New York, not UTC midnight to midnight).
    */
   readonly sessionCalendar?: () => SessionSource | undefined;
+  /**
+   * Called when a series has no bars at all, warm-up included, before it is kept: may throw to say the
+   * source does not have the asset.
+   */
+  readonly onNoBarsAtAll?: (asset: Asset, timestep: Timestep, fetchStartMs: number) => Promise<void>;
   /** Told when a loaded series has no bars inside `[startMs, endMs)`. */
   readonly onEmptyRange?: (asset: Asset, timestep: Timestep) => void;
   /** Resolves a continuous future into stitched contract bars when the source cannot. */
@@ -195,6 +200,7 @@ export class DataFeed {
       },
       signal === undefined ? {} : { signal },
     );
+    if (fetched.length === 0) await this.#settings.onNoBarsAtAll?.(asset, timestep, fetchStartMs);
     const bars = sessionAligned ? fetched.resampleToSessions(timestep, calendar) : fetched;
     const series: FeedSeries = {
       asset,

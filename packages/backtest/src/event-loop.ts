@@ -1,5 +1,6 @@
 import {
   type Asset,
+  assetKey,
   type Bars,
   type BrokerEvent,
   bindStrategyContext,
@@ -29,6 +30,7 @@ import {
 import type { BacktestResult, BacktestStatsRow } from './backtest-result.js';
 import { buildIterationSchedule, type SessionCalendar } from './clock.js';
 import { DataFeed, type FeedSeries } from './data-feed.js';
+import { AssetNotInSourceError } from './errors.js';
 import { FuturesLedger } from './futures-ledger.js';
 import {
   type InstrumentOverride,
@@ -134,6 +136,8 @@ class EventLoop implements StrategyContext {
       startMs: config.startMs,
       endMs: config.endMs,
       sessionCalendar: () => this.#calendar,
+      onNoBarsAtAll: (asset, timestep, fetchStartMs) =>
+        this.#confirmAssetExists(asset, timestep, fetchStartMs),
       onEmptyRange: (asset, timestep) =>
         this.#warnOnce(
           `No ${timestep.label} bars for ${describeAsset(asset)} between ${new Date(config.startMs).toISOString()} and ${new Date(config.endMs).toISOString()} from source "${config.dataSource.sourceId}": orders for it cannot fill and it has no prices in this run.`,
@@ -626,6 +630,45 @@ class EventLoop implements StrategyContext {
               : strategy.onNewOrder(event.order);
         await this.#runHook(result);
       }
+    }
+  }
+
+  /**
+   * A series came back without a single bar, warm-up included. When the source can say whether it knows
+   * the instrument and does not, the asset is not in the source at all: fail with what the source has.
+   * @throws AssetNotInSourceError
+   */
+  async #confirmAssetExists(asset: Asset, timestep: Timestep, fetchStartMs: number): Promise<void> {
+    const source = this.#config.dataSource;
+    if (asset.type === 'continuous_future' || !source.capabilities.instruments) return;
+    if (source.doFetchInstrument === undefined) return;
+    const signal = this.#config.signal;
+    try {
+      await source.doFetchInstrument(
+        { asset, at: new Date(fetchStartMs) },
+        signal === undefined ? {} : { signal },
+      );
+      return;
+    } catch (error) {
+      signal?.throwIfAborted();
+      let has = '';
+      if (source.doFetchAvailableRange !== undefined) {
+        try {
+          const range = await source.doFetchAvailableRange({
+            asset,
+            timestep,
+            start: new Date(fetchStartMs),
+            end: new Date(this.#config.endMs),
+          });
+          has = ` It has ${timestep.label} data from ${range.start.toISOString()} to ${range.end.toISOString()} for other symbols.`;
+        } catch {
+          // The range is only a hint for the message.
+        }
+      }
+      throw new AssetNotInSourceError(
+        `Source "${source.sourceId}" does not have ${describeAsset(asset)}: no ${timestep.label} bars from ${new Date(fetchStartMs).toISOString()} to ${new Date(this.#config.endMs).toISOString()} and no instrument definition (${error instanceof Error ? error.message : String(error)}).${has} Check the symbol and the source's dataset.`,
+        { asset: assetKey(asset), sourceId: source.sourceId, cause: error },
+      );
     }
   }
 

@@ -1,7 +1,7 @@
 export { type BacktestOptions, backtest } from './backtest.js';
 export type { BacktestResult, BacktestStatsRow } from './backtest-result.js';
 export { type CalendarSession, parseSleeptime, type SessionCalendar, type Sleeptime } from './clock.js';
-export { MissingInstrumentSpecError } from './errors.js';
+export { AssetNotInSourceError, MissingInstrumentSpecError } from './errors.js';
 export {
   FuturesLedger,
   type LedgerHolding,

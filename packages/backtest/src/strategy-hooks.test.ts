@@ -3,6 +3,7 @@ import { MockDataSource } from '@lb/core/testing';
 import { describe, expect, it } from 'vitest';
 import { dailySessionCalendar, flatRows, minuteBars } from './__fixtures__/minute-bars.js';
 import { backtest } from './backtest.js';
+import { AssetNotInSourceError } from './errors.js';
 import { defineStrategy } from './strategy.js';
 
 // Two sessions, Monday 2024-03-04 and Tuesday 2024-03-05, 14:30-15:00 UTC (09:30-10:00 New York, EST).
@@ -418,7 +419,7 @@ describe('strategy helpers', () => {
     });
   });
 
-  it('should warn on stderr-like sink and in the result when an asset has no bars in the range', async () => {
+  it('should warn through onWarning and in the result when an asset has no bars in the range', async () => {
     const warnings: string[] = [];
     const Lonely = defineStrategy({
       sleeptime: '30M',
@@ -426,9 +427,12 @@ describe('strategy helpers', () => {
         await this.getLastPrice(NQ);
       },
     });
+    // The source knows NQM4 (its instrument spec) but has no bars for it: only ESM4 bars.
+    const dataSource = source();
+    dataSource.setInstrument(NQ, { symbol: 'NQM4', multiplier: 20, tickSize: 0.25, currency: 'USD' });
     const result = await backtest({
       strategy: new Lonely(),
-      dataSource: source(),
+      dataSource,
       start: START,
       end: ONE_DAY_END,
       calendar,
@@ -438,6 +442,25 @@ describe('strategy helpers', () => {
       'No 1m bars for NQM4 between 2024-03-04T14:30:00.000Z and 2024-03-04T15:00:00.000Z from source "mock": orders for it cannot fill and it has no prices in this run.';
     expect(result.warnings).toEqual([noBars, `No trades: ${noBars}`]);
     expect(warnings).toEqual(result.warnings);
+  });
+
+  it('should fail with a typed error naming an asset the source does not have at all', async () => {
+    const Typo = defineStrategy({
+      async onTradingIteration() {
+        await this.getHistoricalPrices(future('ZZM4'), 5, '1m');
+      },
+    });
+    const run = backtest({
+      strategy: new Typo(),
+      dataSource: source(),
+      start: START,
+      end: ONE_DAY_END,
+      calendar,
+    });
+    await expect(run).rejects.toThrow(AssetNotInSourceError);
+    await expect(
+      backtest({ strategy: new Typo(), dataSource: source(), start: START, end: ONE_DAY_END, calendar }),
+    ).rejects.toThrow(/Source "mock" does not have ZZM4: no 1m bars from .* and no instrument definition/);
   });
 
   it("should run the '24/7' market on weekends with its own calendar", async () => {
