@@ -27,8 +27,8 @@ const SmaCross = defineStrategy({
   initialize() {
     this.vars.long = false;
   },
-  onTradingIteration() {
-    const close = this.getHistoricalPrices(asset, 50, '1m').close;
+  async onTradingIteration() {
+    const close = (await this.getHistoricalPrices(asset, 50, '1m')).close;
     const length = close.length;
     if (length < 50) return;
     let slow = 0;

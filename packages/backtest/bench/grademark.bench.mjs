@@ -65,8 +65,8 @@ const end = new Date(bars.timestampsMs[BAR_COUNT - 1] + 60_000);
 const LbEmpty = defineStrategy({ name: 'Empty' });
 const LbSma = defineStrategy({
   name: 'SmaCross',
-  onTradingIteration() {
-    const close = this.getHistoricalPrices(asset, 50, '1m').close;
+  async onTradingIteration() {
+    const close = (await this.getHistoricalPrices(asset, 50, '1m')).close;
     if (close.length < 50) return;
     const wantLong = smaSignal(close);
     if (wantLong !== (this.vars.long === true) && this.getOpenOrders().length === 0) {

@@ -130,12 +130,12 @@ describe('backtest', () => {
     const asset = future('ESM4');
     const seen: Array<{ stamps: string[]; last: number | undefined }> = [];
     const Peek = defineStrategy({
-      onTradingIteration() {
+      async onTradingIteration() {
         if (this.getTimestampMs() !== Date.parse('2024-03-04T14:32:00Z')) return;
-        const bars = this.getHistoricalPrices(asset, 3, '1m');
+        const bars = await this.getHistoricalPrices(asset, 3, '1m');
         seen.push({
           stamps: Array.from(bars.timestampsMs, (time) => new Date(time).toISOString().slice(11, 16)),
-          last: this.getLastPrice(asset),
+          last: await this.getLastPrice(asset),
         });
       },
     });
@@ -362,8 +362,8 @@ describe('no lookahead', () => {
     const asset = future('ESM4');
     const seen: Record<string, string[]> = {};
     const Peek = defineStrategy({
-      onTradingIteration() {
-        const bars = this.getHistoricalPrices(asset, 2, '5m', { exchange: 'CME' });
+      async onTradingIteration() {
+        const bars = await this.getHistoricalPrices(asset, 2, '5m', { exchange: 'CME' });
         const now = new Date(this.getTimestampMs()).toISOString().slice(11, 16);
         seen[now] = Array.from(bars.timestampsMs, (time) => new Date(time).toISOString().slice(11, 16));
       },
@@ -418,16 +418,27 @@ describe('backtest defaults', () => {
 });
 
 describe('backtest options', () => {
-  it('should read zone-less start and end strings as UTC', async () => {
+  it("should read zone-less start and end strings in the market's time zone (New York)", async () => {
     const result = await backtest({
       strategy: new (defineStrategy({}))(),
       dataSource: new MockDataSource(),
-      start: '2024-03-04T14:30',
-      end: '2024-03-04T14:40:00',
+      start: '2024-03-04T09:30',
+      end: '2024-03-04T09:40:00',
       calendar,
     });
     expect([result.start, result.end]).toEqual(['2024-03-04T14:30:00.000Z', '2024-03-04T14:40:00.000Z']);
     expect(result.iterations).toBe(10);
+  });
+
+  it('should read zone-less strings as UTC for the 24/7 market, and keep explicit zones', async () => {
+    const result = await backtest({
+      strategy: new (defineStrategy({ market: '24/7' }))(),
+      dataSource: new MockDataSource(),
+      start: '2024-03-04T14:30',
+      end: '2024-03-04T09:40:00-05:00',
+      calendar,
+    });
+    expect([result.start, result.end]).toEqual(['2024-03-04T14:30:00.000Z', '2024-03-04T14:40:00.000Z']);
   });
 });
 

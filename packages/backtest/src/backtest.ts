@@ -1,35 +1,49 @@
 import {
+  type Asset,
   createTradingFee,
   type DataSourceV1,
   getMarketCalendar,
   InvalidArgumentError,
   InvalidSettingsError,
   listIssues,
+  marketTimeZone,
   parseInstant,
+  parseMarketInstant,
+  parseSleeptime,
   parseTimestep,
+  Strategy,
   type TradingFee,
 } from '@lb/core';
 import { z } from 'zod';
-import { parseSleeptime, type SessionCalendar } from './clock.js';
+import type { BacktestResult } from './backtest-result.js';
+import type { SessionCalendar } from './clock.js';
 import { runEventLoop } from './event-loop.js';
 import type { InstrumentOverride } from './instruments.js';
-import type { OrderRecord, PositionRecord, TradeRecord } from './simulated-broker.js';
-import type { BacktestStats } from './stats.js';
-import { Strategy } from './strategy.js';
+import type { RollExitOrders } from './simulated-broker.js';
+
+export type { BacktestResult, BacktestStatsRow } from './backtest-result.js';
 
 /** Options of {@link backtest}. */
 export interface BacktestOptions<S extends Strategy<object> = Strategy<object>> {
   /** The strategy instance to run (`new MyStrategy()`). */
   readonly strategy: S;
   readonly dataSource: DataSourceV1;
-  /** First instant of the backtest: a Date or an ISO 8601 string (read as UTC when it has no zone). */
+  /**
+   * First instant of the backtest: a Date or an ISO 8601 string. A string without a zone is read on the
+   * market's wall clock, like Lumibot (`2024-01-03` is midnight New York for `us_futures` and `nyse`, UTC
+   * for `24/7`); `result.start` is the instant used.
+   */
   readonly start: Date | string;
-  /** End of the backtest, exclusive. */
+  /** End of the backtest, exclusive; read like `start`. */
   readonly end: Date | string;
   /** Starting cash. Default 100,000. */
   readonly budget?: number;
-  /** Fee schedules applied to every order, on each side (see `createTradingFee`). */
+  /** Fee schedules charged on every fill, buy and sell (see `createTradingFee`). */
   readonly fees?: Partial<TradingFee> | ReadonlyArray<Partial<TradingFee>>;
+  /** Extra fee schedules charged on buy fills only (Lumibot's `buy_trading_fees`). */
+  readonly buyFees?: Partial<TradingFee> | ReadonlyArray<Partial<TradingFee>>;
+  /** Extra fee schedules charged on sell fills only (Lumibot's `sell_trading_fees`). */
+  readonly sellFees?: Partial<TradingFee> | ReadonlyArray<Partial<TradingFee>>;
   /** Adverse slippage on market and stop fills, in ticks of the instrument. Default 0. */
   readonly slippage?: number;
   /** Session calendar; defaults to @lb/core's calendar for the strategy's `market`. */
@@ -38,6 +52,14 @@ export interface BacktestOptions<S extends Strategy<object> = Strategy<object>> 
   readonly instruments?: Readonly<Record<string, InstrumentOverride>>;
   /** Continuous futures: roll held positions into the new contract at each roll. Default true. */
   readonly autoRoll?: boolean;
+  /**
+   * At an automatic roll, orders still working on the continuous future (stops, limits, bracket legs):
+   * `move` (default) shifts their prices by the roll spread (new contract's open minus old contract's
+   * close); `cancel` cancels them with `onCanceledOrder(order, 'roll')`.
+   */
+  readonly rollExitOrders?: RollExitOrders;
+  /** An asset whose buy-and-hold value is recorded beside the equity curve (`result.benchmarkEquity`). */
+  readonly benchmarkAsset?: Asset;
   /** Bars the broker fills orders on and prices positions with. Default `1m`. */
   readonly fillTimestep?: string;
   /** Merged over the strategy's own `parameters` before `initialize`. */
@@ -48,51 +70,21 @@ export interface BacktestOptions<S extends Strategy<object> = Strategy<object>> 
   readonly onProgress?: (done: number, total: number) => void;
   /** Receives every log line as it is written (lines are also kept in the result). */
   readonly logger?: (line: string) => void;
+  /** Receives each warning once (also in `result.warnings`). Default: written to stderr. */
+  readonly onWarning?: (message: string) => void;
   /** Aborts the run (data loads and the loop); the promise rejects with the signal's reason. */
   readonly signal?: AbortSignal;
 }
 
-/** The result of a backtest: plain JSON-ready data, identical for identical inputs. */
-export interface BacktestResult {
-  readonly strategy: string;
-  readonly start: string;
-  readonly end: string;
-  readonly budget: number;
-  readonly parameters: Record<string, unknown>;
-  /** Number of iterations run. */
-  readonly iterations: number;
-  /** Value after each iteration, with the iteration instants in epoch milliseconds. */
-  readonly equityCurve: {
-    readonly timestampsMs: number[];
-    readonly portfolioValue: number[];
-    readonly cash: number[];
-  };
-  readonly trades: TradeRecord[];
-  readonly orders: OrderRecord[];
-  /** Positions over time: one entry each time a fill changed a position. */
-  readonly positions: PositionRecord[];
-  /** Positions still open at the end. */
-  readonly finalPositions: Array<{
-    symbol: string;
-    quantity: number;
-    averagePrice: number;
-    lastPrice: number;
-  }>;
-  readonly stats: BacktestStats;
-  /** Every log line (`<ISO time> <message>`), warnings included. */
-  readonly logs: string[];
-}
-
-// Zone-less strings are read as UTC (core's parseInstant), so a backtest means the same on every machine.
+// Checked here, read later in the market's time zone (which depends on the strategy).
 const instantSchema = z
   .union([z.date(), z.string()], { error: 'must be a Date or an ISO 8601 string' })
-  .transform((value, context) => {
-    const time = typeof value === 'string' ? Date.parse(value) : value.getTime();
-    if (Number.isNaN(time)) {
+  .superRefine((value, context) => {
+    try {
+      parseInstant(value);
+    } catch {
       context.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not a valid date` });
-      return z.NEVER;
     }
-    return parseInstant(value).getTime();
   });
 
 // Validated here through createTradingFee so a bad fee is reported with the other option issues.
@@ -106,6 +98,12 @@ const feeInputSchema = z
       return z.NEVER;
     }
   });
+
+// One fee or a list: normalised to a list first, so a bad fee's issue names its index, not the union.
+const feeListSchema = z.preprocess(
+  (value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]),
+  z.array(feeInputSchema),
+);
 
 const optionsSchema = z.object({
   strategy: z.custom<Strategy<object>>((value) => Strategy.isInstance(value), {
@@ -123,10 +121,9 @@ const optionsSchema = z.object({
   end: instantSchema,
   budget: z.number().finite().positive({ error: 'must be a positive amount' }).default(100_000),
   // One fee or a list: normalised to a list first, so a bad fee's issue names its index, not the union.
-  fees: z.preprocess(
-    (value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]),
-    z.array(feeInputSchema),
-  ),
+  fees: feeListSchema,
+  buyFees: feeListSchema,
+  sellFees: feeListSchema,
   slippage: z.number().finite().nonnegative({ error: 'must be a number of ticks >= 0' }).default(0),
   calendar: z
     .custom<SessionCalendar>(
@@ -148,6 +145,12 @@ const optionsSchema = z.object({
     )
     .default({}),
   autoRoll: z.boolean().default(true),
+  rollExitOrders: z.enum(['move', 'cancel']).default('move'),
+  benchmarkAsset: z
+    .custom<Asset>((value) => typeof value === 'object' && value !== null && 'type' in value, {
+      error: 'must be an Asset (e.g. future("ESH4"))',
+    })
+    .optional(),
   fillTimestep: z.string().default('1m'),
   parameters: z.record(z.string(), z.unknown()).optional(),
   riskFreeRate: z.number().finite().default(0),
@@ -155,6 +158,7 @@ const optionsSchema = z.object({
     .custom<(done: number, total: number) => void>((value) => typeof value === 'function')
     .optional(),
   logger: z.custom<(line: string) => void>((value) => typeof value === 'function').optional(),
+  onWarning: z.custom<(message: string) => void>((value) => typeof value === 'function').optional(),
   signal: z.custom<AbortSignal>((value) => value instanceof AbortSignal).optional(),
 });
 
@@ -177,28 +181,39 @@ export async function backtest<S extends Strategy<object>>(
     );
   }
   const settings = parsed.data;
-  if (settings.start >= settings.end) {
+  const strategy = settings.strategy;
+  // Fail before any data load on a malformed sleeptime; it is read again after initialize().
+  parseSleeptime(strategy.sleeptime);
+  const calendarZone = (settings.calendar as { readonly timeZone?: unknown } | undefined)?.timeZone;
+  const timeZone = typeof calendarZone === 'string' ? calendarZone : marketTimeZone(strategy.market);
+  const startMs = parseMarketInstant(settings.start, timeZone, 'start').getTime();
+  const endMs = parseMarketInstant(settings.end, timeZone, 'end').getTime();
+  if (startMs >= endMs) {
     throw new InvalidArgumentError(
-      `Backtest start ${new Date(settings.start).toISOString()} must be before end ${new Date(settings.end).toISOString()}.`,
+      `Backtest start ${new Date(startMs).toISOString()} must be before end ${new Date(endMs).toISOString()}.`,
       { argument: 'start' },
     );
   }
-  const strategy = settings.strategy;
   return runEventLoop({
     strategy,
     dataSource: settings.dataSource,
-    startMs: settings.start,
-    endMs: settings.end,
+    startMs,
+    endMs,
     budget: settings.budget,
-    fees: settings.fees,
+    buyFees: [...settings.fees, ...settings.buyFees],
+    sellFees: [...settings.fees, ...settings.sellFees],
     slippageTicks: settings.slippage,
-    calendar: settings.calendar ?? getMarketCalendar(strategy.market),
-    sleeptimeMs: parseSleeptime(strategy.sleeptime),
+    calendar: settings.calendar,
+    calendarOf: getMarketCalendar,
+    timeZoneOf: (market) => (typeof calendarZone === 'string' ? calendarZone : marketTimeZone(market)),
     fillTimestep: parseTimestep(settings.fillTimestep),
     instruments: settings.instruments,
     autoRoll: settings.autoRoll,
+    rollExitOrders: settings.rollExitOrders,
+    benchmarkAsset: settings.benchmarkAsset,
     parameters: settings.parameters ?? {},
     riskFreeRate: settings.riskFreeRate,
+    onWarning: settings.onWarning ?? ((message) => process.stderr.write(`warning: ${message}\n`)),
     ...(settings.onProgress === undefined ? {} : { onProgress: settings.onProgress }),
     ...(settings.logger === undefined ? {} : { logger: settings.logger }),
     ...(settings.signal === undefined ? {} : { signal: settings.signal }),

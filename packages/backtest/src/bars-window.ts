@@ -1,5 +1,15 @@
 import { Bars, type BarsMetadata } from '@lb/core';
 
+interface OtherColumns {
+  tsEventNanos: BigInt64Array | undefined;
+  open: Float64Array | undefined;
+  high: Float64Array | undefined;
+  low: Float64Array | undefined;
+  volume: Float64Array | undefined;
+  timestampsMs: Float64Array | undefined;
+  metadata: BarsMetadata | undefined;
+}
+
 /**
  * A lazy view of rows `[from, to)` of a `Bars` series, returned to strategies on every iteration.
  *
@@ -15,14 +25,10 @@ class BarsWindow {
   readonly #source: Bars;
   readonly #from: number;
   readonly #to: number;
-  #tsEventNanos: BigInt64Array | undefined;
-  #open: Float64Array | undefined;
-  #high: Float64Array | undefined;
-  #low: Float64Array | undefined;
+  // `close` is what nearly every strategy reads: its view has its own slot; the other columns share one
+  // lazily made cache, so a window stays a small object (one is made per iteration).
   #close: Float64Array | undefined;
-  #volume: Float64Array | undefined;
-  #timestampsMs: Float64Array | undefined;
-  #metadata: BarsMetadata | undefined;
+  #others: OtherColumns | undefined;
 
   constructor(source: Bars, from: number, to: number) {
     this.#source = source;
@@ -34,44 +40,64 @@ class BarsWindow {
     return this.#to - this.#from;
   }
   get tsEventNanos(): BigInt64Array {
-    this.#tsEventNanos ??= new BigInt64Array(
+    const others = this.#cache();
+    others.tsEventNanos ??= new BigInt64Array(
       this.#source.tsEventNanos.buffer,
       this.#source.tsEventNanos.byteOffset + this.#from * 8,
       this.#to - this.#from,
     );
-    return this.#tsEventNanos;
+    return others.tsEventNanos;
   }
   get open(): Float64Array {
-    this.#open ??= view(this.#source.open, this.#from, this.#to);
-    return this.#open;
+    const others = this.#cache();
+    others.open ??= view(this.#source.open, this.#from, this.#to);
+    return others.open;
   }
   get high(): Float64Array {
-    this.#high ??= view(this.#source.high, this.#from, this.#to);
-    return this.#high;
+    const others = this.#cache();
+    others.high ??= view(this.#source.high, this.#from, this.#to);
+    return others.high;
   }
   get low(): Float64Array {
-    this.#low ??= view(this.#source.low, this.#from, this.#to);
-    return this.#low;
+    const others = this.#cache();
+    others.low ??= view(this.#source.low, this.#from, this.#to);
+    return others.low;
   }
   get close(): Float64Array {
     this.#close ??= view(this.#source.close, this.#from, this.#to);
     return this.#close;
   }
   get volume(): Float64Array {
-    this.#volume ??= view(this.#source.volume, this.#from, this.#to);
-    return this.#volume;
+    const others = this.#cache();
+    others.volume ??= view(this.#source.volume, this.#from, this.#to);
+    return others.volume;
   }
   get timestampsMs(): Float64Array {
-    this.#timestampsMs ??= view(this.#source.timestampsMs, this.#from, this.#to);
-    return this.#timestampsMs;
+    const others = this.#cache();
+    others.timestampsMs ??= view(this.#source.timestampsMs, this.#from, this.#to);
+    return others.timestampsMs;
   }
   get metadata(): BarsMetadata {
+    const others = this.#cache();
     // Only stitched series need their segments re-based; plain series share the source's metadata.
-    this.#metadata ??=
+    others.metadata ??=
       this.#source.metadata.segments === undefined
         ? this.#source.metadata
         : this.#source.slice(this.#from, this.#to).metadata;
-    return this.#metadata;
+    return others.metadata;
+  }
+
+  #cache(): OtherColumns {
+    this.#others ??= {
+      tsEventNanos: undefined,
+      open: undefined,
+      high: undefined,
+      low: undefined,
+      volume: undefined,
+      timestampsMs: undefined,
+      metadata: undefined,
+    };
+    return this.#others;
   }
 
   slice(start = 0, end = this.length): Bars {

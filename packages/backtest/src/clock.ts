@@ -1,10 +1,4 @@
-import { InvalidArgumentError } from '@lb/core';
-
-/**
- * How often a strategy iterates: `'1M'`, `'15M'`, `'1H'`, `'1D'` (Lumibot's forms, case-insensitive, also
- * `'30S'`), or a number of minutes.
- */
-export type Sleeptime = number | `${number}${'S' | 's' | 'M' | 'm' | 'H' | 'h' | 'D' | 'd'}`;
+export { parseSleeptime, type Sleeptime } from '@lb/core';
 
 /** One trading session, open inclusive, close exclusive. */
 export interface CalendarSession {
@@ -20,28 +14,6 @@ export interface SessionCalendar {
   sessions(start: Date, end: Date): readonly CalendarSession[];
 }
 
-const SLEEPTIME_UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/**
- * Converts a sleeptime to milliseconds.
- * @throws InvalidArgumentError for anything else than the forms of {@link Sleeptime}.
- */
-export function parseSleeptime(sleeptime: Sleeptime | string): number {
-  if (typeof sleeptime === 'number') {
-    if (Number.isFinite(sleeptime) && sleeptime > 0) return Math.round(sleeptime * 60_000);
-  } else {
-    const match = /^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$/i.exec(sleeptime);
-    if (match !== null) {
-      const milliseconds = Number(match[1]) * SLEEPTIME_UNIT_MS[match[2]!.toLowerCase()]!;
-      if (milliseconds >= 1_000) return Math.round(milliseconds);
-    }
-  }
-  throw new InvalidArgumentError(
-    `Invalid sleeptime ${JSON.stringify(sleeptime)}: use a positive number of minutes or a string such as "1M", "15M", "1H", "1D" (S, M, H, D units).`,
-    { argument: 'sleeptime' },
-  );
-}
-
 /**
  * Every instant the strategy iterates at, computed once before the loop so the loop only walks arrays of
  * epoch milliseconds. Iterations start at each session's open (or at the first step after the backtest
@@ -54,6 +26,8 @@ export interface IterationSchedule {
   readonly sessionOpenMs: Float64Array;
   /** Close of each such session, clipped to the backtest end, epoch ms. */
   readonly sessionCloseMs: Float64Array;
+  /** The market's own close of each such session (not clipped), epoch ms. */
+  readonly sessionMarketCloseMs: Float64Array;
   /** Index in `timesMs` of each session's first iteration; one extra entry holds `timesMs.length`. */
   readonly sessionFirstIteration: Int32Array;
 }
@@ -69,6 +43,7 @@ export function buildIterationSchedule(
   // Two passes (count, then fill) so a year of minutes lands straight in a typed array without a JS array.
   const opens: number[] = [];
   const closes: number[] = [];
+  const marketCloses: number[] = [];
   const firstTimes: number[] = [];
   const firsts: number[] = [];
   let count = 0;
@@ -81,6 +56,7 @@ export function buildIterationSchedule(
     if (firstMs >= closeMs) continue;
     opens.push(openMs);
     closes.push(closeMs);
+    marketCloses.push(session.close.getTime());
     firstTimes.push(firstMs);
     firsts.push(count);
     count += Math.ceil((closeMs - firstMs) / sleeptimeMs);
@@ -98,6 +74,7 @@ export function buildIterationSchedule(
     timesMs: times,
     sessionOpenMs: Float64Array.from(opens),
     sessionCloseMs: Float64Array.from(closes),
+    sessionMarketCloseMs: Float64Array.from(marketCloses),
     sessionFirstIteration: Int32Array.from(firsts),
   };
 }

@@ -95,15 +95,21 @@ describe('continuous futures', () => {
     expect(positions.map((position) => [position?.symbol, position?.quantity])).toEqual([['MESH4', 1]]);
   });
 
-  it('should roll a position before a working exit order meets the new contract', async () => {
-    // The 5060 sell limit is out of reach in MESH4 (highs up to 5020) and fills at the 05:00 open of MESM4
-    // (5070): it must close the rolled MESM4 position, never open a short beside the MESH4 one.
+  it('should move a working exit order to the new contract by the roll spread', async () => {
+    // The 5060 sell limit is out of reach in MESH4 (highs up to 5020). Left alone it would fill at the
+    // 05:00 open of MESM4 (5070), an old-contract price on the new contract. The roll spread is the MESM4
+    // 05:00 open minus the MESH4 04:59 close, 5070 - 5019.5 = 50.5, so the limit moves to 5110.5, above every
+    // MESM4 high (5080): it keeps working, and the rolled position stays open.
+    const canceled: Array<[string, string]> = [];
     const Exit = defineStrategy({
       onTradingIteration() {
         if (this.getTimestampMs() === Date.parse('2024-03-05T04:51:00Z'))
           this.submitOrder(this.createOrder(MES, 1, 'buy'));
         if (this.getTimestampMs() === Date.parse('2024-03-05T04:53:00Z'))
           this.submitOrder(this.createOrder(MES, 1, 'sell', { limitPrice: 5060 }));
+      },
+      onCanceledOrder(order, reason) {
+        canceled.push([order.id, reason]);
       },
     });
     const result = await backtest({
@@ -126,15 +132,39 @@ describe('continuous futures', () => {
       ['MESH4', 'buy', 5011, 0, ''],
       ['MESH4', 'sell', 5019.5, 1, 'roll'],
       ['MESM4', 'buy', 5070, 0, 'roll'],
-      ['MESM4', 'sell', 5070, 1, ''],
     ]);
-    expect(result.positions.map((position) => [position.symbol, position.quantity])).toEqual([
-      ['MESH4', 1],
-      ['MESH4', 0],
-      ['MESM4', 1],
-      ['MESM4', 0],
+    const exit = result.orders.find((order) => order.id === '2')!;
+    expect([exit.status, exit.limitPrice]).toEqual(['open', 5110.5]);
+    expect(canceled).toEqual([]);
+    expect(result.finalPositions).toEqual([
+      { symbol: 'MESM4', quantity: 1, averagePrice: 5070, lastPrice: 5079.5 },
     ]);
-    expect(result.finalPositions).toEqual([]);
-    expect(result.stats.endingValue).toBe(100_000 + (5019.5 - 5011) * 5 - 4 * 0.5);
+    expect(result.stats.endingValue).toBe(100_000 + (5019.5 - 5011) * 5 + (5079.5 - 5070) * 5 - 3 * 0.5);
+  });
+
+  it('should cancel working exit orders at a roll with reason roll when rollExitOrders is cancel', async () => {
+    const canceled: Array<[string, string]> = [];
+    const Exit = defineStrategy({
+      onTradingIteration() {
+        if (this.getTimestampMs() === Date.parse('2024-03-05T04:51:00Z'))
+          this.submitOrder(this.createOrder(MES, 1, 'buy'));
+        if (this.getTimestampMs() === Date.parse('2024-03-05T04:53:00Z'))
+          this.submitOrder(this.createOrder(MES, 1, 'sell', { stopPrice: 4990 }));
+      },
+      onCanceledOrder(order, reason) {
+        canceled.push([`${order.id} ${order.type} ${this.getDatetime().toISOString()}`, reason]);
+      },
+    });
+    const result = await backtest({
+      strategy: new Exit(),
+      dataSource: source(),
+      start: '2024-03-05T04:50:00Z',
+      end: '2024-03-05T05:10:00Z',
+      calendar,
+      rollExitOrders: 'cancel',
+    });
+    expect(canceled).toEqual([['2 stop 2024-03-05T05:01:00.000Z', 'roll']]);
+    expect(result.orders.find((order) => order.id === '2')?.cancelReason).toBe('roll');
+    expect(result.trades.map((trade) => trade.tag ?? '')).toEqual(['', 'roll', 'roll']);
   });
 });

@@ -24,3 +24,26 @@ export class MissingInstrumentSpecError extends LbError {
     return hasMarker(error, missingInstrumentMarker);
   }
 }
+
+const assetNotInSourceMarker = Symbol.for('lb.error.AssetNotInSourceError');
+
+/**
+ * A strategy asked for an asset the data source does not have at all: no bars over the whole backtest and
+ * its warm-up, and no instrument definition. Usually a mistyped symbol or the wrong dataset.
+ */
+export class AssetNotInSourceError extends LbError {
+  private readonly [assetNotInSourceMarker] = true;
+  /** The asset key (`future:NQM2024`). */
+  readonly asset: string;
+  /** The data source's `sourceId`. */
+  readonly sourceId: string;
+  constructor(message: string, options: LbErrorOptions & { asset: string; sourceId: string }) {
+    super(message, options);
+    this.name = 'AssetNotInSourceError';
+    this.asset = options.asset;
+    this.sourceId = options.sourceId;
+  }
+  static override isInstance(error: unknown): error is AssetNotInSourceError {
+    return hasMarker(error, assetNotInSourceMarker);
+  }
+}

@@ -1,23 +1,36 @@
 import {
   type Asset,
+  assetKey,
   type Bars,
+  type BrokerEvent,
+  bindStrategyContext,
+  type CreateOrderOptions,
   contractAsset,
-  createOrderSpec,
+  createOrderFromOptions,
   type DataSourceV1,
   type FutureAsset,
+  type HistoricalPricesOptions,
   InvalidArgumentError,
+  type MarketTime,
+  type ModifyOrderOptions,
   type Order,
   type OrderSide,
   type OrderSpec,
-  type OrderType,
   type Position,
+  parseSleeptime,
   rollSchedule,
+  type StatsRow,
+  type Strategy,
+  type StrategyContext,
+  strategyImplementsHook,
   type Timestep,
   type TradingFee,
+  toMarketTime,
 } from '@lb/core';
-import type { BacktestResult } from './backtest.js';
+import type { BacktestResult, BacktestStatsRow } from './backtest-result.js';
 import { buildIterationSchedule, type SessionCalendar } from './clock.js';
-import { DataFeed, DataNotLoadedSignal, type FeedSeries } from './data-feed.js';
+import { DataFeed, type FeedSeries } from './data-feed.js';
+import { AssetNotInSourceError } from './errors.js';
 import { FuturesLedger } from './futures-ledger.js';
 import {
   type InstrumentOverride,
@@ -25,16 +38,8 @@ import {
   resolveInstrument,
   tradedSymbol,
 } from './instruments.js';
-import { type BrokerEvent, SimulatedBroker } from './simulated-broker.js';
+import { type RollExitOrders, SimulatedBroker } from './simulated-broker.js';
 import { computeStats } from './stats.js';
-import {
-  attachContext,
-  type CreateOrderOptions,
-  type HistoricalPricesOptions,
-  hasHook,
-  type Strategy,
-  type StrategyContext,
-} from './strategy.js';
 
 /** Validated inputs of one run. @internal */
 export interface EventLoopConfig {
@@ -43,27 +48,56 @@ export interface EventLoopConfig {
   readonly startMs: number;
   readonly endMs: number;
   readonly budget: number;
-  readonly fees: readonly TradingFee[];
+  readonly buyFees: readonly TradingFee[];
+  readonly sellFees: readonly TradingFee[];
   readonly slippageTicks: number;
-  readonly calendar: SessionCalendar;
-  readonly sleeptimeMs: number;
+  /** The calendar option; when absent, the calendar of `strategy.market` as set after `initialize()`. */
+  readonly calendar: SessionCalendar | undefined;
+  /** Resolves a market name to its calendar. */
+  readonly calendarOf: (market: Strategy<object>['market']) => SessionCalendar;
+  /** Zone of the market's wall clock (getMarketTime). */
+  readonly timeZoneOf: (market: Strategy<object>['market']) => string;
   readonly fillTimestep: Timestep;
   readonly instruments: Readonly<Record<string, InstrumentOverride>>;
   readonly autoRoll: boolean;
+  readonly rollExitOrders: RollExitOrders;
+  readonly benchmarkAsset: Asset | undefined;
   readonly parameters: Record<string, unknown>;
   readonly riskFreeRate: number;
   readonly onProgress?: (done: number, total: number) => void;
   readonly logger?: (line: string) => void;
+  readonly onWarning: (message: string) => void;
   readonly signal?: AbortSignal;
 }
 
 type HookResult = void | Promise<void>;
 
-const NO_OPTIONS: CreateOrderOptions = Object.freeze({});
+/** Per-run arrays and settings shared by the iteration loop. */
+interface RunState {
+  readonly times: Float64Array;
+  readonly values: number[];
+  readonly cash: number[];
+  readonly benchmark: number[] | undefined;
+  readonly benchmarkSeries: FeedSeries | undefined;
+  benchmarkBasePrice: number;
+  readonly progressStep: number;
+  readonly traceStats: boolean;
+  readonly statsRows: BacktestStatsRow[];
+}
+
+/** An order submitted while its data was still loading: accepted by the broker once the hook settles. */
+interface QueuedOrder {
+  readonly spec: OrderSpec;
+  readonly order: Order;
+  canceled: boolean;
+}
+
+const NANOS_PER_MS = 1_000_000n;
 
 /**
  * One backtest run: walks the precomputed iteration schedule, lets the broker fill orders on bars that have
- * ended, runs the strategy's hooks and records the equity curve. Also the strategy's context.
+ * ended, runs the strategy's hooks (each exactly once per event) and records the equity curve. Also the
+ * strategy's context.
  * @internal Use `backtest()`.
  */
 class EventLoop implements StrategyContext {
@@ -73,20 +107,26 @@ class EventLoop implements StrategyContext {
   readonly #broker: SimulatedBroker;
   readonly #instruments = new Map<string, ResolvedInstrument>();
   readonly #seriesInstrument = new Map<FeedSeries, ResolvedInstrument>();
+  // Fill series whose instruments are resolved: orders on them go to the broker at once.
+  readonly #ready = new WeakSet<FeedSeries>();
   readonly #logs: string[] = [];
+  readonly #warnings: string[] = [];
   readonly #warned = new Set<string>();
   // Strategies pass the same asset objects every iteration; formatting a contract code each time is waste.
   readonly #symbols = new WeakMap<Asset, string>();
-  #stagedCancels: string[] = [];
-  #stagedLogs: string[] = [];
+  #queued: QueuedOrder[] = [];
   #nowMs: number;
+  #timeZone = 'UTC';
+  #calendar: SessionCalendar | undefined;
+  #sessionOpenMs = Number.NaN;
+  #sessionMarketCloseMs = Number.NaN;
   // The series of the last getHistoricalPrices call, reused while the asset and timestep stay the same.
   #lastSeries: FeedSeries | undefined;
   #lastAsset: Asset | undefined;
   #lastTimestep: string | Timestep | undefined;
+  #lastOptions: HistoricalPricesOptions | undefined;
   // Set once a continuous future is traded: only then does the loop look for rolls.
   #watchRolls = false;
-  readonly #iterationHook = (): HookResult => this.#config.strategy.onTradingIteration();
 
   constructor(config: EventLoopConfig) {
     this.#config = config;
@@ -95,103 +135,123 @@ class EventLoop implements StrategyContext {
       dataSource: config.dataSource,
       startMs: config.startMs,
       endMs: config.endMs,
+      sessionCalendar: () => this.#calendar,
+      onNoBarsAtAll: (asset, timestep, fetchStartMs) =>
+        this.#confirmAssetExists(asset, timestep, fetchStartMs),
+      onEmptyRange: (asset, timestep) =>
+        this.#warnOnce(
+          `No ${timestep.label} bars for ${describeAsset(asset)} between ${new Date(config.startMs).toISOString()} and ${new Date(config.endMs).toISOString()} from source "${config.dataSource.sourceId}": orders for it cannot fill and it has no prices in this run.`,
+        ),
       ...(config.signal === undefined ? {} : { signal: config.signal }),
     });
     this.#ledger = new FuturesLedger(config.budget);
+    const strategy = config.strategy;
     this.#broker = new SimulatedBroker({
       ledger: this.#ledger,
       feed: this.#feed,
-      fees: config.fees,
+      buyFees: config.buyFees,
+      sellFees: config.sellFees,
       slippageTicks: config.slippageTicks,
       instrumentAt: (series, index) =>
         series.asset.type === 'continuous_future'
           ? this.#instruments.get(series.bars.symbolAt(index))!
           : this.#seriesInstrument.get(series)!,
-      emitFillEvents: hasHook(config.strategy, 'onFilledOrder'),
-      emitCancelEvents: hasHook(config.strategy, 'onCanceledOrder'),
+      emitFillEvents: strategyImplementsHook(strategy, 'onFilledOrder'),
+      emitCancelEvents: strategyImplementsHook(strategy, 'onCanceledOrder'),
+      emitNewOrderEvents: strategyImplementsHook(strategy, 'onNewOrder'),
+      rollExitOrders: config.rollExitOrders,
+      clockMs: () => this.#nowMs,
+      fillSeriesOf: (asset) => {
+        const series = this.#feed.loaded(asset, config.fillTimestep, 1);
+        return series !== undefined && this.#ready.has(series) ? series : undefined;
+      },
     });
   }
 
   async run(): Promise<BacktestResult> {
     const config = this.#config;
     const strategy = config.strategy;
-    const schedule = buildIterationSchedule(
-      config.calendar,
-      config.startMs,
-      config.endMs,
-      config.sleeptimeMs,
-    );
-    const times = schedule.timesMs;
-    const total = times.length;
-    const values = new Float64Array(total);
-    const cash = new Float64Array(total);
     const broker = this.#broker;
     const ledger = this.#ledger;
-    const onProgress = config.onProgress;
-    const progressStep = Math.max(1, Math.floor(total / 100));
-    const signal = config.signal;
 
     strategy.parameters = { ...strategy.parameters, ...config.parameters };
-    attachContext(strategy, this);
+    bindStrategyContext(strategy, this);
     try {
-      this.#nowMs = total > 0 ? times[0]! : config.startMs;
-      await this.#invoke(() => strategy.initialize());
+      // initialize() may set sleeptime, market and minutesBeforeClosing (Lumibot's examples do), so the
+      // schedule is built from the values it leaves.
+      this.#timeZone = config.timeZoneOf(strategy.market);
+      this.#calendar = config.calendar ?? config.calendarOf(strategy.market);
+      await this.#runHook(strategy.initialize());
+      this.#timeZone = config.timeZoneOf(strategy.market);
+      const calendar = config.calendar ?? config.calendarOf(strategy.market);
+      this.#calendar = calendar;
+      const schedule = buildIterationSchedule(
+        calendar,
+        config.startMs,
+        config.endMs,
+        parseSleeptime(strategy.sleeptime),
+      );
+      const times = schedule.timesMs;
+      const total = times.length;
+      const run: RunState = {
+        times,
+        // Plain number arrays filled in place: they go into the result as they are (a JSON-ready curve),
+        // with no copy from typed arrays at the end. Filled with a double first so V8 keeps packed doubles.
+        values: new Array<number>(total).fill(0.5),
+        cash: new Array<number>(total).fill(0.5),
+        benchmark: config.benchmarkAsset === undefined ? undefined : new Array<number>(total).fill(0.5),
+        benchmarkSeries:
+          config.benchmarkAsset === undefined
+            ? undefined
+            : await this.#feed.ensure(config.benchmarkAsset, config.fillTimestep, 1),
+        benchmarkBasePrice: Number.NaN,
+        progressStep: Math.max(1, Math.floor(total / 100)),
+        traceStats: strategyImplementsHook(strategy, 'traceStats'),
+        statsRows: [],
+      };
+      const onProgress = config.onProgress;
+      const hasBeforeClose = strategyImplementsHook(strategy, 'beforeMarketCloses');
+      const hasBeforeOpen = strategyImplementsHook(strategy, 'beforeMarketOpens');
+      const hasStartTrading = strategyImplementsHook(strategy, 'beforeStartingTrading');
+      const hasAfterClose = strategyImplementsHook(strategy, 'afterMarketCloses');
+      const minutesBeforeClosingMs = Math.max(0, strategy.minutesBeforeClosing) * 60_000;
       const sessionFirst = schedule.sessionFirstIteration;
+
       for (let session = 0; session + 1 < sessionFirst.length; session++) {
         const first = sessionFirst[session]!;
         const last = sessionFirst[session + 1]!;
+        const closeMs = schedule.sessionCloseMs[session]!;
+        this.#sessionOpenMs = schedule.sessionOpenMs[session]!;
+        this.#sessionMarketCloseMs = schedule.sessionMarketCloseMs[session]!;
+        const beforeCloseMs = this.#sessionMarketCloseMs - minutesBeforeClosingMs;
         this.#nowMs = times[first]!;
-        const before = this.#invoke(() => strategy.beforeMarketOpens());
-        if (before !== undefined) await before;
-        for (let iteration = first; iteration < last; iteration++) {
-          const nowMs = times[iteration]!;
-          this.#nowMs = nowMs;
-          // Rolls first: they fill working orders on the old contract's bars up to the roll themselves, so
-          // orders then meet the new contract's bars only once the position is in the new contract.
-          if (this.#watchRolls) await this.#handleRolls(nowMs);
-          if (broker.workingCount > 0) broker.process(nowMs);
-          if (broker.events.length > 0) {
-            const dispatched = this.#dispatchEvents();
-            if (dispatched !== undefined) await dispatched;
-          }
-          // The common case inline: a synchronous hook that needs no new data costs one call, no closure.
-          const checkpoint = broker.checkpoint();
-          let pending: Promise<void> | undefined;
-          try {
-            const result = strategy.onTradingIteration();
-            if (result !== undefined) pending = this.#settleAsync(result, this.#iterationHook, checkpoint);
-            else if (this.#stagedCancels.length > 0 || this.#stagedLogs.length > 0) this.#commit();
-          } catch (error) {
-            pending = this.#retry(error, this.#iterationHook, checkpoint);
-          }
-          if (pending !== undefined) await pending;
-          // Cancels requested by the hook are reported right away.
-          if (broker.events.length > 0) {
-            const dispatched = this.#dispatchEvents();
-            if (dispatched !== undefined) await dispatched;
-          }
-          cash[iteration] = ledger.cash;
-          values[iteration] = ledger.holdings.length === 0 ? ledger.cash : this.#markToMarket(nowMs);
-          if ((iteration + 1) % progressStep === 0) {
-            signal?.throwIfAborted();
-            if (onProgress !== undefined) {
-              onProgress(iteration + 1, total);
-              // Let a UI repaint its progress bar (and abort handlers run) about a hundred times per run.
-              await yieldToEventLoop();
-            }
-          }
+        if (hasBeforeOpen) await this.#step(this.#nowMs, () => strategy.beforeMarketOpens());
+        if (hasStartTrading) await this.#step(this.#nowMs, () => strategy.beforeStartingTrading());
+        if (hasBeforeClose && beforeCloseMs < closeMs) {
+          // beforeMarketCloses runs at its instant, between the iterations before it and those after.
+          let split = first;
+          while (split < last && times[split]! < beforeCloseMs) split++;
+          await this.#iterate(first, split, run);
+          await this.#step(Math.max(beforeCloseMs, this.#nowMs), () => strategy.beforeMarketCloses());
+          await this.#iterate(split, last, run);
+        } else {
+          await this.#iterate(first, last, run);
         }
-        // Bars ending at the close can still fill orders placed in the session's last iteration.
-        this.#nowMs = schedule.sessionCloseMs[session]!;
-        if (broker.workingCount > 0) broker.process(this.#nowMs);
-        if (broker.events.length > 0) {
-          const dispatched = this.#dispatchEvents();
-          if (dispatched !== undefined) await dispatched;
+        // Bars ending at the close can still fill orders placed in the session's last iteration; day orders
+        // still working then expire.
+        this.#nowMs = closeMs;
+        if (broker.workingCount > 0) {
+          broker.process(closeMs);
+          if (closeMs === this.#sessionMarketCloseMs) broker.expireDayOrders(closeMs);
         }
-        const after = this.#invoke(() => strategy.afterMarketCloses());
-        if (after !== undefined) await after;
+        if (broker.events.length > 0) await this.#dispatchEvents();
+        if (hasAfterClose) await this.#step(closeMs, () => strategy.afterMarketCloses());
       }
+      const progressStep = run.progressStep;
+      const values = run.values;
+      const cash = run.cash;
       if (total % progressStep !== 0 || total === 0) onProgress?.(total, total);
+      await this.#step(this.#nowMs, () => strategy.onStrategyEnd());
       // Orders placed in the last iteration can fill on bars ending at the final close, after the last
       // point was recorded: the curve's last point is the state at the end, so it agrees with the final
       // positions and stats.
@@ -199,10 +259,93 @@ class EventLoop implements StrategyContext {
         cash[total - 1] = ledger.cash;
         values[total - 1] = ledger.holdings.length === 0 ? ledger.cash : this.#markToMarket(this.#nowMs);
       }
+      if (total > 0 && this.#broker.trades.length === 0 && this.#warnings.length > 0) {
+        this.#warnOnce(`No trades: ${this.#warnings[0]}`);
+      }
+      return this.#buildResult({
+        times,
+        values,
+        cash,
+        benchmark: run.benchmark,
+        statsRows: run.statsRows,
+        sessionFirstIteration: schedule.sessionFirstIteration,
+      });
+    } catch (error) {
+      if (strategyImplementsHook(strategy, 'onAbruptClosing')) {
+        try {
+          await strategy.onAbruptClosing(error);
+        } catch (hookError) {
+          this.#writeLog(
+            `${new Date(this.#nowMs).toISOString()} ERROR onAbruptClosing threw: ${hookError instanceof Error ? hookError.message : String(hookError)}`,
+          );
+        }
+      }
+      throw error;
     } finally {
-      attachContext(strategy, undefined);
+      bindStrategyContext(strategy, undefined);
     }
-    return this.#buildResult(times, values, cash, schedule.sessionFirstIteration);
+  }
+
+  /**
+   * Iterations `[from, to)` of the schedule. Kept apart from run() on purpose: an async function resumes
+   * after every await by restoring its frame, and this one's is small (an async hook awaits each time).
+   */
+  async #iterate(from: number, to: number, run: RunState): Promise<void> {
+    const strategy = this.#config.strategy;
+    const broker = this.#broker;
+    const times = run.times;
+    for (let iteration = from; iteration < to; iteration++) {
+      const nowMs = times[iteration]!;
+      this.#nowMs = nowMs;
+      // Rolls first: they fill working orders on the old contract's bars up to the roll themselves, so
+      // orders then meet the new contract's bars only once the position is in the new contract.
+      if (this.#watchRolls) await this.#handleRolls(nowMs);
+      if (broker.workingCount > 0) broker.process(nowMs);
+      if (broker.events.length > 0) await this.#dispatchEvents();
+      // The common case inline: a synchronous hook costs one call and no promise.
+      const result = strategy.onTradingIteration();
+      if (result !== undefined) await result;
+      if (this.#queued.length > 0) await this.#flushQueued();
+      if (broker.events.length > 0) await this.#dispatchEvents();
+      this.#record(iteration, nowMs, run);
+      if ((iteration + 1) % run.progressStep === 0) {
+        const yielded = this.#reportProgress(iteration + 1, times.length);
+        if (yielded !== undefined) await yielded;
+      }
+    }
+  }
+
+  /** Records the state after iteration `iteration`: cash, value, benchmark, traceStats row. */
+  #record(iteration: number, nowMs: number, run: RunState): void {
+    const ledger = this.#ledger;
+    run.cash[iteration] = ledger.cash;
+    run.values[iteration] = ledger.holdings.length === 0 ? ledger.cash : this.#markToMarket(nowMs);
+    const benchmarkSeries = run.benchmarkSeries;
+    if (benchmarkSeries !== undefined) {
+      const visible = this.#feed.visibleCount(benchmarkSeries, nowMs);
+      const budget = this.#config.budget;
+      if (visible > 0) {
+        const price = benchmarkSeries.bars.close[visible - 1]!;
+        if (Number.isNaN(run.benchmarkBasePrice)) run.benchmarkBasePrice = price;
+        run.benchmark![iteration] = (budget * price) / run.benchmarkBasePrice;
+      } else {
+        run.benchmark![iteration] = budget;
+      }
+    }
+    if (run.traceStats) {
+      const row = this.#config.strategy.traceStats();
+      if (row !== undefined) run.statsRows.push(toStatsRow(nowMs, row));
+    }
+  }
+
+  /** Checks for an abort and reports progress; returns a promise when it yields to the event loop. */
+  #reportProgress(done: number, total: number): Promise<void> | undefined {
+    this.#config.signal?.throwIfAborted();
+    const onProgress = this.#config.onProgress;
+    if (onProgress === undefined) return undefined;
+    onProgress(done, total);
+    // Let a UI repaint its progress bar (and abort handlers run) about a hundred times per run.
+    return yieldToEventLoop();
   }
 
   // ---- StrategyContext -------------------------------------------------------------------------------
@@ -212,27 +355,64 @@ class EventLoop implements StrategyContext {
     length: number,
     timestep: string | Timestep = this.#config.fillTimestep,
     options?: HistoricalPricesOptions,
-  ): Bars {
+  ): Promise<Bars> {
     // Strategies usually ask for the same asset and timestep every iteration: skip the map lookups then.
     let series = this.#lastSeries;
     if (
       series === undefined ||
       asset !== this.#lastAsset ||
       timestep !== this.#lastTimestep ||
+      options !== this.#lastOptions ||
       length > series.lookbackBars
     ) {
-      series = this.#feed.series(asset, timestep, length, options);
+      series = this.#feed.loaded(asset, timestep, length, options);
+      if (series === undefined) return this.#loadWindow(asset, length, timestep, options);
       this.#lastSeries = series;
       this.#lastAsset = asset;
       this.#lastTimestep = timestep;
+      this.#lastOptions = options;
     }
+    return Promise.resolve(this.#feed.window(series, length, this.#nowMs));
+  }
+
+  async #loadWindow(
+    asset: Asset,
+    length: number,
+    timestep: string | Timestep,
+    options: HistoricalPricesOptions | undefined,
+  ): Promise<Bars> {
+    const series = await this.#feed.ensure(asset, timestep, length, options);
     return this.#feed.window(series, length, this.#nowMs);
   }
 
-  getLastPrice(asset: Asset): number | undefined {
-    const series = this.#feed.series(asset, this.#config.fillTimestep, 1);
+  async getHistoricalPricesForAssets(
+    assets: readonly Asset[],
+    length: number,
+    timestep: string | Timestep = this.#config.fillTimestep,
+    options?: HistoricalPricesOptions,
+  ): Promise<Map<Asset, Bars>> {
+    const windows = await Promise.all(
+      assets.map((asset) => this.getHistoricalPrices(asset, length, timestep, options)),
+    );
+    return new Map(assets.map((asset, index) => [asset, windows[index]!]));
+  }
+
+  getLastPrice(asset: Asset): Promise<number | undefined> {
+    const series = this.#feed.loaded(asset, this.#config.fillTimestep, 1);
+    if (series === undefined) {
+      return this.#feed.ensure(asset, this.#config.fillTimestep, 1).then((loaded) => this.#lastClose(loaded));
+    }
+    return Promise.resolve(this.#lastClose(series));
+  }
+
+  #lastClose(series: FeedSeries): number | undefined {
     const visible = this.#feed.visibleCount(series, this.#nowMs);
     return visible === 0 ? undefined : series.bars.close[visible - 1];
+  }
+
+  async getLastPrices(assets: readonly Asset[]): Promise<Map<Asset, number | undefined>> {
+    const prices = await Promise.all(assets.map((asset) => this.getLastPrice(asset)));
+    return new Map(assets.map((asset, index) => [asset, prices[index]]));
   }
 
   getPosition(asset: Asset): Position | undefined {
@@ -253,15 +433,7 @@ class EventLoop implements StrategyContext {
   }
 
   getPositions(): Position[] {
-    const positions: Position[] = [];
-    for (const holding of this.#ledger.holdings) {
-      if (holding.quantity === 0) continue;
-      const asset = this.#broker.heldVia.get(holding.instrument.symbol)!;
-      positions.push(
-        this.#toPosition(asset, holding.instrument.symbol, holding.quantity, holding.entryNotional),
-      );
-    }
-    return positions;
+    return this.#broker.getPositions();
   }
 
   getCash(): number {
@@ -272,76 +444,96 @@ class EventLoop implements StrategyContext {
     return this.#markToMarket(this.#nowMs);
   }
 
-  createOrder(
-    asset: Asset,
-    quantity: number,
-    side: OrderSide,
-    options: CreateOrderOptions = NO_OPTIONS,
-  ): OrderSpec {
-    const type: OrderType =
-      options.type ??
-      (options.limitPrice !== undefined && options.stopPrice !== undefined
-        ? 'stop_limit'
-        : options.limitPrice !== undefined
-          ? 'limit'
-          : options.stopPrice !== undefined
-            ? 'stop'
-            : options.trailPrice !== undefined || options.trailPercent !== undefined
-              ? 'trailing_stop'
-              : 'market');
-    if (type === 'market' && options === NO_OPTIONS) {
-      // Fast path for the most common order: a plain market order needs only these three checks, and
-      // skipping the schema keeps strategies that trade every few bars cheap.
-      if (!(Number.isFinite(quantity) && quantity > 0) || (side !== 'buy' && side !== 'sell')) {
-        return createOrderSpec({ asset, side, quantity, type, orderClass: 'simple' });
-      }
-      return Object.freeze({ asset, side, quantity, type, orderClass: 'simple' as const });
-    }
-    const hasTakeProfit = options.takeProfitPrice !== undefined;
-    const hasStopLoss = options.stopLossPrice !== undefined;
-    const orderClass =
-      options.orderClass ??
-      (hasTakeProfit && hasStopLoss ? 'bracket' : hasTakeProfit || hasStopLoss ? 'oto' : 'simple');
-    return createOrderSpec({
-      asset,
-      side,
-      quantity,
-      type,
-      orderClass,
-      ...(options.limitPrice === undefined ? {} : { limitPrice: options.limitPrice }),
-      ...(options.stopPrice === undefined ? {} : { stopPrice: options.stopPrice }),
-      ...(options.trailPrice === undefined ? {} : { trailPrice: options.trailPrice }),
-      ...(options.trailPercent === undefined ? {} : { trailPercent: options.trailPercent }),
-      ...(hasTakeProfit ? { takeProfit: { limitPrice: options.takeProfitPrice! } } : {}),
-      ...(hasStopLoss
-        ? {
-            stopLoss: {
-              stopPrice: options.stopLossPrice!,
-              ...(options.stopLossLimitPrice === undefined ? {} : { limitPrice: options.stopLossLimitPrice }),
-            },
-          }
-        : {}),
-      ...(options.tag === undefined ? {} : { tag: options.tag }),
-    });
+  createOrder(asset: Asset, quantity: number, side: OrderSide, options?: CreateOrderOptions): OrderSpec {
+    return createOrderFromOptions(asset, quantity, side, options);
   }
 
   submitOrder(order: OrderSpec): Order {
-    const series = this.#feed.series(order.asset, this.#config.fillTimestep, 1);
-    this.#requireInstrument(series);
-    this.#feed.visibleCount(series, this.#nowMs);
-    return this.#broker.submit(order, series, this.#nowMs);
+    if (this.#queued.length === 0) {
+      const series = this.#feed.loaded(order.asset, this.#config.fillTimestep, 1);
+      if (series !== undefined && this.#ready.has(series)) {
+        this.#feed.visibleCount(series, this.#nowMs);
+        return this.#broker.submit(order, series, this.#nowMs);
+      }
+    }
+    // Its bars or contract terms are still loading: the broker accepts it, with this id and submission
+    // time, as soon as the hook settles (orders submitted after it in the same hook queue behind it).
+    const id = this.#broker.reserveOrderId();
+    const snapshot: Order = Object.freeze({
+      ...order,
+      id,
+      status: 'open' as const,
+      submittedAtNanos: BigInt(this.#nowMs) * NANOS_PER_MS,
+    });
+    this.#queued.push({ spec: order, order: snapshot, canceled: false });
+    return snapshot;
   }
 
   cancelOrder(order: Order | string): void {
-    this.#stagedCancels.push(typeof order === 'string' ? order : order.id);
+    const id = typeof order === 'string' ? order : order.id;
+    const queued = this.#queued.find((candidate) => candidate.order.id === id);
+    if (queued !== undefined) queued.canceled = true;
+    else this.#broker.cancel(id);
+  }
+
+  cancelOpenOrders(asset?: Asset): void {
+    for (const queued of this.#queued) {
+      if (asset === undefined || sameAsset(queued.spec.asset, asset)) queued.canceled = true;
+    }
+    for (const order of this.#broker.getOpenOrders()) {
+      if (asset === undefined || sameAsset(order.asset, asset))
+        this.#broker.cancel(order.parentId ?? order.id);
+      if (order.parentId !== undefined) this.#broker.cancel(order.id);
+    }
+  }
+
+  modifyOrder(order: Order | string, changes: ModifyOrderOptions): Order | undefined {
+    return this.#broker.modifyOrder(typeof order === 'string' ? order : order.id, changes);
+  }
+
+  closePosition(asset: Asset): Order | undefined {
+    const position = this.getPosition(asset);
+    if (position === undefined) return undefined;
+    return this.submitOrder(
+      createOrderFromOptions(
+        position.asset,
+        Math.abs(position.quantity),
+        position.quantity > 0 ? 'sell' : 'buy',
+      ),
+    );
+  }
+
+  sellAll(): Order[] {
+    this.cancelOpenOrders();
+    return this.getPositions().map((position) =>
+      this.submitOrder(
+        createOrderFromOptions(
+          position.asset,
+          Math.abs(position.quantity),
+          position.quantity > 0 ? 'sell' : 'buy',
+        ),
+      ),
+    );
   }
 
   getOrder(orderId: string): Order | undefined {
-    return this.#broker.getOrder(orderId);
+    return (
+      this.#broker.getOrder(orderId) ??
+      this.#queued.find((candidate) => candidate.order.id === orderId)?.order
+    );
+  }
+
+  getOrders(): Order[] {
+    const orders = this.#broker.getOrders();
+    for (const queued of this.#queued) orders.push(queued.order);
+    return orders;
   }
 
   getOpenOrders(): Order[] {
-    return this.#broker.getOpenOrders();
+    if (this.#queued.length === 0) return this.#broker.getOpenOrders();
+    const orders = this.#broker.getOpenOrders();
+    for (const queued of this.#queued) if (!queued.canceled) orders.push(queued.order);
+    return orders;
   }
 
   getDatetime(): Date {
@@ -352,96 +544,132 @@ class EventLoop implements StrategyContext {
     return this.#nowMs;
   }
 
+  getMarketTime(): MarketTime {
+    return toMarketTime(this.#nowMs, this.#timeZone);
+  }
+
+  getMinutesToClose(): number {
+    if (!this.isMarketOpen()) return 0;
+    return (this.#sessionMarketCloseMs - this.#nowMs) / 60_000;
+  }
+
+  isMarketOpen(): boolean {
+    return this.#nowMs >= this.#sessionOpenMs && this.#nowMs < this.#sessionMarketCloseMs;
+  }
+
   log(message: string): void {
-    this.#stagedLogs.push(`${new Date(this.#nowMs).toISOString()} ${message}`);
+    this.#writeLog(`${new Date(this.#nowMs).toISOString()} ${message}`);
   }
 
   // ---- internals -------------------------------------------------------------------------------------
 
-  /**
-   * Runs a strategy hook. Synchronous hooks that need no new data return undefined (no await in the hot
-   * loop). When the hook asks for data not loaded yet, its orders, cancels and logs are discarded, the data
-   * is loaded, and the hook runs again.
-   */
-  #invoke(hook: () => HookResult): Promise<void> | undefined {
-    const checkpoint = this.#broker.checkpoint();
-    try {
-      const result = hook();
-      if (result !== undefined && typeof (result as Promise<void>).then === 'function') {
-        return this.#settleAsync(result as Promise<void>, hook, checkpoint);
+  /** Awaits a hook's result when it is a promise, then accepts orders it queued. */
+  async #runHook(result: HookResult): Promise<void> {
+    if (result !== undefined) await result;
+    if (this.#queued.length > 0) await this.#flushQueued();
+  }
+
+  /** One scheduled event at `atMs` outside the iteration grid: fills due by then, the hook, its events. */
+  async #step(atMs: number, hook: () => HookResult): Promise<void> {
+    this.#nowMs = atMs;
+    const broker = this.#broker;
+    if (this.#watchRolls) await this.#handleRolls(atMs);
+    if (broker.workingCount > 0) broker.process(atMs);
+    if (broker.events.length > 0) await this.#dispatchEvents();
+    await this.#runHook(hook());
+    if (broker.events.length > 0) await this.#dispatchEvents();
+  }
+
+  /** Loads what queued orders need, then hands them to the broker in submission order. */
+  async #flushQueued(): Promise<void> {
+    while (this.#queued.length > 0) {
+      const queued = this.#queued[0]!;
+      const series = await this.#prepareFillSeries(queued.spec.asset);
+      this.#queued.shift();
+      this.#feed.visibleCount(series, this.#nowMs);
+      this.#broker.submit(queued.spec, series, this.#nowMs, queued.order.id);
+      if (queued.canceled) this.#broker.cancel(queued.order.id);
+    }
+  }
+
+  /** The fill series of `asset` with every instrument it can book resolved. */
+  async #prepareFillSeries(asset: Asset): Promise<FeedSeries> {
+    const series = await this.#feed.ensure(asset, this.#config.fillTimestep, 1);
+    if (this.#ready.has(series)) return series;
+    if (asset.type === 'continuous_future') {
+      const root = asset.symbol;
+      const symbols = (series.bars.metadata.segments ?? []).map((segment) => segment.symbol);
+      for (const symbol of symbols) {
+        if (!this.#instruments.has(symbol))
+          await this.#loadInstrument(this.#contractAsset(root, symbol, series), symbol);
       }
-    } catch (error) {
-      return this.#retry(error, hook, checkpoint);
+      const firstInstrument = this.#instruments.get(symbols[0] ?? '');
+      if (firstInstrument !== undefined) this.#seriesInstrument.set(series, firstInstrument);
+      this.#watchRolls = true;
+      this.#ready.add(series);
+      return series;
     }
-    if (this.#stagedCancels.length > 0 || this.#stagedLogs.length > 0) this.#commit();
-    return undefined;
+    const symbol = tradedSymbol(asset);
+    if (!this.#instruments.has(symbol)) await this.#loadInstrument(asset, symbol);
+    this.#seriesInstrument.set(series, this.#instruments.get(symbol)!);
+    this.#ready.add(series);
+    return series;
   }
 
-  async #settleAsync(result: Promise<void>, hook: () => HookResult, checkpoint: number): Promise<void> {
-    try {
-      await result;
-    } catch (error) {
-      return this.#retry(error, hook, checkpoint);
-    }
-    this.#commit();
-  }
-
-  async #retry(error: unknown, hook: () => HookResult, checkpoint: number): Promise<void> {
-    this.#broker.rollback(checkpoint);
-    this.#stagedCancels = [];
-    this.#stagedLogs = [];
-    if (!(error instanceof DataNotLoadedSignal)) throw error;
-    await error.load();
-    const again = this.#invoke(hook);
-    if (again !== undefined) await again;
-  }
-
-  #commit(): void {
-    for (const orderId of this.#stagedCancels) this.#broker.cancel(orderId);
-    this.#stagedCancels = [];
-    for (const line of this.#stagedLogs) this.#writeLog(line);
-    this.#stagedLogs = [];
-  }
-
-  /** Delivers broker events to the strategy; returns a promise only when a hook went asynchronous. */
-  #dispatchEvents(): Promise<void> | undefined {
+  /** Delivers broker events to the strategy's hooks, in order, each awaited. */
+  async #dispatchEvents(): Promise<void> {
     const strategy = this.#config.strategy;
     while (this.#broker.events.length > 0) {
       const events: BrokerEvent[] = this.#broker.events.splice(0);
-      for (let index = 0; index < events.length; index++) {
-        const event = events[index]!;
+      for (const event of events) {
         const result =
           event.kind === 'fill'
-            ? this.#invoke(() => strategy.onFilledOrder(event.order, event.fill))
-            : this.#invoke(() => strategy.onCanceledOrder(event.order));
-        if (result !== undefined) return this.#dispatchRest(result, events.slice(index + 1));
+            ? strategy.onFilledOrder(event.order, event.fill, event.position)
+            : event.kind === 'cancel'
+              ? strategy.onCanceledOrder(event.order, event.reason)
+              : strategy.onNewOrder(event.order);
+        await this.#runHook(result);
       }
     }
-    return undefined;
   }
 
-  async #dispatchRest(current: Promise<void>, rest: BrokerEvent[]): Promise<void> {
-    await current;
-    // Put the undelivered events back in front, in order, then continue.
-    this.#broker.events.unshift(...rest);
-    const next = this.#dispatchEvents();
-    if (next !== undefined) await next;
-  }
-
-  #requireInstrument(series: FeedSeries): void {
-    if (this.#seriesInstrument.has(series)) return;
-    const asset = series.asset;
-    if (asset.type === 'continuous_future') {
-      this.#requireContractInstruments(series);
+  /**
+   * A series came back without a single bar, warm-up included. When the source can say whether it knows
+   * the instrument and does not, the asset is not in the source at all: fail with what the source has.
+   * @throws AssetNotInSourceError
+   */
+  async #confirmAssetExists(asset: Asset, timestep: Timestep, fetchStartMs: number): Promise<void> {
+    const source = this.#config.dataSource;
+    if (asset.type === 'continuous_future' || !source.capabilities.instruments) return;
+    if (source.doFetchInstrument === undefined) return;
+    const signal = this.#config.signal;
+    try {
+      await source.doFetchInstrument(
+        { asset, at: new Date(fetchStartMs) },
+        signal === undefined ? {} : { signal },
+      );
       return;
+    } catch (error) {
+      signal?.throwIfAborted();
+      let has = '';
+      if (source.doFetchAvailableRange !== undefined) {
+        try {
+          const range = await source.doFetchAvailableRange({
+            asset,
+            timestep,
+            start: new Date(fetchStartMs),
+            end: new Date(this.#config.endMs),
+          });
+          has = ` It has ${timestep.label} data from ${range.start.toISOString()} to ${range.end.toISOString()} for other symbols.`;
+        } catch {
+          // The range is only a hint for the message.
+        }
+      }
+      throw new AssetNotInSourceError(
+        `Source "${source.sourceId}" does not have ${describeAsset(asset)}: no ${timestep.label} bars from ${new Date(fetchStartMs).toISOString()} to ${new Date(this.#config.endMs).toISOString()} and no instrument definition (${error instanceof Error ? error.message : String(error)}).${has} Check the symbol and the source's dataset.`,
+        { asset: assetKey(asset), sourceId: source.sourceId, cause: error },
+      );
     }
-    const symbol = tradedSymbol(asset);
-    const cached = this.#instruments.get(symbol);
-    if (cached !== undefined) {
-      this.#seriesInstrument.set(series, cached);
-      return;
-    }
-    throw new DataNotLoadedSignal(() => this.#loadInstrument(asset, symbol));
   }
 
   /** Resolves and remembers the instrument spec of the contract (or stock) traded as `symbol`. */
@@ -456,23 +684,6 @@ class EventLoop implements StrategyContext {
       this.#config.signal,
     );
     this.#instruments.set(symbol, instrument);
-  }
-
-  /** Resolves every contract a stitched continuous series passes through, so fills can book any of them. */
-  #requireContractInstruments(series: FeedSeries): void {
-    const root = series.asset.symbol;
-    const symbols = (series.bars.metadata.segments ?? []).map((segment) => segment.symbol);
-    const missing = symbols.filter((symbol) => !this.#instruments.has(symbol));
-    if (missing.length === 0) {
-      const first = this.#instruments.get(symbols[0] ?? '');
-      if (first !== undefined) this.#seriesInstrument.set(series, first);
-      this.#watchRolls = true;
-      return;
-    }
-    throw new DataNotLoadedSignal(async () => {
-      for (const symbol of missing)
-        await this.#loadInstrument(this.#contractAsset(root, symbol, series), symbol);
-    });
   }
 
   /** The dated contract behind `symbol` in a continuous series of `root`, from the core roll schedule. */
@@ -525,15 +736,7 @@ class EventLoop implements StrategyContext {
         continue;
       }
       const contract = this.#contractAsset(via.symbol, symbol, series);
-      let contractSeries: FeedSeries;
-      try {
-        contractSeries = this.#feed.series(contract, this.#config.fillTimestep, 1);
-      } catch (error) {
-        if (!(error instanceof DataNotLoadedSignal)) throw error;
-        await error.load();
-        contractSeries = this.#feed.series(contract, this.#config.fillTimestep, 1);
-      }
-      broker.markSeries.set(symbol, contractSeries);
+      broker.markSeries.set(symbol, await this.#feed.ensure(contract, this.#config.fillTimestep, 1));
     }
   }
 
@@ -572,6 +775,8 @@ class EventLoop implements StrategyContext {
   #warnOnce(message: string): void {
     if (this.#warned.has(message)) return;
     this.#warned.add(message);
+    this.#warnings.push(message);
+    this.#config.onWarning(message);
     this.#writeLog(`${new Date(this.#nowMs).toISOString()} WARNING ${message}`);
   }
 
@@ -580,12 +785,14 @@ class EventLoop implements StrategyContext {
     this.#config.logger?.(line);
   }
 
-  #buildResult(
-    times: Float64Array,
-    values: Float64Array,
-    cash: Float64Array,
-    sessionFirstIteration: Int32Array,
-  ): BacktestResult {
+  #buildResult(run: {
+    readonly times: Float64Array;
+    readonly values: number[];
+    readonly cash: number[];
+    readonly benchmark: number[] | undefined;
+    readonly statsRows: BacktestStatsRow[];
+    readonly sessionFirstIteration: Int32Array;
+  }): BacktestResult {
     const config = this.#config;
     const broker = this.#broker;
     const finalPositions = this.#ledger.holdings
@@ -602,12 +809,20 @@ class EventLoop implements StrategyContext {
       end: new Date(config.endMs).toISOString(),
       budget: config.budget,
       parameters: { ...config.strategy.parameters } as Record<string, unknown>,
-      iterations: times.length,
+      iterations: run.times.length,
       equityCurve: {
-        timestampsMs: toNumberArray(times),
-        portfolioValue: toNumberArray(values),
-        cash: toNumberArray(cash),
+        timestampsMs: toNumberArray(run.times),
+        portfolioValue: run.values,
+        cash: run.cash,
       },
+      ...(run.benchmark === undefined || config.benchmarkAsset === undefined
+        ? {}
+        : {
+            benchmarkEquity: {
+              asset: describeAsset(config.benchmarkAsset),
+              portfolioValue: run.benchmark,
+            },
+          }),
       trades: broker.trades,
       orders: broker.orderRecords(),
       positions: broker.positions,
@@ -616,16 +831,33 @@ class EventLoop implements StrategyContext {
         startingValue: config.budget,
         startMs: config.startMs,
         endMs: config.endMs,
-        timesMs: times,
-        values,
-        sessionFirstIteration,
+        timesMs: run.times,
+        values: run.values,
+        sessionFirstIteration: run.sessionFirstIteration,
         trades: broker.trades,
         feesPaid: broker.feesPaid,
         riskFreeRate: config.riskFreeRate,
       }),
+      statsRows: run.statsRows,
+      warnings: this.#warnings,
       logs: this.#logs,
     };
   }
+}
+
+function describeAsset(asset: Asset): string {
+  return asset.type === 'future' ? tradedSymbol(asset) : `${asset.type} ${asset.symbol}`;
+}
+
+function sameAsset(left: Asset, right: Asset): boolean {
+  return (
+    left === right ||
+    (left.type === right.type && left.symbol === right.symbol && tradedSymbol(left) === tradedSymbol(right))
+  );
+}
+
+function toStatsRow(nowMs: number, row: StatsRow): BacktestStatsRow {
+  return { time: new Date(nowMs).toISOString(), ...row };
 }
 
 /** Runs one backtest. @internal Use `backtest()`, which validates options first. */

@@ -1,6 +1,7 @@
-export { type BacktestOptions, type BacktestResult, backtest } from './backtest.js';
+export { type BacktestOptions, backtest } from './backtest.js';
+export type { BacktestResult, BacktestStatsRow } from './backtest-result.js';
 export { type CalendarSession, parseSleeptime, type SessionCalendar, type Sleeptime } from './clock.js';
-export { MissingInstrumentSpecError } from './errors.js';
+export { AssetNotInSourceError, MissingInstrumentSpecError } from './errors.js';
 export {
   FuturesLedger,
   type LedgerHolding,
@@ -9,15 +10,17 @@ export {
 } from './futures-ledger.js';
 export type { InstrumentOverride } from './instruments.js';
 export { DEFAULT_INITIAL_MARGINS, FALLBACK_INITIAL_MARGIN, lookupInitialMargin } from './margin-table.js';
-export type { OrderRecord, PositionRecord, TradeRecord } from './simulated-broker.js';
+export type { OrderRecord, PositionRecord, RollExitOrders, TradeRecord } from './simulated-broker.js';
 export { type BacktestStats, computeStats, type StatsInput } from './stats.js';
 export {
+  backtestStrategy,
   type CreateOrderOptions,
   type DefinedStrategyClass,
   defineStrategy,
   type HistoricalPricesOptions,
   type MarketName,
   Strategy,
+  type StrategyBacktestOptions,
   type StrategyContext,
   type StrategyDefinition,
 } from './strategy.js';

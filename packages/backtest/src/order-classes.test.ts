@@ -138,14 +138,14 @@ describe('order classes', () => {
     expect(result.equityCurve.cash.at(-1)).toBe(95_000);
   });
 
-  it('should run a hook again after loading new data without duplicating its orders or logs', async () => {
+  it('should run a hook once when it loads new data after submitting, keeping its order and logs', async () => {
     const Async = defineStrategy({
       async onTradingIteration() {
         if (this.getTimestampMs() !== Date.parse('2024-03-04T14:31:00Z')) return;
         this.submitOrder(this.createOrder(GC, 1, 'buy'));
         this.log('submitted');
         await Promise.resolve();
-        const bars = this.getHistoricalPrices(GC, 2, '1m');
+        const bars = await this.getHistoricalPrices(GC, 2, '1m');
         this.log(`last close ${bars.close.at(-1)}`);
       },
     });

@@ -8,13 +8,18 @@ describe('SimulatedBroker', () => {
     const broker = new SimulatedBroker({
       ledger: new FuturesLedger(0),
       feed: new DataFeed({ dataSource: {} as never, startMs: 0, endMs: 0 }),
-      fees: [],
+      buyFees: [],
+      sellFees: [],
       slippageTicks: 0,
       instrumentAt: () => {
         throw new Error('unused');
       },
       emitFillEvents: false,
       emitCancelEvents: false,
+      emitNewOrderEvents: false,
+      rollExitOrders: 'move',
+      clockMs: () => 0,
+      fillSeriesOf: () => undefined,
     });
     const instants = [
       0, 1, 59_999, 1_709_562_600_000, 1_709_562_600_123, 1_709_596_799_999, -86_400_001, 4_102_444_800_007,

@@ -1,12 +1,19 @@
 import {
   type Asset,
   assetKey,
-  type Fill,
+  type Broker,
+  type BrokerEvent,
+  type CancelReason,
+  createOrderSpec,
+  InvalidArgumentError,
+  LbError,
+  type ModifyOrderOptions,
   type Order,
   type OrderSide,
   type OrderSpec,
   type OrderStatus,
   type OrderType,
+  type Position,
   type TradingFee,
 } from '@lb/core';
 import type { DataFeed, FeedSeries } from './data-feed.js';
@@ -32,6 +39,7 @@ export interface TradeRecord {
   readonly realizedPnl: number;
   /** Quantity of existing lots this fill closed. */
   readonly closedQuantity: number;
+  /** The order's tag; `roll` marks the two fills of an automatic futures roll. */
   readonly tag?: string;
 }
 
@@ -50,6 +58,9 @@ export interface OrderRecord {
   readonly stopPrice?: number;
   readonly filledAt?: string;
   readonly filledPrice?: number;
+  /** Why it stopped working without filling (`canceled`, `rejected`, `expired`, `roll`, `replaced`). */
+  readonly cancelReason?: CancelReason;
+  readonly timeInForce?: 'day' | 'gtc';
   readonly tag?: string;
 }
 
@@ -62,15 +73,15 @@ export interface PositionRecord {
   readonly averagePrice: number;
 }
 
-/** What the broker tells the strategy, drained by the event loop after each processing step. */
-export type BrokerEvent =
-  | { readonly kind: 'fill'; readonly order: Order; readonly fill: Fill }
-  | { readonly kind: 'cancel'; readonly order: Order };
+/** What the broker does when a continuous future's position rolls with working orders on it. */
+export type RollExitOrders = 'move' | 'cancel';
 
 interface WorkingOrder extends FillModelOrder {
   readonly id: string;
   readonly sequence: number;
-  readonly spec: OrderSpec;
+  spec: OrderSpec;
+  limitPrice: number;
+  stopPrice: number;
   readonly parentId: string | undefined;
   readonly series: FeedSeries;
   readonly submittedAtMs: number;
@@ -84,6 +95,7 @@ interface WorkingOrder extends FillModelOrder {
   readonly childLegs: ReadonlyArray<LegSpec>;
   filledAtMs: number;
   filledPrice: number;
+  cancelReason: CancelReason | undefined;
 }
 
 interface LegSpec {
@@ -96,7 +108,10 @@ interface LegSpec {
 export interface SimulatedBrokerSettings {
   readonly ledger: FuturesLedger;
   readonly feed: DataFeed;
-  readonly fees: readonly TradingFee[];
+  /** Fee schedules charged on buy fills. */
+  readonly buyFees: readonly TradingFee[];
+  /** Fee schedules charged on sell fills. */
+  readonly sellFees: readonly TradingFee[];
   /** Adverse slippage on market and stop fills, in ticks. */
   readonly slippageTicks: number;
   /** Instrument of the bar at `index` of `series` (continuous series change contract at rolls). */
@@ -105,6 +120,14 @@ export interface SimulatedBrokerSettings {
   readonly emitFillEvents: boolean;
   /** Build cancel events; off when the strategy has no cancel hook. */
   readonly emitCancelEvents: boolean;
+  /** Build new-order events; off when the strategy has no onNewOrder hook. */
+  readonly emitNewOrderEvents: boolean;
+  /** At a roll: move working orders of the rolled series by the roll spread (default), or cancel them. */
+  readonly rollExitOrders: RollExitOrders;
+  /** The current simulated time, for the {@link Broker} methods. */
+  readonly clockMs: () => number;
+  /** The loaded fill series of `asset`, for {@link Broker.submitOrder}; undefined when not loaded. */
+  readonly fillSeriesOf: (asset: Asset) => FeedSeries | undefined;
 }
 
 const NANOS_PER_MS = 1_000_000n;
@@ -119,7 +142,8 @@ function pad2(value: number): string {
  * T, each bar only once it has ended (so never before the strategy could have seen it), in the open, high,
  * low, close order of the fill model. No partial fills; no bar, no fill.
  */
-export class SimulatedBroker {
+export class SimulatedBroker implements Broker {
+  readonly brokerId = 'backtest';
   readonly #settings: SimulatedBrokerSettings;
   readonly #working: WorkingOrder[] = [];
   readonly #all: WorkingOrder[] = [];
@@ -129,6 +153,8 @@ export class SimulatedBroker {
   readonly #candidatePrices: number[] = [];
   readonly #candidatePoints: number[] = [];
   #nextId = 1;
+  // Set by submit() for an order whose id was reserved earlier; #create uses it once.
+  #reservedSequence = 0;
   #isoTimeMs = Number.NaN;
   #isoText = '';
   #isoDayMs = Number.NaN;
@@ -158,53 +184,110 @@ export class SimulatedBroker {
     return this.#nextId;
   }
 
-  /** Accepts an order at `nowMs`; `series` must be the asset's fill series. */
-  submit(spec: OrderSpec, series: FeedSeries, nowMs: number): Order {
-    const lastClose = series.visible > 0 ? series.bars.close[series.visible - 1]! : Number.NaN;
-    const nextBarIndex = lowerBound(series.timesMs, nowMs);
-    if (spec.orderClass === 'oco') {
-      const container = this.#create(spec, series, nowMs, nextBarIndex, undefined, true, spec.type, []);
-      this.#placeLegs(container, spec.side, legsOf(spec), nextBarIndex, lastClose);
-      return toOrder(container);
-    }
-    const childLegs = spec.orderClass === 'bracket' || spec.orderClass === 'oto' ? legsOf(spec) : [];
-    const order = this.#create(spec, series, nowMs, nextBarIndex, undefined, false, spec.type, childLegs);
-    order.trailExtremePrice = lastClose;
-    return toOrder(order);
-  }
-
-  /** A mark to {@link rollback} to: orders submitted after it can be forgotten (used to re-run a hook). */
-  checkpoint(): number {
-    return this.#all.length;
+  /** Takes the next order id now, for an order {@link submit}ted later with it (after its data loads). */
+  reserveOrderId(): string {
+    return String(this.#nextId++);
   }
 
   /**
-   * Forgets orders submitted since `checkpoint`. Only valid while nothing was processed in between: the event
-   * loop checkpoints before a strategy hook and rolls back if the hook must run again after a data load.
+   * Accepts an order at `nowMs`; `series` must be the asset's fill series. `reservedId` comes from
+   * {@link reserveOrderId}.
    */
-  rollback(checkpoint: number): void {
-    while (this.#all.length > checkpoint) {
-      const order = this.#all.pop()!;
-      this.#byId.delete(order.id);
-      this.#nextId = order.sequence;
+  submit(spec: OrderSpec, series: FeedSeries, nowMs: number, reservedId?: string): Order {
+    this.#reservedSequence = reservedId === undefined ? 0 : Number(reservedId);
+    const lastClose = series.visible > 0 ? series.bars.close[series.visible - 1]! : Number.NaN;
+    const nextBarIndex = lowerBound(series.timesMs, nowMs);
+    let accepted: WorkingOrder;
+    if (spec.orderClass === 'oco') {
+      accepted = this.#create(spec, series, nowMs, nextBarIndex, undefined, true, spec.type, []);
+      this.#placeLegs(accepted, spec.side, legsOf(spec), nextBarIndex, lastClose);
+    } else {
+      const childLegs = spec.orderClass === 'bracket' || spec.orderClass === 'oto' ? legsOf(spec) : [];
+      accepted = this.#create(spec, series, nowMs, nextBarIndex, undefined, false, spec.type, childLegs);
+      accepted.trailExtremePrice = lastClose;
     }
-    const working = this.#working;
-    let kept = 0;
-    for (let index = 0; index < working.length; index++) {
-      const order = working[index]!;
-      if (this.#byId.get(order.id) === order) working[kept++] = order;
+    const order = toOrder(accepted);
+    if (this.#settings.emitNewOrderEvents) this.events.push({ kind: 'new', order });
+    return order;
+  }
+
+  /**
+   * {@link Broker.submitOrder}: accepts an order now. The asset's fill series must be loaded (an engine
+   * loads it first; the backtest's strategy context does).
+   * @throws LbError when the fill series of the asset is not loaded.
+   */
+  submitOrder(spec: OrderSpec): Order {
+    const series = this.#settings.fillSeriesOf(spec.asset);
+    if (series === undefined) {
+      throw new LbError(
+        `Cannot submit an order for ${assetKey(spec.asset)}: its bars are not loaded (submit through the strategy context, which loads them).`,
+      );
     }
-    working.length = kept;
+    const nowMs = this.#settings.clockMs();
+    this.#settings.feed.visibleCount(series, nowMs);
+    return this.submit(spec, series, nowMs);
   }
 
   /** Cancels a working order (and the legs of an OCO container). Returns false if it was not working. */
-  cancel(orderId: string): boolean {
+  cancel(orderId: string, reason: CancelReason = 'canceled'): boolean {
     const order = this.#byId.get(orderId);
     if (order === undefined || order.status !== 'open') return false;
-    this.#cancel(order, 'canceled');
-    if (order.isContainer) for (const leg of order.siblings ?? []) this.#cancel(leg, 'canceled');
+    this.#cancel(order, reason === 'rejected' ? 'rejected' : 'canceled', reason);
+    if (order.isContainer) for (const leg of order.siblings ?? []) this.#cancel(leg, 'canceled', reason);
     this.#prune();
     return true;
+  }
+
+  /** {@link Broker.cancelOrder}. */
+  cancelOrder(orderId: string, reason?: CancelReason): boolean {
+    return this.cancel(orderId, reason);
+  }
+
+  /**
+   * Changes a working order's limit price, stop price or quantity in place (its id and queue position
+   * stay); returns the new state, or undefined when it is not working.
+   * @throws InvalidArgumentError when the changed order is invalid (e.g. a limit price on a market order).
+   */
+  modifyOrder(orderId: string, changes: ModifyOrderOptions): Order | undefined {
+    const order = this.#byId.get(orderId);
+    if (order === undefined || order.status !== 'open' || order.isContainer) return undefined;
+    if (changes.limitPrice !== undefined && order.type !== 'limit' && order.type !== 'stop_limit') {
+      throw new InvalidArgumentError(
+        `Cannot set a limit price on ${order.type} order ${orderId}; cancel it and submit a limit order.`,
+        { argument: 'limitPrice' },
+      );
+    }
+    if (changes.stopPrice !== undefined && order.type !== 'stop' && order.type !== 'stop_limit') {
+      throw new InvalidArgumentError(
+        `Cannot set a stop price on ${order.type} order ${orderId}; cancel it and submit a stop order.`,
+        { argument: 'stopPrice' },
+      );
+    }
+    const changed = createOrderSpec({
+      ...order.spec,
+      ...(changes.limitPrice === undefined ? {} : { limitPrice: changes.limitPrice }),
+      ...(changes.stopPrice === undefined ? {} : { stopPrice: changes.stopPrice }),
+      ...(changes.quantity === undefined ? {} : { quantity: changes.quantity }),
+    });
+    order.spec = changed;
+    order.limitPrice = changed.limitPrice ?? Number.NaN;
+    order.stopPrice = changed.stopPrice ?? Number.NaN;
+    return toOrder(order);
+  }
+
+  /** Cancels working `day` orders submitted before `closeMs`, with reason `expired`. */
+  expireDayOrders(closeMs: number): void {
+    const working = this.#working;
+    let expired = false;
+    for (let index = 0; index < working.length; index++) {
+      const order = working[index]!;
+      if (order.status !== 'open' || order.spec.timeInForce !== 'day' || order.submittedAtMs >= closeMs)
+        continue;
+      this.#cancel(order, 'canceled', 'expired');
+      if (order.isContainer) for (const leg of order.siblings ?? []) this.#cancel(leg, 'canceled', 'expired');
+      expired = true;
+    }
+    if (expired) this.#prune();
   }
 
   /** The current state of an order. */
@@ -213,9 +296,62 @@ export class SimulatedBroker {
     return order === undefined ? undefined : toOrder(order);
   }
 
+  /** Every order submitted (bracket children included, OCO containers not), in submission order. */
+  getOrders(): Order[] {
+    const orders: Order[] = [];
+    for (const order of this.#all) if (!order.isContainer) orders.push(toOrder(order));
+    return orders;
+  }
+
   /** Orders still working. */
   getOpenOrders(): Order[] {
-    return this.#working.filter((order) => !order.isContainer).map(toOrder);
+    const orders: Order[] = [];
+    for (const order of this.#working) if (!order.isContainer) orders.push(toOrder(order));
+    return orders;
+  }
+
+  /** Working orders that are not OCO containers, without building snapshots. */
+  get openOrderCount(): number {
+    let count = 0;
+    for (const order of this.#working) if (!order.isContainer) count++;
+    return count;
+  }
+
+  /** Whether `asset` (by object) has a working order, without building snapshots. */
+  hasOpenOrderFor(asset: Asset): boolean {
+    for (const order of this.#working) if (!order.isContainer && order.spec.asset === asset) return true;
+    return false;
+  }
+
+  /** {@link Broker.getPositions}: non-flat positions, each under the asset it was traded through. */
+  getPositions(): Position[] {
+    const positions: Position[] = [];
+    for (const holding of this.#settings.ledger.holdings) {
+      if (holding.quantity === 0) continue;
+      const symbol = holding.instrument.symbol;
+      positions.push({
+        asset: this.heldVia.get(symbol)!,
+        symbol,
+        quantity: holding.quantity,
+        averagePrice: holding.entryNotional / holding.quantity,
+      });
+    }
+    return positions;
+  }
+
+  /** {@link Broker.getCash}. */
+  getCash(): number {
+    return this.#settings.ledger.cash;
+  }
+
+  /** {@link Broker.getPortfolioValue}: at the marks of the last mark-to-market. */
+  getPortfolioValue(): number {
+    return this.#settings.ledger.portfolioValue();
+  }
+
+  /** {@link Broker.drainEvents}. */
+  drainEvents(): BrokerEvent[] {
+    return this.events.splice(0);
   }
 
   /** Fills working orders against every bar that has ended by `nowMs`. */
@@ -317,7 +453,9 @@ export class SimulatedBroker {
   /**
    * Rolls a position held through a continuous series into the next contract at the roll instant: one
    * market order closes it at the old contract's last price, another reopens it at the new contract's first
-   * open, both charged fees like any order (tagged `roll`).
+   * open, both charged fees like any order (tagged `roll`). Orders still working on the series then move
+   * to the new contract shifted by the roll spread (new open minus old close), or are canceled with reason
+   * `roll`: left alone they would meet the new contract's bars at the old contract's prices.
    */
   roll(
     heldVia: Asset,
@@ -368,6 +506,25 @@ export class SimulatedBroker {
       series,
       rollIndex,
     );
+    const spread = series.bars.open[rollIndex]! - fromPrice;
+    for (const order of this.#working) {
+      if (order.series !== series || order.status !== 'open' || order === opening) continue;
+      if (this.#settings.rollExitOrders === 'cancel') {
+        this.#cancel(order, 'canceled', 'roll');
+        continue;
+      }
+      if (spread === 0 || order.type === 'market') continue;
+      if (!Number.isNaN(order.limitPrice)) order.limitPrice += spread;
+      if (!Number.isNaN(order.stopPrice)) order.stopPrice += spread;
+      if (!Number.isNaN(order.trailExtremePrice)) order.trailExtremePrice += spread;
+      if (!order.isContainer) {
+        order.spec = Object.freeze({
+          ...order.spec,
+          ...(order.spec.limitPrice === undefined ? {} : { limitPrice: order.limitPrice }),
+          ...(order.spec.stopPrice === undefined ? {} : { stopPrice: order.stopPrice }),
+        });
+      }
+    }
     this.#prune();
   }
 
@@ -379,14 +536,19 @@ export class SimulatedBroker {
     series: FeedSeries,
     bar: number,
   ): void {
-    const { ledger, fees } = this.#settings;
+    const ledger = this.#settings.ledger;
     const quantity = order.spec.quantity;
     const signedQuantity = order.side === 'buy' ? quantity : -quantity;
     const isMaker = order.type === 'limit' || order.type === 'stop_limit';
+    const fees = order.side === 'buy' ? this.#settings.buyFees : this.#settings.sellFees;
     let fee = 0;
-    for (const schedule of fees) {
+    for (let index = 0; index < fees.length; index++) {
+      const schedule = fees[index]!;
       if (isMaker ? !schedule.maker : !schedule.taker) continue;
-      fee += schedule.flatFee + schedule.percentFee * price * quantity * instrument.multiplier;
+      fee +=
+        schedule.flatFee +
+        schedule.perContractFee * quantity +
+        schedule.percentFee * price * quantity * instrument.multiplier;
     }
     // The exact preview walks the lots; skip it when even opening the whole quantity is affordable.
     const worstCaseCost =
@@ -396,7 +558,7 @@ export class SimulatedBroker {
       ledger.cash >= worstCaseCost ? 0 : ledger.previewCashDelta(instrument, signedQuantity, price, fee);
     if (cashDelta < 0 && ledger.cash + cashDelta < 0) {
       // Not enough cash for the margin (or the shares): a real broker rejects the order outright.
-      this.#cancel(order, 'rejected');
+      this.#cancel(order, 'rejected', 'rejected');
       this.#cancelSiblings(order);
       return;
     }
@@ -445,6 +607,15 @@ export class SimulatedBroker {
           fee,
           timestampNanos: BigInt(timestampMs) * NANOS_PER_MS,
         },
+        position:
+          holding.quantity === 0
+            ? undefined
+            : {
+                asset: order.spec.asset,
+                symbol: instrument.symbol,
+                quantity: holding.quantity,
+                averagePrice: holding.entryNotional / holding.quantity,
+              },
       });
     }
     this.#cancelSiblings(order);
@@ -508,7 +679,9 @@ export class SimulatedBroker {
     type: OrderType,
     childLegs: ReadonlyArray<LegSpec>,
   ): WorkingOrder {
-    const sequence = this.#nextId++;
+    let sequence = this.#reservedSequence;
+    if (sequence === 0) sequence = this.#nextId++;
+    else this.#reservedSequence = 0;
     const order: WorkingOrder = {
       id: String(sequence),
       sequence,
@@ -523,6 +696,7 @@ export class SimulatedBroker {
       childLegs,
       filledAtMs: Number.NaN,
       filledPrice: Number.NaN,
+      cancelReason: undefined,
       side: spec.side,
       type,
       limitPrice: spec.limitPrice ?? Number.NaN,
@@ -578,14 +752,15 @@ export class SimulatedBroker {
     const siblings = order.siblings;
     if (siblings === undefined) return;
     for (const sibling of siblings) {
-      if (sibling !== order && sibling.status === 'open') this.#cancel(sibling, 'canceled');
+      if (sibling !== order && sibling.status === 'open') this.#cancel(sibling, 'canceled', 'canceled');
     }
   }
 
-  #cancel(order: WorkingOrder, status: 'canceled' | 'rejected'): void {
+  #cancel(order: WorkingOrder, status: 'canceled' | 'rejected', reason: CancelReason): void {
     order.status = status;
+    order.cancelReason = reason;
     if (!order.isContainer && this.#settings.emitCancelEvents) {
-      this.events.push({ kind: 'cancel', order: toOrder(order) });
+      this.events.push({ kind: 'cancel', order: toOrder(order), reason });
     }
   }
 
@@ -660,6 +835,8 @@ function toOrderRecord(order: WorkingOrder, asset: string, isoTime: (timeMs: num
     record.filledAt = isoTime(order.filledAtMs);
     record.filledPrice = order.filledPrice;
   }
+  if (order.cancelReason !== undefined) record.cancelReason = order.cancelReason;
+  if (spec.timeInForce !== undefined) record.timeInForce = spec.timeInForce;
   if (spec.tag !== undefined) record.tag = spec.tag;
   return record;
 }

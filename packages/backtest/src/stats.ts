@@ -34,7 +34,7 @@ export interface StatsInput {
   readonly endMs: number;
   /** Iteration instants and portfolio values. */
   readonly timesMs: Float64Array;
-  readonly values: Float64Array;
+  readonly values: ArrayLike<number>;
   /** Index of each session's first iteration, plus one final entry equal to the number of iterations. */
   readonly sessionFirstIteration: Int32Array;
   readonly trades: readonly TradeRecord[];

@@ -24,6 +24,6 @@ describe('Strategy.isInstance', () => {
     expect(Strategy.isInstance({ onTradingIteration() {} })).toBe(false);
     expect(Strategy.isInstance(null)).toBe(false);
     // What a strategy built on a second copy of @lb/backtest looks like: only the registered marker.
-    expect(Strategy.isInstance({ [Symbol.for('lb.backtest.Strategy')]: true })).toBe(true);
+    expect(Strategy.isInstance({ [Symbol.for('lb.strategy.Strategy')]: true })).toBe(true);
   });
 });

@@ -3,9 +3,9 @@ import { pathToFileURL } from 'node:url';
 import type { BacktestOptions, Strategy } from '@lb/backtest';
 import type { Command } from 'commander';
 import { parseRangeArguments } from './cli-arguments.js';
+import type { CliIo } from './cli-io.js';
 import { resolveConfirmAboveUsd } from './cost-confirmation.js';
 import { requireFile, showPath } from './path-arguments.js';
-import type { CliIo } from './program.js';
 import { type DataRequirement, runBacktestJob } from './run-backtest-job.js';
 import { UsageError } from './usage-error.js';
 
@@ -53,8 +53,11 @@ export function registerBacktestCommand(program: Command, io: CliIo): void {
     .command('backtest')
     .description('Backtest a strategy module (default export: a Strategy subclass) and write its results')
     .argument('<strategy-module>', 'path to a .ts or .js module')
-    .requiredOption('--start <instant>', 'first instant, ISO-8601 (zone-less means UTC)')
-    .requiredOption('--end <instant>', 'end instant (exclusive), ISO-8601')
+    .requiredOption(
+      '--start <instant>',
+      "first instant, ISO-8601 (zone-less means the strategy market's time zone: New York for us_futures and nyse)",
+    )
+    .requiredOption('--end <instant>', 'end instant (exclusive), ISO-8601, read like --start')
     .option(
       '--data-source <name>',
       'databento or dbn-files (default: DATA_SOURCE, else databento when DATABENTO_API_KEY is set)',

@@ -1,8 +1,8 @@
 import type { CachedPartition } from '@lb/cache-feather';
 import type { Command } from 'commander';
+import type { CliIo } from './cli-io.js';
 import { loadCacheFeather } from './optional-package.js';
 import { requireCreatableDirectory } from './path-arguments.js';
-import type { CliIo } from './program.js';
 import { UsageError } from './usage-error.js';
 
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;

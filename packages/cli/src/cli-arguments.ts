@@ -1,4 +1,10 @@
-import { InvalidArgumentError, InvalidAssetError, InvalidTimestepError, parseInstant } from '@lb/core';
+import {
+  InvalidArgumentError,
+  InvalidAssetError,
+  InvalidTimestepError,
+  parseInstant,
+  parseMarketInstant,
+} from '@lb/core';
 import { UsageError } from './usage-error.js';
 
 /**
@@ -34,9 +40,15 @@ export interface RangeOptionNames {
 export function parseRangeArguments(
   range: { readonly start: Date | string; readonly end: Date | string },
   names: RangeOptionNames = { start: '--start', end: '--end' },
+  options: { readonly timeZone?: string } = {},
 ): { start: Date; end: Date } {
-  const start = asUsageError(() => parseInstant(range.start, names.start));
-  const end = asUsageError(() => parseInstant(range.end, names.end));
+  // Backtests read zone-less bounds on the market's wall clock (like Lumibot); data commands read them as UTC.
+  const parse = (value: Date | string, name: string) =>
+    options.timeZone === undefined
+      ? parseInstant(value, name)
+      : parseMarketInstant(value, options.timeZone, name);
+  const start = asUsageError(() => parse(range.start, names.start));
+  const end = asUsageError(() => parse(range.end, names.end));
   if (end.getTime() <= start.getTime()) {
     throw new UsageError(
       `${names.end} ${end.toISOString()} must be after ${names.start} ${start.toISOString()}; swap them or widen the range.`,

@@ -10,11 +10,11 @@ import {
 } from '@lb/core';
 import type { Command } from 'commander';
 import { asUsageError, parseRangeArguments } from './cli-arguments.js';
+import type { CliIo } from './cli-io.js';
 import { confirmEstimatedCost, resolveConfirmAboveUsd } from './cost-confirmation.js';
 import { estimateDatabentoCostUsd, planDatabentoRequests } from './databento-plan.js';
 import { loadCacheFeather, loadDatabento, PackageNotAvailableError } from './optional-package.js';
 import { requireCreatableDirectory } from './path-arguments.js';
-import type { CliIo } from './program.js';
 import { UsageError } from './usage-error.js';
 
 // Same shape resolveDataset accepts as a dataset code: four letters or digits, a dot, a feed name.

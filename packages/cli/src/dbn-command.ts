@@ -1,8 +1,8 @@
 import type { DecodedRecord } from '@lb/dbn';
 import type { Command } from 'commander';
+import type { CliIo } from './cli-io.js';
 import { loadDbn } from './optional-package.js';
 import { requireFile } from './path-arguments.js';
-import type { CliIo } from './program.js';
 import { UsageError } from './usage-error.js';
 
 interface DecodeFlags {

@@ -1,7 +1,7 @@
 import { activeContract, rollSchedule } from '@lb/core';
 import type { Command } from 'commander';
 import { asUsageError } from './cli-arguments.js';
-import type { CliIo } from './program.js';
+import type { CliIo } from './cli-io.js';
 import { UsageError } from './usage-error.js';
 
 // An instant must carry its offset: a bare date or local time would silently depend on the machine's time

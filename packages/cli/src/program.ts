@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError, type HelpContext } from 'commander';
 import { registerBacktestCommand } from './backtest-command.js';
 import { registerCacheCommand } from './cache-command.js';
+import type { CliIo } from './cli-io.js';
 import { registerDatabentoCommands } from './databento-command.js';
 import { registerDbnCommand } from './dbn-command.js';
 import { registerFuturesCommand } from './futures-command.js';
@@ -11,18 +12,13 @@ import { describeFileSystemError } from './path-arguments.js';
 import { createStreamIo } from './stream-io.js';
 import { UsageError } from './usage-error.js';
 
+export type { CliIo } from './cli-io.js';
 export { UsageError };
 
 // Read at run time from the installed package.json (dist/ sits next to it), so the version is never stale.
 function cliVersion(): string {
   const manifest = createRequire(import.meta.url)('../package.json') as { version: string };
   return manifest.version;
-}
-
-/** Output sinks, injectable so tests run the real program without spawning a process. */
-export interface CliIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
 }
 
 // Made on first use so importing the package never attaches listeners to process.stdout.

@@ -1,14 +1,14 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { type BacktestOptions, type BacktestResult, backtest, type Strategy } from '@lb/backtest';
-import { type Asset, type DataSourceV1, parseTimestep } from '@lb/core';
+import { type Asset, type DataSourceV1, marketTimeZone, parseTimestep } from '@lb/core';
 import { type BacktestResultFiles, writeBacktestResults } from './backtest-results.js';
 import { asUsageError, parseRangeArguments } from './cli-arguments.js';
+import type { CliIo } from './cli-io.js';
 import { confirmEstimatedCost, resolveConfirmAboveUsd } from './cost-confirmation.js';
 import { estimateDatabentoCostUsd, planDatabentoRequests } from './databento-plan.js';
 import { loadCacheFeather, loadDatabento, loadDbnFiles } from './optional-package.js';
 import { requireCreatableDirectory, requireDirectory, showPath } from './path-arguments.js';
-import type { CliIo } from './program.js';
 import { createProgressReporter, type ProgressReporter } from './progress-reporter.js';
 import { UsageError } from './usage-error.js';
 
@@ -82,7 +82,10 @@ export function chooseDataSource(
 export async function runBacktestJob(settings: BacktestJobSettings): Promise<BacktestJobOutcome> {
   const environment = settings.environment ?? process.env;
   const choice = chooseDataSource(settings.dataSource, environment);
-  const { start, end } = parseRangeArguments(settings);
+  // Zone-less bounds are read on the market's wall clock, like Lumibot (and like backtest() itself); the
+  // instants used are printed so nobody has to guess.
+  const timeZone = marketTimeZone(settings.strategy.market);
+  const { start, end } = parseRangeArguments(settings, undefined, { timeZone });
   const thresholdUsd = resolveConfirmAboveUsd(settings.confirmAboveUsd, environment);
   const { io } = settings;
   // Checked before any data is read: a results path that is a file would otherwise fail after the run.
@@ -114,6 +117,9 @@ export async function runBacktestJob(settings: BacktestJobSettings): Promise<Bac
     source = cached;
   }
 
+  io.stdout(
+    `Period: ${start.toISOString()} to ${end.toISOString()} (start/end without a zone are read in ${timeZone}, the ${settings.strategy.market} market's time zone)\n`,
+  );
   const progress = settings.progress ?? createProgressReporter();
   let result: BacktestResult;
   try {

@@ -1,5 +1,5 @@
+import type { CliIo } from './cli-io.js';
 import { OutputClosedError } from './output-closed-error.js';
-import type { CliIo } from './program.js';
 
 /** The streams {@link createStreamIo} writes to; `process.stdout` and `process.stderr` by default. */
 export interface StreamIoTargets {

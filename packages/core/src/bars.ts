@@ -35,6 +35,11 @@ export interface BarsMetadata {
   readonly segments?: readonly BarsSegment[];
 }
 
+/** Sessions for {@link Bars.resampleToSessions}: core's `MarketCalendar` (`getMarketCalendar`) is one. */
+export interface SessionSource {
+  sessions(start: Date, end: Date): ReadonlyArray<{ readonly open: Date; readonly close: Date }>;
+}
+
 /** One bar as a plain object. Only for convenience at the edges: hot paths read the columns. */
 export interface Bar {
   /** Bar open time, UTC nanoseconds since the epoch (Databento stamps bars at their open). */
@@ -364,6 +369,111 @@ export class Bars implements BarsColumns {
       timestep,
       ...(resampledSegments === undefined ? {} : { segments: resampledSegments }),
     });
+  }
+
+  /**
+   * Lumibot's `get_momentum`: the fractional change of the close over the last `periods` bars,
+   * `close[-1] / close[-1 - periods] - 1` (0.02 is +2%). NaN when there are not `periods + 1` bars.
+   * @throws InvalidArgumentError when `periods` is not a positive integer.
+   */
+  getMomentum(periods = 1): number {
+    if (!Number.isInteger(periods) || periods < 1) {
+      throw new InvalidArgumentError(`getMomentum periods must be a positive integer, got ${periods}.`, {
+        argument: 'periods',
+      });
+    }
+    const close = this.close;
+    const length = close.length;
+    if (length <= periods) return Number.NaN;
+    return close[length - 1]! / close[length - 1 - periods]! - 1;
+  }
+
+  /**
+   * Lumibot's `get_total_volume`: the summed volume of the bars opening in `[start, end)`, or of every bar
+   * when no range is given.
+   */
+  getTotalVolume(start?: bigint | Date, end?: bigint | Date): number {
+    const from = start === undefined ? 0 : this.indexAtOrAfter(start);
+    const to = end === undefined ? this.length : this.indexAtOrAfter(end);
+    const volume = this.volume;
+    let total = 0;
+    for (let index = from; index < to; index++) total += volume[index]!;
+    return total;
+  }
+
+  /**
+   * Aggregates into `target` buckets aligned to trading sessions instead of the Unix epoch: a daily bar
+   * runs over one whole session (a CME Globex day, 18:00 to 17:00 New York, not UTC midnight) and is
+   * stamped at the session open; shorter targets (`4h`) step from each session's open and never cross a
+   * close. Bars outside every session are dropped. Aggregation is as in {@link resample}.
+   * @throws InvalidArgumentError when the target is not a whole multiple of the series' timestep.
+   */
+  resampleToSessions(target: Timestep | string, calendar: SessionSource): Bars {
+    const timestep = parseTimestep(target);
+    if (!isMultipleOf(timestep, this.metadata.timestep)) {
+      throw new InvalidArgumentError(
+        `Cannot resample ${this.metadata.timestep.label} bars to ${timestep.label}: the target must be a whole multiple of the source timestep.`,
+        { argument: 'timestep' },
+      );
+    }
+    const times = this.timestampsMs;
+    const length = this.length;
+    const columns = allocateBarsColumns(length);
+    if (length === 0) return new Bars(columns, { symbol: this.metadata.symbol, timestep });
+    const sessions = calendar.sessions(new Date(times[0]!), new Date(times[length - 1]! + 1));
+    const bucketMs = timestep.durationMs;
+    // Bucket of each row (-1 when dropped), to carry a stitched series' segments over.
+    const bucketOfRow = new Int32Array(length).fill(-1);
+    let session = 0;
+    let count = -1;
+    let currentBucket = Number.NaN;
+    for (let index = 0; index < length; index++) {
+      const time = times[index]!;
+      while (session < sessions.length && sessions[session]!.close.getTime() <= time) session++;
+      if (session >= sessions.length) break;
+      const openMs = sessions[session]!.open.getTime();
+      if (time < openMs) continue;
+      const bucketStartMs = openMs + Math.floor((time - openMs) / bucketMs) * bucketMs;
+      if (bucketStartMs !== currentBucket) {
+        currentBucket = bucketStartMs;
+        count++;
+        columns.tsEventNanos[count] = BigInt(bucketStartMs) * 1_000_000n;
+        columns.open[count] = this.open[index]!;
+        columns.high[count] = this.high[index]!;
+        columns.low[count] = this.low[index]!;
+        columns.volume[count] = 0;
+      }
+      if (this.high[index]! > columns.high[count]!) columns.high[count] = this.high[index]!;
+      if (this.low[index]! < columns.low[count]!) columns.low[count] = this.low[index]!;
+      columns.close[count] = this.close[index]!;
+      columns.volume[count] = columns.volume[count]! + this.volume[index]!;
+      bucketOfRow[index] = count;
+    }
+    const size = count + 1;
+    let segments: BarsSegment[] | undefined;
+    if (this.metadata.segments !== undefined) {
+      segments = [];
+      for (const segment of this.metadata.segments) {
+        let row = segment.startIndex;
+        while (row < length && bucketOfRow[row] === -1) row++;
+        if (row >= length) continue;
+        // A bucket straddling a roll closes in the new contract, so it belongs to the new segment.
+        const startIndex = bucketOfRow[row]!;
+        if (segments.at(-1)?.startIndex === startIndex) segments.pop();
+        if (segments.at(-1)?.symbol !== segment.symbol) segments.push({ symbol: segment.symbol, startIndex });
+      }
+    }
+    return new Bars(
+      {
+        tsEventNanos: columns.tsEventNanos.slice(0, size),
+        open: columns.open.slice(0, size),
+        high: columns.high.slice(0, size),
+        low: columns.low.slice(0, size),
+        close: columns.close.slice(0, size),
+        volume: columns.volume.slice(0, size),
+      },
+      { symbol: this.metadata.symbol, timestep, ...(segments === undefined ? {} : { segments }) },
+    );
   }
 
   /**

@@ -9,5 +9,6 @@ export * from './instant.js';
 export * from './market-calendar.js';
 export * from './orders.js';
 export * from './roll-rules.js';
+export * from './strategy/index.js';
 export * from './timestep.js';
 export * from './validation.js';

@@ -39,7 +39,7 @@ describe('easterSunday', () => {
 
 describe('getMarketCalendar', () => {
   it('should return the named calendars', () => {
-    expect(MARKET_CALENDAR_NAMES).toEqual(['us_futures', 'nyse']);
+    expect(MARKET_CALENDAR_NAMES).toEqual(['us_futures', 'nyse', '24/7']);
     expect(getMarketCalendar('nyse').name).toBe('nyse');
     expect(getMarketCalendar('us_futures').name).toBe('us_futures');
   });
@@ -47,7 +47,7 @@ describe('getMarketCalendar', () => {
   it('should reject an unknown name and list the known ones', () => {
     const call = () => getMarketCalendar('lse' as MarketCalendarName);
     expect(call).toThrow(InvalidArgumentError);
-    expect(call).toThrow('Unknown market calendar "lse"; known calendars: us_futures, nyse.');
+    expect(call).toThrow('Unknown market calendar "lse"; known calendars: us_futures, nyse, 24/7.');
     expect(() => getMarketCalendar('toString' as MarketCalendarName)).toThrow(InvalidArgumentError);
   });
 });

@@ -25,9 +25,9 @@ import {
 import { InvalidArgumentError, LbError } from './errors.js';
 
 /** Names accepted by {@link getMarketCalendar}. */
-export const MARKET_CALENDAR_NAMES = ['us_futures', 'nyse'] as const;
+export const MARKET_CALENDAR_NAMES = ['us_futures', 'nyse', '24/7'] as const;
 
-/** A market calendar name: `us_futures` (CME Globex) or `nyse`. */
+/** A market calendar name: `us_futures` (CME Globex), `nyse`, or `24/7` (every day, every hour, as crypto). */
 export type MarketCalendarName = (typeof MARKET_CALENDAR_NAMES)[number];
 
 /** One trading session: open from `open` (inclusive) to `close` (exclusive). */
@@ -42,6 +42,8 @@ export interface MarketSession {
 export interface MarketCalendar {
   /** The calendar name, as passed to {@link getMarketCalendar}. */
   readonly name: MarketCalendarName;
+  /** IANA zone of the market's wall clock (`America/New_York`; `UTC` for `24/7`). */
+  readonly timeZone: string;
   /** Whether a session is open at instant `at` (open inclusive, close exclusive). */
   isOpen(at: Date): boolean;
   /** The open of the first session opening at or after `at` (so, during a session, the next one). */
@@ -56,6 +58,9 @@ export interface MarketCalendar {
 
 interface CalendarDefinition {
   readonly name: MarketCalendarName;
+  readonly timeZone: string;
+  /** Trades on Saturdays and Sundays too. */
+  readonly everyDay?: boolean;
   /** Closed weekdays whose holiday rules belong to `year` (observed dates may fall in a neighbour year). */
   holidays(year: number): number[];
   /** Open and close instants of the session that trades on (and, for Globex, ends on) `dayNumber`. */
@@ -72,6 +77,7 @@ interface CalendarDefinition {
  */
 const US_FUTURES: CalendarDefinition = {
   name: 'us_futures',
+  timeZone: 'America/New_York',
   holidays(year) {
     const newYearsDay = dayNumberOf(year, 1, 1);
     const holidays = [easterSunday(year) - 2, observedWeekday(dayNumberOf(year, 12, 25))];
@@ -91,6 +97,7 @@ const US_FUTURES: CalendarDefinition = {
  */
 const NYSE: CalendarDefinition = {
   name: 'nyse',
+  timeZone: 'America/New_York',
   holidays(year) {
     const newYearsDay = dayNumberOf(year, 1, 1);
     const holidays = [
@@ -113,6 +120,24 @@ const NYSE: CalendarDefinition = {
   },
 };
 
+const DAY_MS = 86_400_000;
+
+/**
+ * Around the clock, every day of the year (Lumibot's `24/7`, for crypto and for paper trading at any hour):
+ * one session per UTC day, 00:00 to 24:00 UTC, so session hooks still run once a day.
+ */
+const ALWAYS_OPEN: CalendarDefinition = {
+  name: '24/7',
+  timeZone: 'UTC',
+  everyDay: true,
+  holidays() {
+    return [];
+  },
+  session(dayNumber) {
+    return [new Date(dayNumber * DAY_MS), new Date((dayNumber + 1) * DAY_MS)];
+  },
+};
+
 interface YearSessions {
   readonly opens: Float64Array;
   readonly closes: Float64Array;
@@ -129,7 +154,7 @@ function computeYearSessions(definition: CalendarDefinition, year: number): Year
   const closes: number[] = [];
   const last = dayNumberOf(year, 12, 31);
   for (let day = dayNumberOf(year, 1, 1); day <= last; day++) {
-    if (!isWeekday(day) || closed.has(day)) continue;
+    if ((definition.everyDay !== true && !isWeekday(day)) || closed.has(day)) continue;
     const [open, close] = definition.session(day);
     opens.push(open.getTime());
     closes.push(close.getTime());
@@ -178,6 +203,7 @@ function createCalendar(definition: CalendarDefinition): MarketCalendar {
 
   return {
     name: definition.name,
+    timeZone: definition.timeZone,
     isOpen(at) {
       assertValidInstant(at, 'at');
       const time = at.getTime();
@@ -224,11 +250,13 @@ function createCalendar(definition: CalendarDefinition): MarketCalendar {
 const CALENDARS: Readonly<Record<MarketCalendarName, MarketCalendar>> = {
   us_futures: createCalendar(US_FUTURES),
   nyse: createCalendar(NYSE),
+  '24/7': createCalendar(ALWAYS_OPEN),
 };
 
 /**
  * The market calendar called `name`: `us_futures` (CME Globex sessions, 18:00 to 17:00 New York time,
- * Sunday evening to Friday) or `nyse` (09:30-16:00 New York time with NYSE holidays). Calendars are shared
+ * Sunday evening to Friday), `nyse` (09:30-16:00 New York time with NYSE holidays) or `24/7` (one session
+ * per UTC day, every day). Calendars are shared
  * singletons, so their per-year session cache is too. Unknown names throw {@link InvalidArgumentError}.
  *
  * ```ts

@@ -51,6 +51,7 @@ describe('createTradingFee', () => {
     expect(createTradingFee({ flatFee: 0.5 })).toEqual({
       flatFee: 0.5,
       percentFee: 0,
+      perContractFee: 0,
       maker: true,
       taker: true,
     });

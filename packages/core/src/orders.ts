@@ -56,6 +56,8 @@ export interface OrderSpec {
   readonly takeProfit?: TakeProfitSpec;
   /** Stop-loss leg of a bracket, OCO or OTO order. */
   readonly stopLoss?: StopLossSpec;
+  /** `day` expires at the session close; `gtc` (the default when absent) works until filled or canceled. */
+  readonly timeInForce?: 'day' | 'gtc';
   /** Free-form label carried into fills and reports. */
   readonly tag?: string;
 }
@@ -110,7 +112,8 @@ export interface Position {
 
 /**
  * Fees charged per order, applied on each side (entry and exit are separate orders).
- * `flatFee` is a fixed amount per order; `percentFee` a fraction of notional (0.001 = 0.1%).
+ * `flatFee` is a fixed amount per order; `percentFee` a fraction of notional (0.001 = 0.1%);
+ * `perContractFee` an amount per contract.
  * `maker`/`taker` say whether the fee applies to orders that add (limit) or take (market, stop) liquidity.
  */
 export interface TradingFee {
@@ -118,6 +121,8 @@ export interface TradingFee {
   readonly flatFee: number;
   /** Fraction of notional per order (0.001 is 0.1%). */
   readonly percentFee: number;
+  /** Amount per contract (or share) traded, e.g. 0.62 for a CME micro's exchange and clearing fees. */
+  readonly perContractFee: number;
   /** Whether the fee applies to orders that add liquidity (limit orders). */
   readonly maker: boolean;
   /** Whether the fee applies to orders that take liquidity (market and stop orders). */
@@ -127,6 +132,7 @@ export interface TradingFee {
 const tradingFeeSchema = z.strictObject({
   flatFee: z.number().finite().nonnegative().default(0),
   percentFee: z.number().finite().nonnegative().default(0),
+  perContractFee: z.number().finite().nonnegative().default(0),
   maker: z.boolean().default(true),
   taker: z.boolean().default(true),
 });
@@ -163,6 +169,7 @@ const orderSpecSchema = z
     orderClass: z.enum(['simple', 'bracket', 'oco', 'oto']).default('simple'),
     takeProfit: z.strictObject({ limitPrice: positivePrice }).optional(),
     stopLoss: z.strictObject({ stopPrice: positivePrice, limitPrice: positivePrice.optional() }).optional(),
+    timeInForce: z.enum(['day', 'gtc'], { error: 'timeInForce must be "day" or "gtc"' }).optional(),
     tag: z.string().optional(),
   })
   .superRefine((spec, context) => {

@@ -1,5 +1,4 @@
-import { Strategy } from '@lb/backtest';
-import { type Asset, continuousFuture } from '@lb/core';
+import { type Asset, continuousFuture, Strategy } from '@lb/core';
 
 /** Parameters of {@link EsSmaCrossover}. */
 export interface EsSmaCrossoverParameters {
@@ -13,7 +12,8 @@ export interface EsSmaCrossoverParameters {
 /**
  * The seed's ES futures example as a TypeScript strategy: a fast/slow simple moving average crossover on
  * 1-minute bars of the continuous ES future, long one contract or flat. History is read through
- * `getHistoricalPrices` like Lumibot's `get_historical_prices`, so it only ever sees closed bars.
+ * `getHistoricalPrices` like Lumibot's `get_historical_prices`, so it only ever sees closed bars. It imports
+ * only from `@lb/core`, so any engine (the backtester, a live engine) runs it.
  */
 export class EsSmaCrossover extends Strategy<EsSmaCrossoverParameters> {
   override sleeptime = '1M' as const;
@@ -25,9 +25,9 @@ export class EsSmaCrossover extends Strategy<EsSmaCrossoverParameters> {
     this.asset = continuousFuture(this.parameters.root);
   }
 
-  override onTradingIteration(): void {
+  override async onTradingIteration(): Promise<void> {
     const { fastLength, slowLength, quantity } = this.parameters;
-    const bars = this.getHistoricalPrices(this.asset, slowLength, '1m');
+    const bars = await this.getHistoricalPrices(this.asset, slowLength, '1m');
     if (bars.length < slowLength) return;
     const closes = bars.close;
     const fast = average(closes, closes.length - fastLength);

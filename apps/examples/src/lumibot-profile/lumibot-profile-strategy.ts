@@ -1,5 +1,4 @@
-import { Strategy } from '@lb/backtest';
-import { type Asset, continuousFuture } from '@lb/core';
+import { type Asset, continuousFuture, Strategy } from '@lb/core';
 
 /**
  * Lumibot's documented Databento profiling strategy: trade MES, ES and MNQ continuous futures one at a
@@ -12,10 +11,10 @@ export class LumibotProfileStrategy extends Strategy {
   private readonly assets: readonly Asset[] = ['MES', 'ES', 'MNQ'].map((root) => continuousFuture(root));
   private turn = 0;
 
-  override onTradingIteration(): void {
+  override async onTradingIteration(): Promise<void> {
     const asset = this.assets[this.turn % this.assets.length]!;
-    this.getLastPrice(asset);
-    this.getHistoricalPrices(asset, 20, '1m');
+    await this.getLastPrice(asset);
+    await this.getHistoricalPrices(asset, 20, '1m');
     if (this.getOpenOrders().length > 0) return;
     const held = this.getPosition(asset)?.quantity ?? 0;
     if (held === 0) {
