@@ -19,6 +19,19 @@ export type {
   DatabentoLiveSystemMessage,
 } from './gateway-messages.js';
 export {
+  assetForMapping,
+  createLiveBarFeed,
+  type LiveBarFeed,
+  type LiveBarFeedOptions,
+  type LiveBarsUpdate,
+} from './live-bar-feed.js';
+export {
+  LiveBarSeries,
+  type LoadHistoryForLiveInput,
+  loadHistoryForLive,
+  mergeBarsAtSeam,
+} from './live-bar-history.js';
+export {
   createDatabentoLive,
   DATABENTO_LIVE_CLIENT_NAME,
   type DatabentoLiveClient,
