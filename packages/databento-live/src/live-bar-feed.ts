@@ -104,6 +104,7 @@ export function createLiveBarFeed(options: LiveBarFeedOptions): LiveBarFeed {
   const closedThrough = () => {
     const now = nowNanos();
     const endOfInterval = client.intervalClosedThroughNanos;
+    // biome-ignore lint/complexity/useMathMinMax: bigints, which Math.max rejects
     return endOfInterval > now ? endOfInterval : now;
   };
 
