@@ -5,6 +5,7 @@ import { registerCacheCommand } from './cache-command.js';
 import { registerDatabentoCommands } from './databento-command.js';
 import { registerDbnCommand } from './dbn-command.js';
 import { registerFuturesCommand } from './futures-command.js';
+import { registerLiveCommand } from './live-command.js';
 import { PackageNotAvailableError } from './optional-package.js';
 
 // Read at run time from the installed package.json (dist/ sits next to it), so the version is never stale.
@@ -36,6 +37,7 @@ export function createProgram(io: CliIo = defaultIo): Command {
   registerBacktestCommand(program, io);
   registerDatabentoCommands(program, io);
   registerCacheCommand(program, io);
+  registerLiveCommand(program, io);
   return program;
 }
 
