@@ -303,8 +303,7 @@ class LiveClient extends EventEmitter implements DatabentoLiveClient {
       // Replay from the last record seen of the schema (minus the overlap), or from the start of the previous
       // session when nothing arrived yet, but never before what the caller asked for.
       let startNanos =
-        this.#deduplicator.replayStartNanos(RTYPE_BY_SCHEMA[subscription.schema]!) ??
-        this.#lastMetadataStartNanos;
+        this.#deduplicator.beginReplay(RTYPE_BY_SCHEMA[subscription.schema]!) ?? this.#lastMetadataStartNanos;
       if (startNanos === undefined) startNanos = subscription.startNanos;
       else if (subscription.startNanos !== undefined && startNanos < subscription.startNanos)
         startNanos = subscription.startNanos;

@@ -23,7 +23,9 @@ export class LiveRecordDecoder {
     this.#gateway = gateway;
     this.#parser = new DbnParser({
       onRecords: (bytes, _view, start, end, _streamOffset, tsOut) => {
-        const { records } = decodeDbn(bytes.subarray(start, end), { fragment: true, tsOut, upgrade: true });
+        // The gateway sends DBN v3; older versions are upgraded so consumers see one set of layouts.
+        const upgrade = (this.#parser.metadata?.version ?? 3) < 3;
+        const { records } = decodeDbn(bytes.subarray(start, end), { fragment: true, tsOut, upgrade });
         for (const record of records) this.#records.push(record);
       },
     });

@@ -1,60 +1,98 @@
 import type { DatabentoRecord } from '@lb/databento';
 
-interface RTypeWindow {
-  readonly seen: Map<string, bigint>;
-  newestNanos: bigint;
-  pruneAt: number;
+/** Identities remembered per rtype (24 bytes each): bounds memory whatever the feed's rate. */
+const DEFAULT_RING_CAPACITY = 1 << 18;
+
+/** Recent identities of one rtype, oldest first, in typed arrays (no per-record allocation). */
+class IdentityRing {
+  readonly tsEvent: BigInt64Array;
+  readonly instrumentId: Uint32Array;
+  readonly sequence: Uint32Array;
+  start = 0;
+  size = 0;
+  newestNanos = -1n;
+  /** While replaying: identities already delivered with ts_event <= `replayHighWaterNanos`. */
+  replayKeys: Set<string> | undefined;
+  replayHighWaterNanos = -1n;
+
+  constructor(readonly capacity: number) {
+    this.tsEvent = new BigInt64Array(capacity);
+    this.instrumentId = new Uint32Array(capacity);
+    this.sequence = new Uint32Array(capacity);
+  }
+
+  push(tsEvent: bigint, instrumentId: number, sequence: number): void {
+    const slot = (this.start + this.size) % this.capacity;
+    this.tsEvent[slot] = tsEvent;
+    this.instrumentId[slot] = instrumentId;
+    this.sequence[slot] = sequence;
+    if (this.size < this.capacity) this.size++;
+    else this.start = (this.start + 1) % this.capacity;
+    if (tsEvent > this.newestNanos) this.newestNanos = tsEvent;
+  }
+
+  oldestNanos(): bigint {
+    return this.tsEvent[this.start]!;
+  }
 }
 
+const identityKey = (instrumentId: number, tsEvent: bigint, sequence: number) =>
+  `${instrumentId}:${tsEvent}:${sequence}`;
+
 /**
- * Remembers the identity (instrument, rtype, ts_event, sequence) of recent records so that records
- * replayed after a reconnect are delivered once. Per rtype, only records within `windowNanos` of that
- * rtype's newest ts_event are kept: a replay of that schema starts at newest minus the window (see
- * {@link RecordDeduplicator.replayStartNanos}), so older identities can never repeat.
+ * Drops records replayed after a reconnect that were already delivered. Identity: (instrument_id, rtype,
+ * ts_event, sequence). In steady state it only appends each record's identity to a fixed-size ring per
+ * rtype (typed arrays, no allocation); when a reconnect is prepared ({@link beginReplay}) the identities
+ * inside the replay window become a set, and only records at or before the previous newest ts_event are
+ * checked against it. A replay never starts before the oldest identity still held, so memory stays bounded
+ * and nothing replayed can slip through as new.
  */
 export class RecordDeduplicator {
   readonly #windowNanos: bigint;
-  readonly #windows = new Map<number, RTypeWindow>();
+  readonly #capacity: number;
+  readonly #rings = new Map<number, IdentityRing>();
 
-  constructor(options: { windowNanos: bigint }) {
+  constructor(options: { windowNanos: bigint; capacity?: number }) {
     this.#windowNanos = options.windowNanos;
+    this.#capacity = options.capacity ?? DEFAULT_RING_CAPACITY;
   }
 
   /** True the first time a record identity is offered, false for a repeat. */
   admit(record: DatabentoRecord): boolean {
-    let window = this.#windows.get(record.rtype);
-    if (window === undefined) {
-      window = { seen: new Map(), newestNanos: -1n, pruneAt: 1024 };
-      this.#windows.set(record.rtype, window);
+    let ring = this.#rings.get(record.rtype);
+    if (ring === undefined) {
+      ring = new IdentityRing(this.#capacity);
+      this.#rings.set(record.rtype, ring);
     }
-    // Older than anything a replay resends and than anything remembered: new by construction.
-    if (record.tsEvent < window.newestNanos - this.#windowNanos) return true;
     const sequence = (record as { sequence?: number }).sequence ?? 0;
-    const key = `${record.instrumentId}:${record.tsEvent}:${sequence}`;
-    if (window.seen.has(key)) return false;
-    window.seen.set(key, record.tsEvent);
-    if (record.tsEvent > window.newestNanos) window.newestNanos = record.tsEvent;
-    if (window.seen.size >= window.pruneAt) {
-      const oldest = window.newestNanos - this.#windowNanos;
-      for (const [seenKey, tsEvent] of window.seen) if (tsEvent < oldest) window.seen.delete(seenKey);
-      window.pruneAt = Math.max(1024, window.seen.size * 2);
+    if (ring.replayKeys !== undefined && record.tsEvent <= ring.replayHighWaterNanos) {
+      const key = identityKey(record.instrumentId, record.tsEvent, sequence);
+      if (ring.replayKeys.delete(key)) return false;
     }
+    ring.push(record.tsEvent, record.instrumentId, sequence);
     return true;
   }
 
   /**
-   * Where a replay of records of `rtype` must start so that nothing after the last one seen is lost:
-   * the newest ts_event seen minus the window, or undefined when none was seen.
+   * Prepares the replay of records of `rtype` after a reconnect and returns where it must start: the newest
+   * ts_event seen minus the window, but never before the oldest identity held. Undefined when none was seen.
    */
-  replayStartNanos(rtype: number): bigint | undefined {
-    const window = this.#windows.get(rtype);
-    return window === undefined ? undefined : window.newestNanos - this.#windowNanos;
-  }
-
-  /** Identities currently remembered, across rtypes (bounded by the records inside the windows). */
-  get size(): number {
-    let total = 0;
-    for (const window of this.#windows.values()) total += window.seen.size;
-    return total;
+  beginReplay(rtype: number): bigint | undefined {
+    const ring = this.#rings.get(rtype);
+    if (ring === undefined || ring.size === 0) return undefined;
+    const wanted = ring.newestNanos - this.#windowNanos;
+    const oldest = ring.oldestNanos();
+    // With a full ring, identities older than the oldest held are forgotten: start strictly after them.
+    const startNanos = wanted > oldest ? wanted : ring.size === ring.capacity ? oldest + 1n : oldest;
+    const keys = new Set<string>();
+    for (let offset = 0; offset < ring.size; offset++) {
+      const slot = (ring.start + offset) % ring.capacity;
+      if (ring.tsEvent[slot]! >= startNanos) {
+        keys.add(identityKey(ring.instrumentId[slot]!, ring.tsEvent[slot]!, ring.sequence[slot]!));
+      }
+    }
+    ring.replayKeys = keys;
+    ring.replayHighWaterNanos = ring.newestNanos;
+    return startNanos;
   }
 }
