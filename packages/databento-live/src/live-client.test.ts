@@ -130,10 +130,10 @@ describe('createDatabentoLive against the mock gateway', () => {
     expect(reconnects).toEqual(['connection_closed']);
     expect(mock.connectionCount).toBe(2);
     // Replay starts 1 s (the default overlap) before the last trade seen (sequence 1119, 119 ms into the
-    // tape), moved up to the oldest trade still remembered (the first): all 120 records resent were dropped.
+    // tape): all 120 records resent were dropped.
     expect(client.stats.duplicatesDropped).toBe(120);
     const resubscription = mock.receivedLines.filter((line) => line.startsWith('schema='))[1]!;
-    expect(parseControlLine(resubscription).get('start')).toBe(String(1_772_461_800_000_000_000n));
+    expect(parseControlLine(resubscription).get('start')).toBe(String(1_772_461_799_119_000_000n));
   });
 
   it('should treat a stall without heartbeats as a dead connection and reconnect', async () => {

@@ -11,6 +11,8 @@ class IdentityRing {
   start = 0;
   size = 0;
   newestNanos = -1n;
+  /** Newest ts_event among identities pushed out of the ring (forgotten). */
+  forgottenNewestNanos = -1n;
   /** While replaying: identities already delivered with ts_event <= `replayHighWaterNanos`. */
   replayKeys: Set<string> | undefined;
   replayHighWaterNanos = -1n;
@@ -23,16 +25,15 @@ class IdentityRing {
 
   push(tsEvent: bigint, instrumentId: number, sequence: number): void {
     const slot = (this.start + this.size) % this.capacity;
+    if (this.size === this.capacity && this.tsEvent[slot]! > this.forgottenNewestNanos) {
+      this.forgottenNewestNanos = this.tsEvent[slot]!;
+    }
     this.tsEvent[slot] = tsEvent;
     this.instrumentId[slot] = instrumentId;
     this.sequence[slot] = sequence;
     if (this.size < this.capacity) this.size++;
     else this.start = (this.start + 1) % this.capacity;
     if (tsEvent > this.newestNanos) this.newestNanos = tsEvent;
-  }
-
-  oldestNanos(): bigint {
-    return this.tsEvent[this.start]!;
   }
 }
 
@@ -44,8 +45,8 @@ const identityKey = (instrumentId: number, tsEvent: bigint, sequence: number) =>
  * ts_event, sequence). In steady state it only appends each record's identity to a fixed-size ring per
  * rtype (typed arrays, no allocation); when a reconnect is prepared ({@link beginReplay}) the identities
  * inside the replay window become a set, and only records at or before the previous newest ts_event are
- * checked against it. A replay never starts before the oldest identity still held, so memory stays bounded
- * and nothing replayed can slip through as new.
+ * checked against it. A replay never starts at or before a forgotten identity, so memory stays bounded and
+ * nothing replayed can slip through as new.
  */
 export class RecordDeduplicator {
   readonly #windowNanos: bigint;
@@ -75,15 +76,15 @@ export class RecordDeduplicator {
 
   /**
    * Prepares the replay of records of `rtype` after a reconnect and returns where it must start: the newest
-   * ts_event seen minus the window, but never before the oldest identity held. Undefined when none was seen.
+   * ts_event seen minus the window, but after every identity forgotten (pushed out of the full ring), so
+   * a replayed record is always recognised. Undefined when none was seen.
    */
   beginReplay(rtype: number): bigint | undefined {
     const ring = this.#rings.get(rtype);
     if (ring === undefined || ring.size === 0) return undefined;
     const wanted = ring.newestNanos - this.#windowNanos;
-    const oldest = ring.oldestNanos();
-    // With a full ring, identities older than the oldest held are forgotten: start strictly after them.
-    const startNanos = wanted > oldest ? wanted : ring.size === ring.capacity ? oldest + 1n : oldest;
+    const afterForgotten = ring.forgottenNewestNanos + 1n;
+    const startNanos = wanted > afterForgotten ? wanted : afterForgotten;
     const keys = new Set<string>();
     for (let offset = 0; offset < ring.size; offset++) {
       const slot = (ring.start + offset) % ring.capacity;
