@@ -1,5 +1,5 @@
-import { type DatabentoRecord, DatabentoRType } from '@lb/databento';
 import { type MockDatabentoLive, startMockDatabentoLive } from '@lb/databento-live/testing';
+import { type DatabentoRecord, DatabentoRType } from '@lb/dbn';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCaptured as run } from './__fixtures__/run-captured.js';
 

@@ -7,7 +7,7 @@
  * Run: `pnpm --filter @lb/databento-live bench`.
  */
 import net from 'node:net';
-import { DatabentoRType, type DatabentoTradeRecord, encodeMetadata, encodeRecords } from '@lb/databento';
+import { DatabentoRType, type DatabentoTradeRecord, encodeMetadata, encodeRecords } from '@lb/dbn';
 import { cramResponse } from '../src/control-lines.js';
 import { createDatabentoLive } from '../src/index.js';
 

@@ -1,4 +1,4 @@
-import type { DatabentoErrorRecord, DatabentoSystemRecord } from '@lb/databento';
+import type { DatabentoErrorRecord, DatabentoSystemRecord } from '@lb/dbn';
 
 /** Kinds of gateway system messages (DBN `SystemMsg` codes 0-4). */
 export type DatabentoLiveSystemKind =

@@ -42,4 +42,5 @@ export {
   type LiveRecord,
   type LiveSymbolMapping,
 } from './live-client.js';
+export { createRedactingLiveLogger, type LiveLogFields, type LiveLogger } from './logger.js';
 export type { DatabentoLiveSettings } from './settings.js';

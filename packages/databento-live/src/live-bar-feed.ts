@@ -8,7 +8,7 @@ import {
   stock,
   type Timestep,
 } from '@lb/core';
-import { type DatabentoOhlcvRecord, DatabentoRType } from '@lb/databento';
+import { type DatabentoOhlcvRecord, DatabentoRType } from '@lb/dbn';
 import type { DatabentoLiveClient, LiveRecord, LiveSymbolMapping } from './live-client.js';
 import { priceFromRaw } from './price.js';
 

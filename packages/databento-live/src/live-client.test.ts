@@ -1,5 +1,5 @@
 import net from 'node:net';
-import type { DatabentoTradeRecord } from '@lb/databento';
+import type { DatabentoTradeRecord } from '@lb/dbn';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TEST_API_KEY, TEST_INSTRUMENTS, tradeTape } from './__fixtures__/tape.js';
 import { cramResponse, parseControlLine } from './control-lines.js';

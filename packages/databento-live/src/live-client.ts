@@ -1,15 +1,13 @@
 import { EventEmitter } from 'node:events';
 import { InvalidArgumentError, parseInstant } from '@lb/core';
 import {
-  createRedactingLogger,
   type DatabentoAnyVersionRecord,
   type DatabentoErrorRecord,
   type DatabentoRecord,
   DatabentoRType,
   type DatabentoSymbolMappingRecord,
   type DatabentoSystemRecord,
-  type Logger,
-} from '@lb/databento';
+} from '@lb/dbn';
 import type { DatabentoLiveSType, DatabentoLiveSubscription } from './control-lines.js';
 import { DatabentoLiveError } from './errors.js';
 import { resolveGateway } from './gateway-address.js';
@@ -22,6 +20,7 @@ import {
   toSystemMessage,
 } from './gateway-messages.js';
 import { LiveSession } from './live-session.js';
+import { createRedactingLiveLogger, type LiveLogger } from './logger.js';
 import { RecordDeduplicator } from './record-deduplicator.js';
 import { RecordQueue } from './record-queue.js';
 import { type DatabentoLiveSettings, loadLiveApiKey, validateLiveSettings } from './settings.js';
@@ -155,7 +154,7 @@ class LiveClient extends EventEmitter implements DatabentoLiveClient {
   readonly gateway: string;
   readonly #settings: DatabentoLiveSettings;
   readonly #address;
-  readonly #logger: Logger | undefined;
+  readonly #logger: LiveLogger | undefined;
   readonly #subscriptions: { id: number; subscription: DatabentoLiveSubscription }[] = [];
   readonly #mappings = new Map<number, LiveSymbolMapping>();
   readonly #deduplicator: RecordDeduplicator;
@@ -186,8 +185,7 @@ class LiveClient extends EventEmitter implements DatabentoLiveClient {
       env: settings.env ?? process.env,
     });
     this.gateway = `${this.#address.host}:${this.#address.port}`;
-    this.#logger =
-      settings.logger && createRedactingLogger(settings.logger, () => (this.#apiKey ? [this.#apiKey] : []));
+    this.#logger = settings.logger && createRedactingLiveLogger(settings.logger, () => this.#apiKey);
     this.#overlapNanos = BigInt(Math.round((settings.replayOverlapMs ?? 1000) * 1e6));
     this.#deduplicator = new RecordDeduplicator({ windowNanos: this.#overlapNanos });
     this.#queue = new RecordQueue({

@@ -1,4 +1,4 @@
-import { type DatabentoAnyVersionRecord, type DatabentoMetadata, DbnParser, decodeDbn } from '@lb/databento';
+import { type DatabentoAnyVersionRecord, type DatabentoMetadata, DbnParser, decodeDbn } from '@lb/dbn';
 import { DatabentoLiveError } from './errors.js';
 
 /**

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import type { DatabentoAnyVersionRecord, DatabentoMetadata } from '@lb/databento';
+import type { DatabentoAnyVersionRecord, DatabentoMetadata } from '@lb/dbn';
 import {
   type DatabentoLiveSubscription,
   formatAuthRequest,

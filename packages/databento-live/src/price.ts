@@ -1,4 +1,4 @@
-import { UNDEF_PRICE } from '@lb/databento';
+import { UNDEF_PRICE } from '@lb/dbn';
 
 /**
  * Raw 1e-9 fixed-point to a float price, the same conversion the historical source uses so live and

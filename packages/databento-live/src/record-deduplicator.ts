@@ -1,4 +1,4 @@
-import type { DatabentoRecord } from '@lb/databento';
+import type { DatabentoRecord } from '@lb/dbn';
 
 /** Identities remembered per rtype (24 bytes each): bounds memory whatever the feed's rate. */
 const DEFAULT_RING_CAPACITY = 1 << 18;

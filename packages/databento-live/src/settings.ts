@@ -1,6 +1,6 @@
 import { InvalidSettingsError, listIssues, MissingCredentialsError } from '@lb/core';
-import type { Logger } from '@lb/databento';
 import { z } from 'zod';
+import type { LiveLogger } from './logger.js';
 
 /** Settings of {@link createDatabentoLive}. Only `dataset` is required. */
 export interface DatabentoLiveSettings {
@@ -32,7 +32,7 @@ export interface DatabentoLiveSettings {
    */
   replayOverlapMs?: number;
   /** Where to log (never the key). Default: nothing. */
-  logger?: Logger;
+  logger?: LiveLogger;
   /** Environment to read defaults from. Default: `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
 }
@@ -70,7 +70,7 @@ const settingsSchema = z.strictObject({
     .optional(),
   replayOverlapMs: z.number().min(0, { error: 'must be 0 or more' }).optional(),
   logger: z
-    .custom<Logger>(
+    .custom<LiveLogger>(
       (value) =>
         typeof value === 'object' &&
         value !== null &&

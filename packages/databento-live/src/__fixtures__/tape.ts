@@ -1,4 +1,4 @@
-import { type DatabentoOhlcvRecord, DatabentoRType, type DatabentoTradeRecord } from '@lb/databento';
+import { type DatabentoOhlcvRecord, DatabentoRType, type DatabentoTradeRecord } from '@lb/dbn';
 import type { MockLiveInstrument } from '../testing/index.js';
 
 /** The API key the mock accepts in tests (32 characters, bucket `WXYZ1`). */

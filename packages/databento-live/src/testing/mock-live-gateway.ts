@@ -10,7 +10,7 @@ import {
   encodeMetadata,
   encodeRecordInto,
   isOhlcvRType,
-} from '@lb/databento';
+} from '@lb/dbn';
 import { cramResponse, parseControlLine, takeLine } from '../control-lines.js';
 
 /** An instrument the mock gateway can resolve symbols to. */
