@@ -1,6 +1,6 @@
 import net from 'node:net';
 import type { DatabentoTradeRecord } from '@lb/dbn';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TEST_API_KEY, TEST_INSTRUMENTS, tradeTape } from './__fixtures__/tape.js';
 import { cramResponse, parseControlLine } from './control-lines.js';
 import { DatabentoLiveError } from './errors.js';
@@ -361,6 +361,81 @@ describe('createDatabentoLive against the mock gateway', () => {
     expect((error.cause as Error).message).toBe(
       'The live gateway did not start its stream with a DBN metadata header.',
     );
+  });
+
+  async function fakeGateway(
+    afterAuth: (socket: net.Socket) => void,
+    greeting = 'lsg_version=x\ncram=abc\n',
+  ): Promise<string> {
+    const server = net.createServer((socket) => {
+      socket.on('error', () => {});
+      socket.write(greeting);
+      socket.once('data', () => afterAuth(socket));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => server.close(() => resolve())));
+    return `127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  }
+
+  async function fatalCause(gateway: string): Promise<DatabentoLiveError> {
+    const client = createDatabentoLive({
+      apiKey: TEST_API_KEY,
+      dataset: 'GLBX.MDP3',
+      gateway,
+      maxReconnectAttempts: 0,
+      env: {},
+    });
+    client.subscribe({ schema: 'trades', symbols: 'ESH6' });
+    const error = (await client
+      .records()
+      .next()
+      .catch((caught: unknown) => caught)) as DatabentoLiveError;
+    expect(error.code).toBe('reconnect_exhausted');
+    return error.cause as DatabentoLiveError;
+  }
+
+  it('should reject an endless control line instead of buffering it', async () => {
+    const gateway = await fakeGateway(() => {}, `lsg_version=${'x'.repeat(20_000)}`);
+    const cause = await fatalCause(gateway);
+    expect(cause.code).toBe('protocol');
+    expect(cause.message).toContain('sent a control line longer than 16384 bytes');
+  });
+
+  it('should reject a metadata header claiming gigabytes and a record shorter than its header', async () => {
+    const hugeMetadata = Buffer.from([0x44, 0x42, 0x4e, 3, 0xff, 0xff, 0xff, 0x7f]);
+    const first = await fakeGateway((socket) =>
+      socket.write(Buffer.concat([Buffer.from('success=1\n'), hugeMetadata])),
+    );
+    expect((await fatalCause(first)).message).toBe(
+      'The live gateway announced a 2147483647-byte DBN metadata header (at most 1048576 expected).',
+    );
+    const { encodeMetadata } = await import('@lb/dbn');
+    const metadata = encodeMetadata({ dataset: 'GLBX.MDP3', schema: null, startNanos: 0n, stypeIn: null });
+    const corruptRecord = Buffer.alloc(16);
+    corruptRecord[0] = 2; // 8 bytes: shorter than the 16-byte record header
+    const second = await fakeGateway((socket) =>
+      socket.write(Buffer.concat([Buffer.from('success=1\n'), metadata, corruptRecord])),
+    );
+    const cause = await fatalCause(second);
+    expect(cause.code).toBe('protocol');
+    expect(cause.message).toContain('header length 8 bytes is shorter than the 16-byte record header');
+  });
+
+  it('should send a subscription made after start as a live-only line', async () => {
+    const mock = await startMock({ records: tradeTape(20, 200), publishedAtStart: 0 });
+    const client = createClient(mock);
+    client.subscribe({ schema: 'trades', symbols: 'ESH6', start: 0n });
+    await client.start();
+    client.subscribe({ schema: 'trades', symbols: 'NQH6', start: 0n });
+    await vi.waitFor(() => expect(mock.receivedLines).toHaveLength(4));
+    expect(mock.receivedLines[3]).toBe(
+      'schema=trades|stype_in=raw_symbol|symbols=NQH6|snapshot=0|id=2|is_last=1',
+    );
+    mock.publish(5);
+    const records = await take(client, 5);
+    expect(
+      records.map((item) => `${item.mapping?.rawSymbol}:${(item.record as DatabentoTradeRecord).sequence}`),
+    ).toEqual(['NQH6:1000', 'NQH6:1001', 'NQH6:1002', 'NQH6:1003', 'NQH6:1004']);
   });
 
   it('should report a missing key when starting, not when created', async () => {
