@@ -81,12 +81,20 @@ describe('createLiveBarFeed', () => {
     // The wall clock stands before the tape: only end-of-interval messages can close bars.
     const feed = createLiveBarFeed({ client, schema: 'ohlcv-1m', nowNanos: () => TAPE_START_NANOS });
     const iterator = feed.updates();
-    const first = (await iterator.next()).value as LiveBarsUpdate;
-    // Bars 0, 1 and 2 arrived with end-of-interval messages for minutes 0 and 1 only.
-    expect(opensInMinutes(first.bars)).toEqual([0, 1]);
+    // Bars 0, 1 and 2 arrive with end-of-interval messages for minutes 0 and 1 only.
+    const first: number[] = [];
+    while (first.length < 2)
+      first.push(...opensInMinutes(((await iterator.next()).value as LiveBarsUpdate).bars));
+    expect(first).toEqual([0, 1]);
     expect(client.intervalClosedThroughNanos).toBe(TAPE_START_NANOS + 2n * MINUTE);
+    const pending = iterator.next();
+    const early = await Promise.race([
+      pending,
+      new Promise((resolve) => setTimeout(() => resolve('held'), 150)),
+    ]);
+    expect(early).toBe('held');
     mock.publish(2);
-    const rest: number[] = [];
+    const rest = opensInMinutes(((await pending).value as LiveBarsUpdate).bars);
     while (rest.length < 3)
       rest.push(...opensInMinutes(((await iterator.next()).value as LiveBarsUpdate).bars));
     expect(rest).toEqual([2, 3, 4]);

@@ -138,7 +138,7 @@ describe('createDatabentoLive against the mock gateway', () => {
 
   it('should treat a stall without heartbeats as a dead connection and reconnect', async () => {
     const mock = await startMock({ faults: [{ kind: 'stall', afterRecords: 50 }] });
-    const client = createClient(mock, { heartbeatTimeoutMs: 250, replayOverlapMs: 0 });
+    const client = createClient(mock, { heartbeatTimeoutMs: 400, replayOverlapMs: 0 });
     const reasons: string[] = [];
     client.on('reconnecting', (info) => reasons.push(info.error.code));
     client.subscribe({ schema: 'trades', symbols: 'ESH6', start: 0n });
@@ -150,7 +150,8 @@ describe('createDatabentoLive against the mock gateway', () => {
 
   it('should keep an idle session alive on heartbeats and report them as system messages', async () => {
     const mock = await startMock({ heartbeatIntervalMs: 40 });
-    const client = createClient(mock, { heartbeatTimeoutMs: 300 });
+    // Far above the 40 ms heartbeat so a loaded machine cannot fake a dead connection.
+    const client = createClient(mock, { heartbeatTimeoutMs: 1500 });
     const kinds: string[] = [];
     client.on('system', (message) => kinds.push(message.kind));
     client.subscribe({ schema: 'trades', symbols: 'ESH6' });
