@@ -498,16 +498,21 @@ class LiveClient extends EventEmitter implements DatabentoLiveClient {
     return this;
   }
 
-  // Events are a second way to consume: one loop reads the queue and awaits each listener in turn.
+  // Events are a second way to consume: one loop reads the queue and awaits each listener in turn. A listener
+  // that throws is logged and skipped for that record, like the other events, so delivery never stalls.
   async #drainToListeners(): Promise<void> {
     try {
       for await (const item of this.records()) {
-        for (const listener of this.listeners('record') as DatabentoLiveEvents['record'][])
-          await listener(item);
+        for (const listener of this.listeners('record') as DatabentoLiveEvents['record'][]) {
+          try {
+            await listener(item);
+          } catch (error) {
+            this.#logger?.error('record listener threw', { error: String(error) });
+          }
+        }
       }
-    } catch (error) {
-      if (!DatabentoLiveError.isInstance(error))
-        this.#logger?.error('record listener failed', { error: String(error) });
+    } catch {
+      // A fatal error reaches 'error' listeners and start(); nothing more to do here.
     }
   }
 
