@@ -1,3 +1,7 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { withFeatherCache } from '@lb/cache-feather';
 import { Bars, future, parseTimestep } from '@lb/core';
 import { MockDataSource } from '@lb/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -122,9 +126,13 @@ describe('merging live bars onto history', () => {
     expect([...merged.close]).toEqual([1, 1, 1, 2, 2, 2]);
   });
 
-  it('should load history through a data source up to the seam and join the live replay from it', async () => {
+  it('should load history through the cache up to the seam and join the live replay from it', async () => {
     const history = Bars.fromRows(rows(-10, 14, 1), metadata); // minutes -10..3 at the source
-    const source = new MockDataSource({ bars: [[future('ESH6'), history]] });
+    const origin = new MockDataSource({ bars: [[future('ESH6'), history]] });
+    // Through the Feather cache, as a live engine would: a second start reads history from disk.
+    const source = withFeatherCache(origin, {
+      cacheDir: mkdtempSync(path.join(os.tmpdir(), 'lb-live-cache-')),
+    });
     const now = new Date(Number((TAPE_START_NANOS + 2n * MINUTE + 30_000_000_000n) / 1_000_000n));
     const loaded = await loadHistoryForLive({
       source,
@@ -135,6 +143,16 @@ describe('merging live bars onto history', () => {
     });
     expect(loaded.seamNanos).toBe(TAPE_START_NANOS + 2n * MINUTE);
     expect(opensInMinutes(loaded.bars)).toEqual([-10, -9, -8, -7, -6, -5, -4, -3, -2, -1, 0, 1]);
+    const originCalls = origin.calls.bars.length;
+    const again = await loadHistoryForLive({
+      source,
+      asset: future('ESH6'),
+      timestep: '1m',
+      start: new Date(Number((TAPE_START_NANOS - 10n * MINUTE) / 1_000_000n)),
+      now,
+    });
+    expect(opensInMinutes(again.bars)).toEqual(opensInMinutes(loaded.bars));
+    expect(origin.calls.bars.length).toBe(originCalls);
 
     const mock = await startMock();
     const client = clientFor(mock);
