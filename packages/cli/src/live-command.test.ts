@@ -107,7 +107,7 @@ describe('lb live against the mock Databento live gateway', () => {
     vi.stubEnv('DATABENTO_API_KEY', wrongKey);
     const result = await run('live', 'trades', 'ESH6');
     expect(result.code).toBe(1);
-    expect(result.stdout).toBe('time,symbol,price,size,side\n');
+    expect(result.stdout).toBe('');
     expect(result.stderr.split('\n').filter(Boolean)).toHaveLength(1);
     expect(result.stderr).toContain('Authentication failed');
     expect(result.stderr + result.stdout).not.toContain(wrongKey);
@@ -121,6 +121,15 @@ describe('lb live against the mock Databento live gateway', () => {
     process.emit('SIGINT');
     const result = await running;
     expect(result).toEqual({ code: 0, stdout: 'time,symbol,price,size,side\n', stderr: '' });
+  });
+
+  it('should exit 0 on Ctrl-C while still connecting', async () => {
+    const gateway = await useMock(trades);
+    gateway.queueFaults({ kind: 'no_greeting' });
+    const running = run('live', 'bars', 'ESH6');
+    await vi.waitFor(() => expect(gateway.connectionCount).toBe(1));
+    process.emit('SIGINT');
+    expect(await running).toEqual({ code: 0, stdout: '', stderr: '' });
   });
 
   it('should reject an unknown bar schema as bad usage', async () => {

@@ -110,9 +110,11 @@ export function registerLiveCommand(program: Command, io: CliIo): void {
       ...(parsed.start ? { start: parsed.start } : {}),
     });
     const feed = createLiveBarFeed({ client, schema });
-    if (options.format === 'csv') io.stdout('time,symbol,open,high,low,close,volume\n');
     let printed = 0;
     await untilInterrupted(client, async () => {
+      // Connect first so a rejected key prints its one error line and no CSV header.
+      await client.start();
+      if (options.format === 'csv') io.stdout('time,symbol,open,high,low,close,volume\n');
       for await (const update of feed.updates()) {
         const bars = update.bars;
         for (let index = 0; index < bars.length; index++) {
@@ -149,9 +151,10 @@ export function registerLiveCommand(program: Command, io: CliIo): void {
       stypeIn: parsed.stypeIn,
       ...(parsed.start ? { start: parsed.start } : {}),
     });
-    if (options.format === 'csv') io.stdout('time,symbol,price,size,side\n');
     let printed = 0;
     await untilInterrupted(client, async () => {
+      await client.start();
+      if (options.format === 'csv') io.stdout('time,symbol,price,size,side\n');
       for await (const item of client.records()) {
         const trade = item.record as {
           rtype: number;
