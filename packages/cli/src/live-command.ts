@@ -62,10 +62,17 @@ async function untilInterrupted(
   client: { close(): Promise<void> },
   work: () => Promise<void>,
 ): Promise<void> {
-  const onInterrupt = () => void client.close();
+  let interrupted = false;
+  const onInterrupt = () => {
+    interrupted = true;
+    void client.close();
+  };
   process.on('SIGINT', onInterrupt);
   try {
     await work();
+  } catch (error) {
+    // Closing while still connecting rejects the connection attempt; after Ctrl-C that is the way out.
+    if (!interrupted) throw error;
   } finally {
     process.off('SIGINT', onInterrupt);
     await client.close();
