@@ -241,7 +241,9 @@ export class LiveSession {
    * TCP flow control pushes back to the gateway, which may warn about or skip records for slow readers.
    */
   pause(): void {
-    if (this.#paused || this.#ended) return;
+    // Before the stream starts the handshake must go on under its own timeout; the client pauses the session
+    // again once it streams if the queue is still full.
+    if (this.#paused || this.#ended || !this.#streaming) return;
     this.#paused = true;
     clearTimeout(this.#timer);
     this.#socket?.pause();
