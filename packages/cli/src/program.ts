@@ -6,6 +6,7 @@ import type { CliIo } from './cli-io.js';
 import { registerDatabentoCommands } from './databento-command.js';
 import { registerDbnCommand } from './dbn-command.js';
 import { registerFuturesCommand } from './futures-command.js';
+import { registerLiveCommand } from './live-command.js';
 import { PackageNotAvailableError } from './optional-package.js';
 import { OutputClosedError } from './output-closed-error.js';
 import { describeFileSystemError } from './path-arguments.js';
@@ -46,6 +47,7 @@ export function createProgram(io: CliIo = defaultIo): Command {
   registerBacktestCommand(program, io);
   registerDatabentoCommands(program, io);
   registerCacheCommand(program, io);
+  registerLiveCommand(program, io);
   return program;
 }
 
