@@ -6,6 +6,8 @@ import { registerDatabentoCommands } from './databento-command.js';
 import { registerDbnCommand } from './dbn-command.js';
 import { registerFuturesCommand } from './futures-command.js';
 import { PackageNotAvailableError } from './optional-package.js';
+import { registerSweepCommand } from './sweep-command.js';
+import { registerWorkerCommand } from './worker-command.js';
 
 // Read at run time from the installed package.json (dist/ sits next to it), so the version is never stale.
 function cliVersion(): string {
@@ -36,6 +38,8 @@ export function createProgram(io: CliIo = defaultIo): Command {
   registerBacktestCommand(program, io);
   registerDatabentoCommands(program, io);
   registerCacheCommand(program, io);
+  registerSweepCommand(program, io);
+  registerWorkerCommand(program, io);
   return program;
 }
 

@@ -10,12 +10,18 @@ export interface ProgressReporter {
  * A progress bar (percent, iterations per second, ETA) on an interactive terminal, and nothing at all
  * otherwise, so logs and CI output stay clean.
  */
-export function createProgressReporter(stream: NodeJS.WriteStream = process.stderr): ProgressReporter {
+export function createProgressReporter(
+  stream: NodeJS.WriteStream = process.stderr,
+  /** What the bar counts; `lb sweep` shows `sweep [...] 3/16 ... parameter sets/s`. Default: backtest iterations. */
+  labels: { readonly task?: string; readonly unit?: string } = {},
+): ProgressReporter {
   if (!stream.isTTY) return { update() {}, stop() {} };
+  const task = labels.task ?? 'backtest';
+  const unit = labels.unit ?? 'iterations';
   const bar = new cliProgress.SingleBar(
     {
       stream,
-      format: 'backtest [{bar}] {percentage}% | {rate} iterations/s | ETA {eta_formatted}',
+      format: `${task} [{bar}] ${labels.task === undefined ? '' : '{value}/{total} '}{percentage}% | {rate} ${unit}/s | ETA {eta_formatted}`,
       hideCursor: true,
       clearOnComplete: true,
       etaBuffer: 200,

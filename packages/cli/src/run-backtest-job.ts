@@ -167,7 +167,8 @@ export function formatSummary(result: BacktestResult, files: BacktestResultFiles
   ].join('\n');
 }
 
-async function estimateCost(
+/** The Databento cost of what `requirements` declare over `[start, end)`, in USD (an upper bound: cached days are not billed). */
+export async function estimateCost(
   client: import('@lb/databento').DatabentoClient,
   requirements: readonly DataRequirement[],
   start: Date,
