@@ -68,19 +68,41 @@ describe('lb sweep', () => {
     const html = await readFile(path.join(out, 'one', oneRun!, 'sweep.html'), 'utf8');
     expect(html).toContain('<h2>sharpe heatmap</h2>');
     expect(html.match(/<tr>/g)).toHaveLength(1 + 4 + 3);
-    const stats = JSON.parse(await readFile(path.join(out, 'one', oneRun!, 'sets', '3', 'stats.json'), 'utf8'));
+    const stats = JSON.parse(
+      await readFile(path.join(out, 'one', oneRun!, 'sets', '3', 'stats.json'), 'utf8'),
+    );
     expect(stats.parameters).toEqual({ fast: 5, slow: 20 });
   }, 60_000);
 
   it('should exit 2 with one line for a malformed grid or sort metric', async () => {
     const badGrid = path.join(out, 'bad-grid.json');
     await writeFile(badGrid, JSON.stringify({ fast: [] }));
-    const bad = await run('sweep', strategyModule, '--grid', badGrid, '--start', '2024-01-03', '--end', '2024-01-04');
+    const bad = await run(
+      'sweep',
+      strategyModule,
+      '--grid',
+      badGrid,
+      '--start',
+      '2024-01-03',
+      '--end',
+      '2024-01-04',
+    );
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe(
       'error: Invalid parameter grid: grid.fast: must list at least one value. Use {"fast": [10, 20], "slow": [50, 100]} or [{"fast": 10, "slow": 50}].\n',
     );
-    const sort = await run('sweep', strategyModule, '--grid', badGrid, '--start', '2024-01-03', '--end', '2024-01-04', '--sort', 'cagr');
+    const sort = await run(
+      'sweep',
+      strategyModule,
+      '--grid',
+      badGrid,
+      '--start',
+      '2024-01-03',
+      '--end',
+      '2024-01-04',
+      '--sort',
+      'cagr',
+    );
     expect(sort.code).toBe(2);
     expect(sort.stderr).toBe(
       'error: --sort must be one of total_return, sharpe, max_drawdown, trades, fees, got "cagr"\n',

@@ -33,7 +33,8 @@ async function readGrid(file: string): Promise<unknown> {
 
 function positiveInteger(value: string | undefined, option: string): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^[1-9]\d*$/.test(value)) throw new UsageError(`${option} must be a whole number >= 1, got "${value}"`);
+  if (!/^[1-9]\d*$/.test(value))
+    throw new UsageError(`${option} must be a whole number >= 1, got "${value}"`);
   return Number(value);
 }
 
@@ -46,11 +47,17 @@ export function registerSweepCommand(program: Command, io: CliIo): void {
     .command('sweep')
     .description('Backtest a strategy module once per parameter set, on every core or on BullMQ workers')
     .argument('<strategy-module>', 'path to a .ts or .js module (default export: a Strategy subclass)')
-    .requiredOption('--grid <grid.json>', 'parameter name -> list of values (cartesian product), or a list of sets')
+    .requiredOption(
+      '--grid <grid.json>',
+      'parameter name -> list of values (cartesian product), or a list of sets',
+    )
     .requiredOption('--start <instant>', 'first instant, ISO-8601 (zone-less means UTC)')
     .requiredOption('--end <instant>', 'end instant (exclusive), ISO-8601')
     .option('--data-source <name>', 'databento or dbn-files (as for lb backtest)')
-    .option('--data-dir <dir>', 'folder of .dbn/.dbn.zst files for the dbn-files source (default: LB_DATA_DIR)')
+    .option(
+      '--data-dir <dir>',
+      'folder of .dbn/.dbn.zst files for the dbn-files source (default: LB_DATA_DIR)',
+    )
     .option('--workers <n>', 'worker threads of the local pool (default: one per core)')
     .option('--redis <url>', 'run on BullMQ workers (lb worker) through this Redis: redis:// or rediss://')
     .option('--out <dir>', 'results folder; each sweep writes into <dir>/<run-id>/', 'results')
@@ -64,7 +71,9 @@ export function registerSweepCommand(program: Command, io: CliIo): void {
       const workers = positiveInteger(options.workers as string | undefined, '--workers');
       const redisUrl = options.redis as string | undefined;
       if (redisUrl !== undefined && workers !== undefined) {
-        throw new UsageError('--workers applies to the local pool; with --redis start lb worker --concurrency N.');
+        throw new UsageError(
+          '--workers applies to the local pool; with --redis start lb worker --concurrency N.',
+        );
       }
       const grid = await readGrid(options.grid as string);
       const sweep = await loadSweep();
@@ -94,9 +103,13 @@ export function registerSweepCommand(program: Command, io: CliIo): void {
             parseInstant(start, 'start'),
             parseInstant(end, 'end'),
           );
-          io.stdout(`Estimated Databento cost: $${cost.toFixed(4)} at most (cached days are not downloaded again)\n`);
+          io.stdout(
+            `Estimated Databento cost: $${cost.toFixed(4)} at most (cached days are not downloaded again)\n`,
+          );
           if (cost > 1 && options.yes !== true) {
-            throw new UsageError(`The estimated cost $${cost.toFixed(2)} exceeds $1.00: rerun with --yes to download.`);
+            throw new UsageError(
+              `The estimated cost $${cost.toFixed(2)} exceeds $1.00: rerun with --yes to download.`,
+            );
           }
         }
       } else {

@@ -15,7 +15,10 @@ export function registerWorkerCommand(program: Command, io: CliIo): void {
     .requiredOption('--strategies <dir>', 'folder of the only strategy modules this worker may run')
     .option('--concurrency <n>', 'parameter sets at once (default: one per core)')
     .option('--data-source <name>', 'databento or dbn-files (as for lb backtest)')
-    .option('--data-dir <dir>', 'folder of .dbn/.dbn.zst files for the dbn-files source (default: LB_DATA_DIR)')
+    .option(
+      '--data-dir <dir>',
+      'folder of .dbn/.dbn.zst files for the dbn-files source (default: LB_DATA_DIR)',
+    )
     .action(async (options: Record<string, string | undefined>) => {
       const concurrencyText = options.concurrency;
       if (concurrencyText !== undefined && !/^[1-9]\d*$/.test(concurrencyText)) {
@@ -40,7 +43,9 @@ export function registerWorkerCommand(program: Command, io: CliIo): void {
         if (sweep.InvalidSweepError.isInstance(error)) throw new UsageError(error.message);
         throw error;
       }
-      io.stdout(`Worker ready: strategies ${worker.strategies.join(', ')}; SIGTERM finishes active jobs and exits\n`);
+      io.stdout(
+        `Worker ready: strategies ${worker.strategies.join(', ')}; SIGTERM finishes active jobs and exits\n`,
+      );
       await new Promise<void>((resolve) => {
         const stop = () => {
           process.off('SIGTERM', stop);

@@ -13,7 +13,12 @@ import {
   SANDBOX_CONFIG_VARIABLE,
   type SandboxConfig,
 } from './bull-protocol.js';
-import { createRelayDataSource, type DataRelay, type DataRequestMessage, dataRequestKey } from './data-relay.js';
+import {
+  createRelayDataSource,
+  type DataRelay,
+  type DataRequestMessage,
+  dataRequestKey,
+} from './data-relay.js';
 import { StrategyNotAllowedError } from './errors.js';
 import { type ParameterSetOutcome, runParameterSet } from './parameter-set-run.js';
 import { bullConnectionFromUrl, redisOptionsFromUrl } from './redis-connection.js';
@@ -55,7 +60,9 @@ async function prepare(
     }
     if (state === 'failed') {
       const job = await Job.fromId(queue, jobId);
-      throw new Error(`Preparing ${dataRequestKey(request)} failed: ${job?.failedReason ?? 'unknown reason'}`);
+      throw new Error(
+        `Preparing ${dataRequestKey(request)} failed: ${job?.failedReason ?? 'unknown reason'}`,
+      );
     }
     if (state === 'unknown') throw new Error('The sweep was removed from Redis while this job ran.');
     await sleep(sandbox.pollIntervalMs);
@@ -101,9 +108,13 @@ async function allowedModule(strategy: { name: string; sha256: string }): Promis
 
 /** Runs one parameter-set job. */
 export default async function processParameterSet(job: SandboxedJob): Promise<ParameterSetOutcome> {
-  if (config === null) throw new UnrecoverableError(`${SANDBOX_CONFIG_VARIABLE} is not set: start workers with startSweepWorker.`);
+  if (config === null)
+    throw new UnrecoverableError(
+      `${SANDBOX_CONFIG_VARIABLE} is not set: start workers with startSweepWorker.`,
+    );
   const parsed = parameterSetJobSchema.safeParse(job.data);
-  if (!parsed.success) throw new UnrecoverableError(`Malformed parameter-set job ${job.id}: ${parsed.error.message}`);
+  if (!parsed.success)
+    throw new UnrecoverableError(`Malformed parameter-set job ${job.id}: ${parsed.error.message}`);
   const data = parsed.data;
   let module: LoadedStrategyModule;
   try {

@@ -119,7 +119,10 @@ export class BullRunner implements SweepRunner {
           context.onOutcome(outcome);
         }
         if (reported.size === plan.parameterSets.length) return;
-        if ((await parent.getState()) === 'failed') {
+        // A child that failed for good releases the parent early (failParentOnFailure): the parent leaves
+        // waiting-children with results missing. Nothing processes the parent job; this loop is its consumer.
+        const state = await parent.getState();
+        if (state !== 'waiting-children') {
           throw await this.#describeFailure(parameterSets, childIds, plan);
         }
         await sleep(this.#settings.pollIntervalMs ?? 250, context.signal);
@@ -132,7 +135,11 @@ export class BullRunner implements SweepRunner {
     }
   }
 
-  async #describeFailure(queue: Queue, childIds: readonly string[], plan: SweepPlan): Promise<SweepFailedError> {
+  async #describeFailure(
+    queue: Queue,
+    childIds: readonly string[],
+    plan: SweepPlan,
+  ): Promise<SweepFailedError> {
     for (const [index, id] of childIds.entries()) {
       const job = await Job.fromId(queue, id);
       if (job !== undefined && (await job.getState()) === 'failed') {

@@ -50,7 +50,9 @@ export class LocalPoolRunner implements SweepRunner {
   async run(plan: SweepPlan, context: SweepRunContext): Promise<void> {
     const source = context.dataSource;
     if (source === undefined) {
-      throw new InvalidSweepError('The local pool needs a dataSource to load bars from: pass one to runSweep.');
+      throw new InvalidSweepError(
+        'The local pool needs a dataSource to load bars from: pass one to runSweep.',
+      );
     }
     const pool = new Piscina({
       filename: workerEntryUrl('local-pool-worker').href,
@@ -65,8 +67,12 @@ export class LocalPoolRunner implements SweepRunner {
       const key = dataRequestKey(request);
       let answer = served.get(key);
       if (answer === undefined) {
-        answer = serveDataRequest(source, request, context.signal === undefined ? {} : { signal: context.signal }).then(
-          (value) => (request.kind === 'bars' ? encodeBars(value as Bars, { shared: true }) : (value as InstrumentSpec)),
+        answer = serveDataRequest(
+          source,
+          request,
+          context.signal === undefined ? {} : { signal: context.signal },
+        ).then((value) =>
+          request.kind === 'bars' ? encodeBars(value as Bars, { shared: true }) : (value as InstrumentSpec),
         );
         served.set(key, answer);
         answer.catch(() => served.delete(key));
@@ -81,7 +87,9 @@ export class LocalPoolRunner implements SweepRunner {
           serve(message.request).then(
             (value) => {
               const reply: LocalPoolReply =
-                value instanceof Uint8Array ? { id: message.id, bars: value } : { id: message.id, instrument: value };
+                value instanceof Uint8Array
+                  ? { id: message.id, bars: value }
+                  : { id: message.id, instrument: value };
               channel.port1.postMessage(reply);
             },
             (error: unknown) => {

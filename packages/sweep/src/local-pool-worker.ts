@@ -81,7 +81,8 @@ export default async function runLocalPoolTask(task: LocalPoolTask): Promise<Par
   } finally {
     // A request still open belongs to this task's port, which closes now: fail it so the shared cache
     // forgets it instead of making the next task wait forever.
-    for (const { reject } of pending.values()) reject(new Error('The parameter set ended before its data arrived.'));
+    for (const { reject } of pending.values())
+      reject(new Error('The parameter set ended before its data arrived.'));
     task.port.close();
   }
 }

@@ -20,14 +20,20 @@ const valueSchema = z.union([z.string(), z.number().finite(), z.boolean()], {
 const nameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
   error: 'parameter names must be identifiers (letters, digits, _)',
 });
-const gridSchema = z.union([
-  z
-    .record(nameSchema, z.array(valueSchema).min(1, { error: 'must list at least one value' }))
-    .refine((grid) => Object.keys(grid).length > 0, { error: 'must name at least one parameter' }),
-  z
-    .array(z.record(nameSchema, valueSchema), { error: 'must be an object of lists or a list of objects' })
-    .min(1, { error: 'must hold at least one parameter set' }),
-]);
+const gridObjectSchema = z
+  .record(
+    nameSchema,
+    z
+      .array(valueSchema, { error: 'must be a list of values' })
+      .min(1, { error: 'must list at least one value' }),
+    {
+      error: 'must be an object of lists or a list of objects',
+    },
+  )
+  .refine((grid) => Object.keys(grid).length > 0, { error: 'must name at least one parameter' });
+const gridListSchema = z
+  .array(z.record(nameSchema, valueSchema, { error: 'must be an object of parameter values' }))
+  .min(1, { error: 'must hold at least one parameter set' });
 
 /** Grids above this many parameter sets are almost always a typo (a range written out by mistake). */
 export const MAX_PARAMETER_SETS = 100_000;
@@ -37,7 +43,8 @@ export const MAX_PARAMETER_SETS = 100_000;
  * @throws InvalidSweepError when the grid is malformed or too large.
  */
 export function expandParameterGrid(grid: unknown): ParameterSet[] {
-  const parsed = gridSchema.safeParse(grid);
+  // Chosen by shape rather than z.union, so each problem is reported where it is.
+  const parsed = (Array.isArray(grid) ? gridListSchema : gridObjectSchema).safeParse(grid);
   if (!parsed.success) {
     const issues = listIssues(parsed.error).map((issue) => ({
       path: issue.path === '' ? 'grid' : `grid.${issue.path}`,

@@ -6,7 +6,12 @@ import { z } from 'zod';
 import { writeFileAtomic } from './atomic-write.js';
 import { InvalidSweepError, SweepFailedError } from './errors.js';
 import { LocalPoolRunner } from './local-pool-runner.js';
-import { expandParameterGrid, type ParameterGrid, type ParameterSet, parameterNames } from './parameter-grid.js';
+import {
+  expandParameterGrid,
+  type ParameterGrid,
+  type ParameterSet,
+  parameterNames,
+} from './parameter-grid.js';
 import type { ParameterSetOutcome } from './parameter-set-run.js';
 import { formatSweepCsv, SWEEP_METRICS, type SweepMetric } from './sweep-csv.js';
 import { renderSweepHtml } from './sweep-html.js';

@@ -11,7 +11,13 @@ export interface SweepHtmlSettings {
   readonly sortBy: SweepMetric;
 }
 
-const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const escapes: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (character) => escapes[character]!);
 }
@@ -45,14 +51,12 @@ export function renderSweepHtml(settings: SweepHtmlSettings): string {
   const sorted = [...results].sort((left, right) => {
     const a = metricValue(left, sortBy);
     const b = metricValue(right, sortBy);
-    if (a === null || b === null) return (a === null ? 1 : 0) - (b === null ? 1 : 0) || left.index - right.index;
+    if (a === null || b === null)
+      return (a === null ? 1 : 0) - (b === null ? 1 : 0) || left.index - right.index;
     return b - a || left.index - right.index;
   });
   const header = [...names, ...SWEEP_METRICS]
-    .map(
-      (name) =>
-        `<th${name === sortBy ? ' data-order="desc"' : ''}>${escapeHtml(name)}</th>`,
-    )
+    .map((name) => `<th${name === sortBy ? ' data-order="desc"' : ''}>${escapeHtml(name)}</th>`)
     .join('');
   const rows = sorted
     .map((result) => {
@@ -104,7 +108,11 @@ function distinct(values: readonly (ParameterValue | undefined)[]): ParameterVal
   return [...seen.values()];
 }
 
-function renderHeatmap(results: readonly SweepResult[], names: [string, string], metric: SweepMetric): string {
+function renderHeatmap(
+  results: readonly SweepResult[],
+  names: [string, string],
+  metric: SweepMetric,
+): string {
   const [rowName, columnName] = names;
   const rowValues = distinct(results.map((result) => result.parameters[rowName]));
   const columnValues = distinct(results.map((result) => result.parameters[columnName]));
@@ -113,7 +121,8 @@ function renderHeatmap(results: readonly SweepResult[], names: [string, string],
   const high = Math.max(...values);
   const cell = (rowValue: ParameterValue, columnValue: ParameterValue) => {
     const result = results.find(
-      (candidate) => candidate.parameters[rowName] === rowValue && candidate.parameters[columnName] === columnValue,
+      (candidate) =>
+        candidate.parameters[rowName] === rowValue && candidate.parameters[columnName] === columnValue,
     );
     const value = result === undefined ? null : metricValue(result, metric);
     if (value === null) return '<td></td>';

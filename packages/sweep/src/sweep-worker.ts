@@ -1,5 +1,5 @@
-import { availableParallelism } from 'node:os';
 import { readdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Bars, DataSourceV1 } from '@lb/core';
@@ -58,7 +58,9 @@ export interface SweepWorkerHandle {
 
 const MODULE_EXTENSIONS = /\.(m?js|m?ts)$/;
 
-async function collectStrategies(input: string | readonly string[]): Promise<Record<string, AllowedStrategy>> {
+async function collectStrategies(
+  input: string | readonly string[],
+): Promise<Record<string, AllowedStrategy>> {
   const files =
     typeof input === 'string'
       ? (await readdir(input, { withFileTypes: true }))
@@ -69,7 +71,9 @@ async function collectStrategies(input: string | readonly string[]): Promise<Rec
   for (const file of files.sort()) {
     const name = path.basename(file);
     if (strategies[name] !== undefined) {
-      throw new InvalidSweepError(`Two strategy modules are named ${name}: jobs name strategies by file name.`);
+      throw new InvalidSweepError(
+        `Two strategy modules are named ${name}: jobs name strategies by file name.`,
+      );
     }
     strategies[name] = { path: file, sha256: await hashStrategyFile(file) };
   }
@@ -89,7 +93,9 @@ export async function startSweepWorker(settings: SweepWorkerSettings): Promise<S
   const connection = bullConnectionFromUrl(settings.redisUrl);
   const concurrency = settings.concurrency ?? availableParallelism();
   if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
-    throw new InvalidSweepError(`concurrency must be a whole number >= 1, got ${String(settings.concurrency)}.`);
+    throw new InvalidSweepError(
+      `concurrency must be a whole number >= 1, got ${String(settings.concurrency)}.`,
+    );
   }
   const keyPrefix = settings.keyPrefix ?? DEFAULT_KEY_PREFIX;
   const pollIntervalMs = settings.pollIntervalMs ?? 500;
@@ -130,7 +136,9 @@ export async function startSweepWorker(settings: SweepWorkerSettings): Promise<S
     // never holds the slot its data needs.
     const preparer = new Worker(PREPARE_QUEUE, prepare, { ...common, concurrency: 4 });
     for (const worker of [runner, preparer]) {
-      worker.on('failed', (job, error) => log(`job ${job?.id ?? '?'} of sweep ${sweepId} failed: ${error.message}`));
+      worker.on('failed', (job, error) =>
+        log(`job ${job?.id ?? '?'} of sweep ${sweepId} failed: ${error.message}`),
+      );
       worker.on('error', (error) => log(`worker error in sweep ${sweepId}: ${error.message}`));
     }
     attached.set(sweepId, [runner, preparer]);

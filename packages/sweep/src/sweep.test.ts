@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,10 +8,11 @@ import type { DataSourceV1 } from '@lb/core';
 import { createDatabentoData } from '@lb/databento';
 import { type MockDatabentoServer, startMockDatabento } from '@lb/databento/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasRedisServer, startTestRedis, type TestRedis } from './__fixtures__/redis-server.js';
 // @ts-expect-error: plain JavaScript fixture shared with worker processes
 import { createSyntheticSource, makeBars } from './__fixtures__/synthetic-bars.mjs';
-import { hasRedisServer, startTestRedis, type TestRedis } from './__fixtures__/redis-server.js';
 import { BullRunner } from './bull-runner.js';
+import { SweepFailedError } from './errors.js';
 import { LocalPoolRunner } from './local-pool-runner.js';
 import { expandParameterGrid, parameterNames } from './parameter-grid.js';
 import { runParameterSet } from './parameter-set-run.js';
@@ -66,7 +67,10 @@ afterAll(async () => {
   for (const directory of scratch) await rm(directory, { recursive: true, force: true });
 });
 
-async function startWorkerProcesses(count: number, environment: Record<string, string>): Promise<ChildProcess[]> {
+async function startWorkerProcesses(
+  count: number,
+  environment: Record<string, string>,
+): Promise<ChildProcess[]> {
   const workers = Array.from({ length: count }, () =>
     spawn(process.execPath, [path.join(fixtures, 'worker-process.mjs')], {
       env: {
@@ -126,7 +130,10 @@ const runners: Record<string, (environment?: Record<string, string>) => Promise<
 };
 
 describe.each(Object.keys(runners))('runSweep on the %s runner', (runnerName) => {
-  const harness = async (context: { skip: (note?: string) => void }, environment?: Record<string, string>) => {
+  const harness = async (
+    context: { skip: (note?: string) => void },
+    environment?: Record<string, string>,
+  ) => {
     if (runnerName === 'bullmq' && redisMissing) {
       // CI must prove the BullMQ runner: there a missing redis-server is a failure, not a skip.
       if (process.env.CI === 'true') throw new Error('redis-server is missing: install Debian redis-server.');
@@ -155,7 +162,9 @@ describe.each(Object.keys(runners))('runSweep on the %s runner', (runnerName) =>
       });
       const expected = await sequentialResults(createSyntheticSource(BAR_COUNT), grid);
       expect(report.results.map(({ resultsDirectory: _, ...rest }) => rest)).toEqual(expected);
-      expect(report.results.map((result) => result.stats.numberOfTrades).every((trades) => trades > 0)).toBe(true);
+      expect(report.results.map((result) => result.stats.numberOfTrades).every((trades) => trades > 0)).toBe(
+        true,
+      );
       expect(await readFile(report.files!.csv, 'utf8')).toBe(
         formatSweepCsv(expected, parameterNames(expandParameterGrid(grid))),
       );
@@ -222,7 +231,14 @@ describe.each(Object.keys(runners))('runSweep on the %s runner', (runnerName) =>
             },
           ],
           definitions: [
-            { dataset: 'GLBX.MDP3', symbol: 'MESH4', instrumentId: 42, multiplier: 5, tickSize: 0.25, expiration: '2024-03-15T13:30:00Z' },
+            {
+              dataset: 'GLBX.MDP3',
+              symbol: 'MESH4',
+              instrumentId: 42,
+              multiplier: 5,
+              tickSize: 0.25,
+              expiration: '2024-03-15T13:30:00Z',
+            },
           ],
         },
       });
@@ -265,5 +281,41 @@ describe.each(Object.keys(runners))('runSweep on the %s runner', (runnerName) =>
         await stop();
       }
     });
+  });
+});
+
+describe('BullMQ workers', () => {
+  it('should run only the strategy code they were started with, byte for byte', async (context) => {
+    if (redisMissing) {
+      if (process.env.CI === 'true') throw new Error('redis-server is missing: install Debian redis-server.');
+      return context.skip('redis-server is not installed (apt-get install redis-server)');
+    }
+    const elsewhere = await mkdtemp(path.join(tmpdir(), 'lb-sweep-rogue-'));
+    scratch.push(elsewhere);
+    const original = await readFile(strategyPath, 'utf8');
+    const rogue = path.join(elsewhere, 'rogue.mjs');
+    const altered = path.join(elsewhere, 'sma-cross.mjs');
+    await writeFile(rogue, original);
+    await writeFile(altered, `${original}\n// altered\n`);
+    const workers = await startWorkerProcesses(1, {});
+    try {
+      const submit = (strategy: string) =>
+        runSweep({
+          strategy,
+          parameters: [{ fast: 5, slow: 40 }],
+          start,
+          end,
+          runner: new BullRunner({ redisUrl: redis!.url, backoffMs: 100, pollIntervalMs: 50 }),
+        });
+      await expect(submit(rogue)).rejects.toThrow(
+        'Parameter set 0 ({"fast":5,"slow":40}) failed after 1 attempts: This worker was not started with a strategy named "rogue.mjs"',
+      );
+      await expect(submit(altered)).rejects.toThrow(
+        `The worker's copy of "sma-cross.mjs" differs from the one the sweep was submitted with`,
+      );
+      await expect(submit(altered)).rejects.toBeInstanceOf(SweepFailedError);
+    } finally {
+      for (const child of workers) child.kill('SIGTERM');
+    }
   });
 });

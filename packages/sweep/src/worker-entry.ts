@@ -3,5 +3,7 @@
 /** URL of the compiled entry `name` (e.g. `local-pool-worker`) next to this module or in ../dist. */
 export function workerEntryUrl(name: string): URL {
   const here = new URL('.', import.meta.url);
-  return here.pathname.endsWith('/src/') ? new URL(`../dist/${name}.js`, here) : new URL(`./${name}.js`, here);
+  return here.pathname.endsWith('/src/')
+    ? new URL(`../dist/${name}.js`, here)
+    : new URL(`./${name}.js`, here);
 }

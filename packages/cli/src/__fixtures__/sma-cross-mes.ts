@@ -11,7 +11,8 @@ export default class SmaCrossMes extends Strategy<{ fast: number; slow: number }
     const { fast, slow } = this.parameters;
     const close = this.getHistoricalPrices(asset, slow, '5m').close;
     if (close.length < slow) return;
-    const mean = (from: number) => close.subarray(from).reduce((sum, value) => sum + value, 0) / (slow - from);
+    const mean = (from: number) =>
+      close.subarray(from).reduce((sum, value) => sum + value, 0) / (slow - from);
     const wantLong = mean(slow - fast) > mean(0);
     const long = this.getPosition(asset) !== undefined;
     if (wantLong !== long && this.getOpenOrders().length === 0) {

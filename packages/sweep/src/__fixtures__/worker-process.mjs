@@ -20,7 +20,9 @@ const worker = await startSweepWorker({
   lockDurationMs: Number(environment.SWEEP_TEST_LOCK_MS ?? 30_000),
   stalledIntervalMs: Number(environment.SWEEP_TEST_STALLED_MS ?? 30_000),
   pollIntervalMs: 100,
-  log: (line) => process.stderr.write(`[worker ${process.pid}] ${line}\n`),
+  log: (line) => {
+    if (environment.SWEEP_TEST_VERBOSE) process.stderr.write(`[worker ${process.pid}] ${line}\n`);
+  },
 });
 process.once('SIGTERM', async () => {
   await worker.close();
