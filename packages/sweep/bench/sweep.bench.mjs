@@ -60,7 +60,9 @@ const serialSeconds = (performance.now() - began) / 1000;
 // CPU time too: on a shared machine wall time includes waiting for a core.
 const serialCpuSeconds = cpuSeconds(cpuBefore);
 const expectedCsv = formatSweepCsv(serial, Object.keys(grid));
-console.log(`serial backtest() x ${sets.length}: ${serialSeconds.toFixed(2)} s (cpu ${serialCpuSeconds.toFixed(2)} s)`);
+console.log(
+  `serial backtest() x ${sets.length}: ${serialSeconds.toFixed(2)} s (cpu ${serialCpuSeconds.toFixed(2)} s)`,
+);
 
 began = performance.now();
 cpuBefore = process.cpuUsage();

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
-import type { Bars, DataSourceV1, InstrumentSpec } from '@lb/core';
+import type { Bars, InstrumentSpec } from '@lb/core';
 import { Piscina } from 'piscina';
 import { encodeBars } from './bars-codec.js';
 import { type DataRequestMessage, dataRequestKey, describeSource, serveDataRequest } from './data-relay.js';
