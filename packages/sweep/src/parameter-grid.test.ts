@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidSweepError } from './errors.js';
-import { canonicalJson, expandParameterGrid, parameterNames } from './parameter-grid.js';
+import { canonicalJson, expandParameterGrid, type ParameterSet, parameterNames } from './parameter-grid.js';
 
 describe('expandParameterGrid', () => {
   it('should expand a grid into its cartesian product, the last name varying fastest', () => {
@@ -13,7 +13,7 @@ describe('expandParameterGrid', () => {
   });
 
   it('should keep an explicit list of parameter sets as given', () => {
-    const sets = [
+    const sets: ParameterSet[] = [
       { fast: 5, slow: 50 },
       { fast: 8, short: true },
     ];
