@@ -109,3 +109,52 @@ describe('lb sweep', () => {
     );
   });
 });
+
+describe('lb worker', () => {
+  it('should exit 2 with one line for a bad concurrency, Redis URL or strategies folder', async () => {
+    const concurrency = await run(
+      'worker',
+      '--redis',
+      'redis://127.0.0.1:1',
+      '--strategies',
+      here,
+      '--concurrency',
+      '0',
+    );
+    expect(concurrency.code).toBe(2);
+    expect(concurrency.stderr).toBe('error: --concurrency must be a whole number >= 1, got "0"\n');
+    const scheme = await run(
+      'worker',
+      '--redis',
+      'http://127.0.0.1:1',
+      '--strategies',
+      here,
+      '--data-source',
+      'dbn-files',
+      '--data-dir',
+      sampleDirectory,
+    );
+    expect(scheme.code).toBe(2);
+    expect(scheme.stderr).toBe(
+      'error: The Redis URL must start with redis:// or rediss:// (TLS), not http://.\n',
+    );
+    const empty = await mkdtemp(path.join(os.tmpdir(), 'lb-worker-empty-'));
+    try {
+      const none = await run(
+        'worker',
+        '--redis',
+        'redis://127.0.0.1:1',
+        '--strategies',
+        empty,
+        '--data-source',
+        'dbn-files',
+        '--data-dir',
+        sampleDirectory,
+      );
+      expect(none.code).toBe(2);
+      expect(none.stderr).toBe(`error: No strategy modules (.js, .mjs, .ts, .mts) found in ${empty}.\n`);
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+});

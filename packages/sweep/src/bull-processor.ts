@@ -126,8 +126,12 @@ export default async function processParameterSet(job: SandboxedJob): Promise<Pa
   }
   let cache = dataCaches.get(data.prefix);
   if (cache === undefined) {
-    // A thread lives across sweeps: keep only the current sweep's bars in memory.
+    // A thread lives across sweeps: keep only the current sweep's bars and connections.
     dataCaches.clear();
+    for (const [otherPrefix, queue] of queues) {
+      queues.delete(otherPrefix);
+      await queue.close();
+    }
     cache = new Map();
     dataCaches.set(data.prefix, cache);
   }

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Bars, DataSourceV1 } from '@lb/core';
-import { type Job, Worker } from 'bullmq';
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { encodeBars } from './bars-codec.js';
 import {
@@ -115,7 +115,16 @@ export async function startSweepWorker(settings: SweepWorkerSettings): Promise<S
 
   const prepare = async (job: Job): Promise<PrepareJobResult> => {
     const { request, dataKey } = job.data as { request: DataRequestMessage; dataKey: string };
-    const value = await serveDataRequest(settings.dataSource, request);
+    let value: Awaited<ReturnType<typeof serveDataRequest>>;
+    try {
+      value = await serveDataRequest(settings.dataSource, request);
+    } catch (error) {
+      // Sources retry transient failures themselves; BullMQ retries only what they flag as retryable, so an
+      // unsupported request or a missing instrument fails once, as it would in a sequential backtest.
+      if ((error as { isRetryable?: boolean }).isRetryable === true) throw error;
+      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      throw new UnrecoverableError(reason);
+    }
     if (request.kind === 'instrument') return { instrument: value };
     await redis.set(dataKey, Buffer.from(encodeBars(value as Bars)));
     return { dataKey };
