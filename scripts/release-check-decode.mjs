@@ -1,7 +1,7 @@
-// Runs inside a scratch project that installed only @lb/core and @lb/databento from their tarballs.
+// Runs inside a scratch project that installed only @lb/core and @lb/dbn from their tarballs.
 import { existsSync } from 'node:fs';
 import { future, toDatabentoRawSymbol } from '@lb/core';
-import { decodeDbn, encodeDbn, readOhlcvColumns } from '@lb/databento';
+import { decodeDbn, encodeDbn, readOhlcvColumns } from '@lb/dbn';
 
 const fixture = process.argv[2];
 if (fixture !== undefined && existsSync(fixture)) {

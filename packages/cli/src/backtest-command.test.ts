@@ -38,13 +38,16 @@ describe('lb backtest', () => {
     expect(result.stdout.split('\n')[0]).toBe(
       `Data: DBN files from ${sampleDirectory} (DBN file source, no API key needed)`,
     );
-    expect(result.stdout).toMatch(/^Trades: +1$/m);
+    expect(result.stdout).toMatch(/^Fills: +1$/m);
+    expect(result.stdout).toMatch(/^Round trips: +0$/m);
     expect(result.stdout).toMatch(/^Fees: +\$0\.50$/m);
     const [runId] = await readdir(out);
     const stats = JSON.parse(await readFile(path.join(out, runId!, 'stats.json'), 'utf8'));
     expect(stats.strategy).toBe('BuyAndHoldMes');
     expect(stats.budget).toBe(50_000);
-    expect(stats.stats.numberOfTrades).toBe(1);
+    expect(stats.metrics.fills).toBe(1);
+    expect(stats.dataDescription).toBe('DBN files');
+    expect(stats.engineStats.numberOfTrades).toBe(1);
     const trades = (await readFile(path.join(out, runId!, 'trades.csv'), 'utf8')).trim().split('\n');
     expect(trades[1]).toMatch(/^2024-01-03T14:30:00\.000Z,continuous_future:MES,MESH4,buy,1,/);
     const equity = (await readFile(path.join(out, runId!, 'equity.csv'), 'utf8')).trim().split('\n');

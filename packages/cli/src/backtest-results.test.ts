@@ -1,6 +1,9 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { BacktestResult } from '@lb/backtest';
-import { describe, expect, it } from 'vitest';
-import { equityToCsv, toTearsheetInput, tradesToCsv } from './backtest-results.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeBacktestResults } from './backtest-results.js';
 
 const result = {
   strategy: 'Test',
@@ -33,43 +36,50 @@ const result = {
   orders: [],
   positions: [],
   finalPositions: [],
-  stats: {
-    startingValue: 1000,
-    endingValue: 1012.5,
-    totalReturn: 0.0125,
-    cagr: null,
-    annualizedVolatility: null,
-    sharpe: null,
-    maxDrawdown: 0,
-    maxDrawdownAt: null,
-    maxDrawdownPeakAt: null,
-    numberOfTrades: 1,
-    closingTrades: 0,
-    winRate: null,
-    feesPaid: 0.5,
-  },
+  stats: { numberOfTrades: 1 },
   logs: [],
 } as unknown as BacktestResult;
 
-describe('backtest result files', () => {
-  it('should write trades as CSV, quoting fields with commas or quotes', () => {
-    expect(tradesToCsv(result)).toBe(
+describe('writeBacktestResults', () => {
+  let scratch: string;
+  beforeAll(async () => {
+    scratch = await mkdtemp(path.join(os.tmpdir(), 'lb-cli-results-'));
+  });
+  afterAll(async () => {
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  it("should write today's file names through @lb/report, each run in its own folder", async () => {
+    const options = {
+      outDir: scratch,
+      runId: 'run',
+      result,
+      description: { title: 'T', dataDescription: 'DBN files' },
+    };
+    const first = await writeBacktestResults(options);
+    const second = await writeBacktestResults(options);
+    expect([first.directory, second.directory]).toEqual([
+      path.join(scratch, 'run'),
+      path.join(scratch, 'run-2'),
+    ]);
+    expect((await readdir(first.directory)).sort()).toEqual([
+      'equity.csv',
+      'round_trips.csv',
+      'stats.json',
+      'tearsheet.html',
+      'trades.csv',
+    ]);
+    expect(await readFile(first.tradesCsv, 'utf8')).toBe(
       'time,asset,symbol,side,quantity,price,fee,realized_pnl,order_id,tag\n' +
         '2024-01-03T14:30:00.000Z,continuous_future:MES,MESH4,buy,1,4700.25,0.5,0,1,"entry, ""fast"""\n',
     );
-  });
-
-  it('should write the equity curve with ISO times', () => {
-    expect(equityToCsv(result)).toBe(
+    expect(await readFile(first.equityCsv, 'utf8')).toBe(
       'time,portfolio_value,cash\n2024-01-03T14:30:00.000Z,1000,1000\n2024-01-03T14:31:00.000Z,1012.5,700\n',
     );
-  });
-
-  it('should format stats for the tearsheet and keep P&L only on closing fills', () => {
-    const input = toTearsheetInput(result, { title: 'T' });
-    expect(input.stats.find((stat) => stat.label === 'Total return')?.value).toBe('1.25%');
-    expect(input.stats.find((stat) => stat.label === 'Sharpe')?.value).toBe('n/a');
-    expect(input.trades[0]).not.toHaveProperty('pnl');
-    expect(input.equity.values).toEqual([1000, 1012.5]);
+    const stats = JSON.parse(await readFile(first.statsJson, 'utf8'));
+    expect([stats.metrics.fills, stats.metrics.roundTrips]).toEqual([1, 0]);
+    expect(stats.metrics.totalReturn).toBeCloseTo(0.0125, 12);
+    expect(stats.engineStats).toEqual({ numberOfTrades: 1 });
+    expect(await readFile(first.tearsheetHtml, 'utf8')).toContain('Data: <strong>DBN files</strong>');
   });
 });

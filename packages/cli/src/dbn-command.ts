@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import type { DecodedRecord } from '@lb/databento';
+import type { DecodedRecord } from '@lb/dbn';
 import type { Command } from 'commander';
-import { loadDatabento } from './optional-package.js';
+import { loadDbn } from './optional-package.js';
 import type { CliIo } from './program.js';
 import { UsageError } from './program.js';
 
@@ -32,7 +32,7 @@ export function registerDbnCommand(program: Command, io: CliIo): void {
         throw new UsageError('--metadata and --fragment conflict: a fragment has no metadata');
       }
       if (flags.json) {
-        const { renderDbnJson } = await loadDatabento();
+        const { renderDbnJson } = await loadDbn();
         for await (const text of renderDbnJson(file, flags)) io.stdout(text);
         return;
       }
@@ -44,7 +44,7 @@ const MAX_COLUMN_WIDTH = 24;
 
 /** A readable table: one row per record, a header row per layout change, columns padded per block. */
 async function printTable(file: string, flags: DecodeFlags, io: CliIo): Promise<void> {
-  const { openDbnStream } = await loadDatabento();
+  const { openDbnStream } = await loadDbn();
   const stream = await openDbnStream(file, { upgrade: flags.upgrade, fragment: flags.fragment });
   if (stream.metadata !== undefined) {
     const metadata = stream.metadata;

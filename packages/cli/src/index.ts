@@ -2,9 +2,7 @@ export { loadStrategyModule, registerBacktestCommand, type StrategyModule } from
 export {
   type BacktestResultFiles,
   type BacktestRunDescription,
-  equityToCsv,
-  toTearsheetInput,
-  tradesToCsv,
+  type WriteBacktestResultsOptions,
   writeBacktestResults,
 } from './backtest-results.js';
 export { loadOptionalPackage, PackageNotAvailableError } from './optional-package.js';

@@ -28,6 +28,11 @@ export function loadDatabento(): Promise<typeof import('@lb/databento')> {
   return loadOptionalPackage('@lb/databento', 'DataBento');
 }
 
+/** `@lb/dbn` (the DBN codec), or a clear error naming it. */
+export function loadDbn(): Promise<typeof import('@lb/dbn')> {
+  return loadOptionalPackage('@lb/dbn', 'DBN codec');
+}
+
 /** `@lb/dbn-files`, or a clear error naming it. */
 export function loadDbnFiles(): Promise<typeof import('@lb/dbn-files')> {
   return loadOptionalPackage('@lb/dbn-files', 'DBN file source');

@@ -35,8 +35,9 @@ export interface BacktestJobSettings {
   readonly dataDirectory?: string;
   /** Says what the DBN folder holds, in the first line of output (e.g. "bundled synthetic sample"). */
   readonly dataDescription?: string;
-  /** Root folder of results; each run writes into `<outDirectory>/<runId>/`. Default `./results`. */
+  /** Root folder of results; each run writes into a new `<outDirectory>/<runId>/`. Default `./results`. */
   readonly outDirectory?: string;
+  /** Run folder name; default the UTC time to the second. A taken name gets `-2`, `-3`, ... */
   readonly runId?: string;
   /** Backtest options other than strategy, source and range. */
   readonly backtestOptions?: Omit<BacktestOptions, 'strategy' | 'dataSource' | 'start' | 'end'>;
@@ -77,7 +78,8 @@ export function chooseDataSource(
 /**
  * Runs a strategy end to end the way `pnpm example` and `lb backtest` do: picks the source, quotes the
  * Databento cost first (asking for `yes` above a threshold), runs the backtest with a progress bar on a
- * terminal, prints a summary and writes `trades.csv`, `stats.json`, `equity.csv` and `tearsheet.html`.
+ * terminal, prints a summary and writes the result files with @lb/report (`trades.csv`, `round_trips.csv`,
+ * `equity.csv`, `stats.json`, `tearsheet.html`).
  */
 export async function runBacktestJob(settings: BacktestJobSettings): Promise<BacktestJobOutcome> {
   const environment = settings.environment ?? process.env;
@@ -131,16 +133,17 @@ export async function runBacktestJob(settings: BacktestJobSettings): Promise<Bac
   } finally {
     progress.stop();
   }
-  const runId =
-    settings.runId ??
-    `${new Date()
-      .toISOString()
-      .replaceAll(':', '-')
-      .replace(/\.\d+Z$/, 'Z')}`;
-  const directory = path.resolve(settings.outDirectory ?? 'results', runId);
-  const files = await writeBacktestResults(directory, result, {
-    title: settings.title,
-    subtitle: `${choice === 'dbn-files' ? (settings.dataDescription ?? 'DBN files') : 'Databento historical data'}, ${result.start} to ${result.end}`,
+  const files = await writeBacktestResults({
+    outDir: path.resolve(settings.outDirectory ?? 'results'),
+    ...(settings.runId === undefined ? {} : { runId: settings.runId }),
+    result,
+    description: {
+      title: settings.title,
+      dataDescription:
+        choice === 'dbn-files'
+          ? (settings.dataDescription ?? 'DBN files')
+          : 'Databento historical data (through the Feather cache)',
+    },
   });
   io.stdout(formatSummary(result, files));
   return {
@@ -158,11 +161,12 @@ export function formatSummary(result: BacktestResult, files: BacktestResultFiles
   const percent = (value: number) => `${(value * 100).toFixed(2)}%`;
   return [
     `Period:        ${result.start} to ${result.end} (${result.iterations} iterations)`,
-    `Trades:        ${stats.numberOfTrades}`,
+    `Fills:         ${files.metrics.fills}`,
+    `Round trips:   ${files.metrics.roundTrips}`,
     `Return:        ${percent(stats.totalReturn)} (${money(stats.startingValue)} -> ${money(stats.endingValue)})`,
     `Max drawdown:  ${percent(stats.maxDrawdown)}${stats.maxDrawdownAt === null ? '' : ` at ${stats.maxDrawdownAt}`}`,
     `Fees:          ${money(stats.feesPaid)}`,
-    `Results:       ${files.directory} (trades.csv, stats.json, equity.csv, tearsheet.html)`,
+    `Results:       ${files.directory} (trades.csv, round_trips.csv, equity.csv, stats.json${files.statsCsv ? ', stats.csv' : ''}, tearsheet.html)`,
     '',
   ].join('\n');
 }

@@ -25,14 +25,14 @@ import {
   toDatabentoRawSymbol,
   UnsupportedFunctionalityError,
 } from '@lb/core';
-import { guardCost } from './cost-guard.js';
-import { resolveDataset } from './datasets.js';
-import { UNDEF_PRICE, UNDEF_TIMESTAMP } from './dbn/constants.js';
 import type {
   DatabentoInstrumentDefinitionRecord,
   DatabentoInstrumentDefinitionV1Record,
   DatabentoInstrumentDefinitionV2Record,
-} from './dbn/record-types.js';
+} from '@lb/dbn';
+import { UNDEF_PRICE, UNDEF_TIMESTAMP } from '@lb/dbn';
+import { guardCost } from './cost-guard.js';
+import { resolveDataset } from './datasets.js';
 import {
   createDatabento,
   type DatabentoClient,

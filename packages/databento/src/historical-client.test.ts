@@ -1,7 +1,7 @@
 import { DataSourceApiError, InvalidSettingsError, MissingCredentialsError } from '@lb/core';
+import type { DatabentoOhlcvRecord } from '@lb/dbn';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mockData } from './__fixtures__/mock-data.js';
-import type { DatabentoOhlcvRecord } from './dbn/record-types.js';
 import { createDatabento, type DatabentoRangeParams } from './historical-client.js';
 import { DATABENTO_USER_AGENT } from './http-client.js';
 import type { Logger } from './logger.js';

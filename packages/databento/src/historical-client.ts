@@ -1,9 +1,7 @@
 import { DataSourceApiError, formatIssues } from '@lb/core';
+import type { DatabentoAnyVersionRecord, DatabentoMetadata } from '@lb/dbn';
+import { concatOhlcvColumns, type OhlcvColumns, openDbnStream, openOhlcvColumnStream } from '@lb/dbn';
 import { z } from 'zod';
-import { concatOhlcvColumns, type OhlcvColumns, openOhlcvColumnStream } from './dbn/columnar-ohlcv.js';
-import type { DatabentoMetadata } from './dbn/metadata.js';
-import type { DatabentoAnyVersionRecord } from './dbn/record-types.js';
-import { openDbnStream } from './dbn/stream-decoder.js';
 import { createDatabentoHttpClient, type DatabentoParams, type ResponseBody } from './http-client.js';
 import { createRedactingLogger, createStderrLogger, type Logger } from './logger.js';
 import { createSlidingWindowRateLimiter, type DatabentoEndpointGroup } from './rate-limiter.js';

@@ -15,63 +15,6 @@ export {
   DATABENTO_STOCK_DATASETS,
   resolveDataset,
 } from './datasets.js';
-export type { DbnSource } from './dbn/byte-source.js';
-export {
-  concatOhlcvColumns,
-  decodeOhlcvColumns,
-  type EncodeOhlcvColumnsOptions,
-  encodeOhlcvColumns,
-  type OhlcvColumns,
-  type OhlcvColumnsInput,
-  type OhlcvDecodeOptions,
-  openOhlcvColumnStream,
-  readOhlcvColumns,
-} from './dbn/columnar-ohlcv.js';
-export * from './dbn/constants.js';
-export { DbnDecodeError } from './dbn/dbn-decode-error.js';
-export { DbnParser, type DbnParserOptions, type DbnRecordSink } from './dbn/dbn-parser.js';
-export {
-  completeMetadata,
-  type DatabentoMetadataInput,
-  type DbnEncodeOptions,
-  encodeDbn,
-  encodeDbnStream,
-  encodeDbnSync,
-  encodedRecordSize,
-  encodeMetadata,
-  encodeRecordInto,
-  encodeRecords,
-} from './dbn/encoder.js';
-export {
-  createFutureDefinitionRecord,
-  type DatabentoFutureDefinitionInput,
-} from './dbn/future-definition.js';
-export { formatMetadataJson, formatRecordJson } from './dbn/json-format.js';
-export { type DbnJsonOptions, renderDbnJson } from './dbn/json-lines.js';
-export type {
-  DatabentoMappingInterval,
-  DatabentoMetadata,
-  DatabentoSymbolMapping,
-} from './dbn/metadata.js';
-export { decodeMetadata } from './dbn/metadata-decoder.js';
-export type { DecodedRecord } from './dbn/record-decoder.js';
-export { RECORD_LAYOUTS, type RecordLayout, type RecordLayoutId } from './dbn/record-layouts.js';
-export type * from './dbn/record-types.js';
-export {
-  type DbnDecodeOptions,
-  type DbnRecordStream,
-  decodeDbn,
-  decodeDbnWithLayouts,
-  openDbnStream,
-} from './dbn/stream-decoder.js';
-export { upgradeDecodedRecord, upgradeMetadata } from './dbn/upgrade.js';
-export {
-  compressZstd,
-  decompressZstd,
-  decompressZstdSync,
-  startsWithZstdMagic,
-  zstdImplementations,
-} from './dbn/zstd.js';
 export { CostLimitExceededError, type DatabentoCostedRequest } from './errors.js';
 export {
   createDatabento,

@@ -13,7 +13,7 @@ import {
   UnsupportedFunctionalityError,
 } from '@lb/core';
 import { describeDataSourceContract } from '@lb/core/testing';
-import { encodeOhlcvColumns } from '@lb/databento';
+import { encodeOhlcvColumns } from '@lb/dbn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   definitionFile,

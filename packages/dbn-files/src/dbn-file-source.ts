@@ -18,7 +18,7 @@ import {
   toDatabentoRawSymbol,
   UnsupportedFunctionalityError,
 } from '@lb/core';
-import type { DatabentoMetadata } from '@lb/databento';
+import type { DatabentoMetadata } from '@lb/dbn';
 import {
   DecodedFileCache,
   type DecodedOhlcvFile,

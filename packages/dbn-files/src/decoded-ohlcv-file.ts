@@ -5,7 +5,7 @@ import {
   decompressZstd,
   type OhlcvColumns,
   startsWithZstdMagic,
-} from '@lb/databento';
+} from '@lb/dbn';
 import { DbnFileError } from './dbn-file-error.js';
 
 /** An OHLCV file decoded to columns, with each instrument's rows in time order for binary search. */

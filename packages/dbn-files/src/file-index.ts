@@ -1,6 +1,6 @@
 import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type DatabentoMetadata, DbnParser } from '@lb/databento';
+import { type DatabentoMetadata, DbnParser } from '@lb/dbn';
 import { DbnFileError } from './dbn-file-error.js';
 
 /** What the index knows about one file after reading only its metadata header. */

@@ -5,7 +5,7 @@ import {
   openDbnStream,
   UNDEF_PRICE,
   UNDEF_TIMESTAMP,
-} from '@lb/databento';
+} from '@lb/dbn';
 import { DbnFileError } from './dbn-file-error.js';
 import type { DbnFileEntry } from './file-index.js';
 

@@ -1,51 +1,81 @@
 import { InvalidArgumentError } from '@lb/core';
 import { escapeHtml, serializeJsonForScript } from './escape-html.js';
-import { computeDrawdownPercent, downsampleMinMax } from './series.js';
-import type { RenderTearsheetOptions, TearsheetInput, TearsheetTrade } from './tearsheet-input.js';
+import { formatInteger } from './format-number.js';
+import { buildCharts, type ChartSpec } from './tearsheet-charts.js';
+import type { RenderTearsheetOptions, TearsheetInput } from './tearsheet-input.js';
+import { clientScript, pageCss } from './tearsheet-page-assets.js';
+import {
+  buildRoundTripsTable,
+  buildTradesTable,
+  renderHeatmap,
+  renderStats,
+  renderWarnings,
+  renderWorstDrawdowns,
+} from './tearsheet-sections.js';
 import { loadUplotAssets } from './uplot-assets.js';
 
-const defaultMaxChartPoints = 5_000;
-const defaultMaxTradeRows = 1_000;
+const defaultMaxChartPoints = 4_000;
+const defaultPageSize = 50;
+const defaultRollingWindowDays = 63;
 
 /**
- * Renders a backtest result as one self-contained HTML page: header, summary stat cards, equity and drawdown
- * charts (uPlot, inlined) and a trades table. Everything is inline and a Content-Security-Policy forbids any
- * network access, so the file can be opened offline or attached to a report. All caller text is escaped.
+ * Renders a run as one self-contained HTML page: header with the data source, warnings, summary stats,
+ * equity against the benchmark, drawdown, worst drawdowns, monthly heatmap, yearly bars, rolling Sharpe
+ * and volatility, the daily returns histogram, a price chart per instrument with its fills, and paged
+ * round-trips and trades tables. Charts are uPlot, inlined; a Content-Security-Policy forbids any network
+ * access, so the file opens offline. Long curves are downsampled keeping each bucket's extremes. All caller
+ * text is escaped, and the same input always gives the same bytes.
  *
  * @throws InvalidArgumentError (from @lb/core) when the equity arrays differ in length, times are not finite and
  * ascending, or an option is out of range.
  */
 export function renderTearsheet(input: TearsheetInput, options: RenderTearsheetOptions = {}): string {
   const maxChartPoints = options.maxChartPoints ?? defaultMaxChartPoints;
-  const maxTradeRows = options.maxTradeRows ?? defaultMaxTradeRows;
-  if (!Number.isInteger(maxChartPoints) || maxChartPoints < 4) {
-    throw new InvalidArgumentError(`maxChartPoints must be an integer >= 4, got ${maxChartPoints}.`, {
+  const pageSize = options.pageSize ?? defaultPageSize;
+  const rollingWindowDays = options.rollingWindowDays ?? defaultRollingWindowDays;
+  if (!Number.isInteger(maxChartPoints) || maxChartPoints < 16) {
+    throw new InvalidArgumentError(`maxChartPoints must be an integer >= 16, got ${maxChartPoints}.`, {
       argument: 'maxChartPoints',
     });
   }
-  if (!Number.isInteger(maxTradeRows) || maxTradeRows < 0) {
-    throw new InvalidArgumentError(`maxTradeRows must be a non-negative integer, got ${maxTradeRows}.`, {
-      argument: 'maxTradeRows',
+  if (!Number.isInteger(pageSize) || pageSize < 1) {
+    throw new InvalidArgumentError(`pageSize must be a positive integer, got ${pageSize}.`, {
+      argument: 'pageSize',
+    });
+  }
+  if (!Number.isInteger(rollingWindowDays) || rollingWindowDays < 2) {
+    throw new InvalidArgumentError(`rollingWindowDays must be an integer >= 2, got ${rollingWindowDays}.`, {
+      argument: 'rollingWindowDays',
     });
   }
   validateEquity(input);
+  if (input.benchmark && input.benchmark.values.length !== input.equity.timesMs.length) {
+    throw new InvalidArgumentError(
+      `benchmark.values must have one value per equity point (${input.equity.timesMs.length}), got ${input.benchmark.values.length}.`,
+      { argument: 'benchmark' },
+    );
+  }
 
-  const { timesMs, values } = input.equity;
-  // uPlot's time axis works in seconds.
-  const timesSeconds = timesMs.map((timeMs) => timeMs / 1000);
-  const drawdownPercent = computeDrawdownPercent(values);
-  const equity = downsampleMinMax(timesSeconds, values, maxChartPoints);
-  const drawdown = downsampleMinMax(timesSeconds, drawdownPercent, maxChartPoints);
-  const chartData = {
-    equity: [equity.xs, equity.ys],
-    drawdown: [drawdown.xs, drawdown.ys],
+  const charts = buildCharts(input, { maxChartPoints, rollingWindowDays });
+  const chartIds = new Set(charts.map((chart) => chart.id));
+  const payload = {
+    charts: charts.map(roundChart),
+    tables: { trades: buildTradesTable(input), roundTrips: buildRoundTripsTable(input) },
+    pageSize,
   };
-
   const uplot = loadUplotAssets();
   const title = escapeHtml(String(input.title));
-  const hasEquity = timesMs.length > 0;
-  const chartBody = (id: string) =>
-    hasEquity ? `<div id="${id}" class="chart"></div>` : '<p class="empty">No equity data.</p>';
+  const chart = (id: string, placeholder: string) =>
+    chartIds.has(id) ? `<div id="${id}" class="chart"></div>` : `<p class="empty">${placeholder}</p>`;
+  const card = (id: string, heading: string, body: string) =>
+    `<section class="card" aria-labelledby="${id}-heading">\n<h2 id="${id}-heading">${heading}</h2>\n${body}\n</section>`;
+  const instruments = (input.instruments ?? [])
+    .map(
+      (instrument, position) =>
+        `<h3>${escapeHtml(String(instrument.symbol))}</h3>\n<div id="instrument-chart-${position}" class="chart"></div>`,
+    )
+    .join('\n');
+  const roundTripCount = input.roundTrips?.length ?? 0;
 
   return `<!doctype html>
 <html lang="en">
@@ -62,32 +92,46 @@ export function renderTearsheet(input: TearsheetInput, options: RenderTearsheetO
 <header class="page-header">
 <h1>${title}</h1>
 ${input.subtitle ? `<p class="subtitle">${escapeHtml(String(input.subtitle))}</p>` : ''}
+${input.dataDescription ? `<p id="data-source" class="data-source">Data: <strong>${escapeHtml(String(input.dataDescription))}</strong></p>` : ''}
 </header>
 <main>
-<section class="card" aria-labelledby="stats-heading">
-<h2 id="stats-heading">Summary</h2>
-${renderStats(input)}
-</section>
-<section class="card" aria-labelledby="equity-heading">
-<h2 id="equity-heading">Equity</h2>
-${chartBody('equity-chart')}
-</section>
-<section class="card" aria-labelledby="drawdown-heading">
-<h2 id="drawdown-heading">Drawdown</h2>
-${chartBody('drawdown-chart')}
-</section>
-<section class="card" aria-labelledby="trades-heading">
-<h2 id="trades-heading">Trades <span class="count">${formatInteger(input.trades.length)}</span></h2>
-${renderTrades(input.trades, maxTradeRows)}
-</section>
+${renderWarnings(input.warnings)}
+${card('stats', 'Summary', renderStats(input))}
+${card('equity', `Equity${input.benchmark ? ` vs ${escapeHtml(String(input.benchmark.label))}` : ''}`, chart('equity-chart', 'No equity data.'))}
+${card('drawdown', 'Drawdown', chart('drawdown-chart', 'No equity data.'))}
+${card('worst-drawdowns', 'Worst drawdowns', renderWorstDrawdowns(input))}
+${card('monthly', 'Monthly returns', renderHeatmap(input))}
+<div class="grid-2">
+${card('yearly', 'Yearly returns', chart('yearly-chart', 'No yearly returns.'))}
+${card('histogram', 'Daily returns distribution', chart('histogram-chart', 'No daily returns.'))}
+${card('rolling-sharpe', 'Rolling Sharpe', chart('rolling-sharpe-chart', 'Too few days for a rolling window.'))}
+${card('rolling-volatility', 'Rolling volatility', chart('rolling-volatility-chart', 'Too few days for a rolling window.'))}
+</div>
+${instruments ? card('instruments', 'Prices and fills', instruments) : ''}
+${card('round-trips', `Round trips <span class="count">${formatInteger(roundTripCount)}</span>`, roundTripCount === 0 ? '<p class="empty">No round trips.</p>' : '<div id="round-trips"></div>')}
+${card('trades', `Trades (fills) <span class="count">${formatInteger(input.trades.length)}</span>`, input.trades.length === 0 ? '<p class="empty">No trades.</p>' : '<div id="trades"></div>')}
 </main>
 <footer>Generated by @lb/tearsheet. Charts drawn with uPlot ${escapeHtml(uplot.version)} (MIT). Times in UTC.</footer>
-<script type="application/json" id="tearsheet-data">${serializeJsonForScript(chartData)}</script>
+<script type="application/json" id="tearsheet-data">${serializeJsonForScript(payload)}</script>
 <script>${safeInlineText(uplot.script, 'script')}</script>
 <script>${clientScript}</script>
 </body>
 </html>
 `;
+}
+
+/** Rounds chart values to 8 significant digits: invisible on a chart, and about half the bytes on long runs. */
+function roundChart(chart: ChartSpec): ChartSpec {
+  return {
+    ...chart,
+    data: chart.data.map((column, index) =>
+      index === 0
+        ? column
+        : column.map((value) =>
+            value === null || !Number.isFinite(value) ? null : Number(value.toPrecision(8)),
+          ),
+    ),
+  };
 }
 
 function validateEquity(input: TearsheetInput): void {
@@ -119,157 +163,3 @@ function validateEquity(input: TearsheetInput): void {
 function safeInlineText(text: string, tag: 'script' | 'style'): string {
   return text.replace(new RegExp(`</${tag}`, 'gi'), `<\\/${tag}`);
 }
-
-function renderStats(input: TearsheetInput): string {
-  if (input.stats.length === 0) return '<p class="empty">No statistics.</p>';
-  const cards = input.stats
-    .map(
-      (stat) =>
-        `<div class="stat"><dt>${escapeHtml(String(stat.label))}</dt><dd>${escapeHtml(String(stat.value))}</dd></div>`,
-    )
-    .join('\n');
-  return `<dl id="stats" class="stats">\n${cards}\n</dl>`;
-}
-
-function renderTrades(trades: readonly TearsheetTrade[], maxTradeRows: number): string {
-  if (trades.length === 0) return '<p class="empty">No trades.</p>';
-  const shown = trades.slice(0, maxTradeRows);
-  const rows = shown
-    .map((trade) => {
-      const side = trade.side === 'sell' ? 'sell' : 'buy';
-      const pnlClass =
-        trade.pnl === undefined || trade.pnl === 0
-          ? ''
-          : trade.pnl > 0
-            ? ' class="positive"'
-            : ' class="negative"';
-      return (
-        `<tr><td>${escapeHtml(String(trade.time))}</td><td>${escapeHtml(String(trade.symbol))}</td>` +
-        `<td><span class="side side-${side}">${escapeHtml(String(trade.side))}</span></td>` +
-        `<td class="num">${formatNumber(trade.quantity, 0, 8)}</td>` +
-        `<td class="num">${formatNumber(trade.price, 2, 8)}</td>` +
-        `<td class="num">${formatNumber(trade.fee, 2, 8)}</td>` +
-        `<td class="num"><span${pnlClass}>${trade.pnl === undefined ? '' : formatNumber(trade.pnl, 2, 2)}</span></td></tr>`
-      );
-    })
-    .join('\n');
-  const omitted = trades.length - shown.length;
-  const note =
-    omitted > 0
-      ? `<p id="trades-omitted" class="note">Showing the first ${formatInteger(shown.length)} of ${formatInteger(trades.length)} trades; ${formatInteger(omitted)} omitted.</p>`
-      : '';
-  return `${note}<div class="table-scroll"><table id="trades" class="trades">
-<thead><tr><th>Time</th><th>Symbol</th><th>Side</th><th class="num">Quantity</th><th class="num">Price</th><th class="num">Fee</th><th class="num">PnL</th></tr></thead>
-<tbody>
-${rows}
-</tbody>
-</table></div>`;
-}
-
-const integerFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-const numberFormats = new Map<string, Intl.NumberFormat>();
-
-function formatInteger(value: number): string {
-  return integerFormat.format(value);
-}
-
-/** Fixed en-US formatting so the same input always renders the same bytes, whatever the machine's locale. */
-function formatNumber(value: number, minimumFractionDigits: number, maximumFractionDigits: number): string {
-  if (typeof value !== 'number' || !Number.isFinite(value)) return '—';
-  const key = `${minimumFractionDigits}:${maximumFractionDigits}`;
-  let format = numberFormats.get(key);
-  if (!format) {
-    format = new Intl.NumberFormat('en-US', { minimumFractionDigits, maximumFractionDigits });
-    numberFormats.set(key, format);
-  }
-  return format.format(value);
-}
-
-const pageCss = `
-:root { color-scheme: light; --text: #1f2933; --muted: #616e7c; --line: #e4e7eb; --bg: #f5f7fa; --card: #fff;
-  --accent: #2563eb; --positive: #047857; --negative: #b91c1c; }
-* { box-sizing: border-box; }
-body { margin: 0; background: var(--bg); color: var(--text);
-  font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", "Liberation Sans", sans-serif; }
-.page-header { background: #111827; color: #f9fafb; padding: 24px 32px; }
-.page-header h1 { margin: 0; font-size: 24px; font-weight: 600; letter-spacing: -0.01em; }
-.subtitle { margin: 6px 0 0; color: #cbd2d9; }
-main { max-width: 1280px; margin: 0 auto; padding: 24px 32px; display: grid; gap: 20px; }
-.card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 16px 20px; min-width: 0; }
-.card h2 { margin: 0 0 12px; font-size: 15px; font-weight: 600; }
-.count { color: var(--muted); font-weight: 400; margin-left: 4px; }
-.stats { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 12px; margin: 0; }
-.stat { border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; }
-.stat dt { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: 0.04em; }
-.stat dd { margin: 4px 0 0; font-size: 20px; font-weight: 600; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
-.chart { width: 100%; min-height: 300px; }
-.uplot { font-family: inherit; }
-.empty, .note { color: var(--muted); margin: 0 0 8px; }
-.table-scroll { max-height: 480px; overflow: auto; border: 1px solid var(--line); border-radius: 6px; }
-.trades { width: 100%; border-collapse: collapse; font-variant-numeric: tabular-nums; }
-.trades th, .trades td { padding: 6px 10px; border-bottom: 1px solid var(--line); text-align: left; white-space: nowrap; }
-.trades th { position: sticky; top: 0; background: #f9fafb; font-weight: 600; color: var(--muted); font-size: 12px;
-  text-transform: uppercase; letter-spacing: 0.04em; }
-.trades tbody tr:hover { background: #f5f7fa; }
-.trades .num { text-align: right; }
-.side { display: inline-block; padding: 0 8px; border-radius: 10px; font-size: 12px; font-weight: 600; text-transform: uppercase; }
-.side-buy { background: #d1fae5; color: var(--positive); }
-.side-sell { background: #fee2e2; color: var(--negative); }
-.positive { color: var(--positive); }
-.negative { color: var(--negative); }
-footer { max-width: 1280px; margin: 0 auto; padding: 0 32px 32px; color: var(--muted); font-size: 12px; }
-`;
-
-/**
- * Runs in the page: draws both charts from the embedded JSON with the inlined uPlot global, in UTC, and
- * keeps them full width on resize. Sets `data-charts-ready` on <body> when done so tests can wait for it.
- */
-const clientScript = `
-(function () {
-  'use strict';
-  var data = JSON.parse(document.getElementById('tearsheet-data').textContent);
-  var chartHeight = 300;
-  var charts = [];
-  var numberFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
-  function utcDate(seconds) { return uPlot.tzDate(new Date(seconds * 1000), 'Etc/UTC'); }
-  function formatValue(u, value) { return value == null ? '—' : numberFormat.format(value); }
-  function formatPercent(u, value) { return value == null ? '—' : value.toFixed(2) + '%'; }
-  function makeChart(elementId, series, label, color, fill, valueFormatter, axisFormatter, yRange) {
-    var element = document.getElementById(elementId);
-    if (!element) return;
-    var options = {
-      width: Math.max(320, element.clientWidth),
-      height: chartHeight,
-      tzDate: utcDate,
-      // Shared sync key: hovering one chart moves the cursor on the other.
-      cursor: { drag: { x: true, y: false }, sync: { key: 'tearsheet' } },
-      scales: { x: { time: true }, y: yRange ? { range: yRange } : {} },
-      axes: [
-        { stroke: '#616e7c', grid: { stroke: '#eef1f4' }, ticks: { stroke: '#e4e7eb' } },
-        { stroke: '#616e7c', grid: { stroke: '#eef1f4' }, ticks: { stroke: '#e4e7eb' }, size: 70,
-          values: function (u, splits) { return splits.map(function (v) { return axisFormatter(v); }); } },
-      ],
-      series: [
-        { label: 'Time (UTC)', value: '{YYYY}-{MM}-{DD} {HH}:{mm}' },
-        { label: label, stroke: color, fill: fill, width: 1.5, value: valueFormatter, points: { show: false } },
-      ],
-    };
-    charts.push({ element: element, plot: new uPlot(options, series, element) });
-  }
-  makeChart('equity-chart', data.equity, 'Equity', '#2563eb', 'rgba(37, 99, 235, 0.08)', formatValue,
-    function (v) { return numberFormat.format(v); });
-  makeChart('drawdown-chart', data.drawdown, 'Drawdown', '#b91c1c', 'rgba(185, 28, 28, 0.15)', formatPercent,
-    function (v) { return (+v.toFixed(2)) + '%'; },
-    function (u, min, max) { return [Math.min(min, -0.01) * 1.05, 0]; });
-  var resizeTimer = 0;
-  window.addEventListener('resize', function () {
-    clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(function () {
-      charts.forEach(function (chart) {
-        chart.plot.setSize({ width: Math.max(320, chart.element.clientWidth), height: chartHeight });
-      });
-    }, 100);
-  });
-  document.body.setAttribute('data-charts-ready', String(charts.length));
-})();
-`;

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { computeDrawdownPercent, downsampleMinMax } from './series.js';
+import {
+  computeDrawdownPercent,
+  computeHistogram,
+  computeRolling,
+  downsampleMinMax,
+  selectExtremeIndices,
+} from './series.js';
 
 describe('computeDrawdownPercent', () => {
   it('should return value / running max - 1 in percent', () => {
@@ -63,5 +69,39 @@ describe('downsampleMinMax', () => {
     const xs = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
     const ys = [0, 5, -3, 2, 1, 9, 8, -7, 4, 1];
     expect(downsampleMinMax(xs, ys, 6)).toEqual({ xs: [0, 1, 2, 5, 7, 9], ys: [0, 5, -3, 9, -7, 1] });
+  });
+});
+
+describe('selectExtremeIndices', () => {
+  it('should keep every series extreme at shared indices', () => {
+    const first = Array.from({ length: 1_000 }, (_, index) => Math.sin(index / 10));
+    const second = Array.from({ length: 1_000 }, (_, index) => (index === 777 ? 50 : index % 3));
+    const indices = selectExtremeIndices([first, second], 1_000, 100);
+    expect(indices.length).toBeLessThanOrEqual(100);
+    expect(indices[0]).toBe(0);
+    expect(indices.at(-1)).toBe(999);
+    expect(indices).toContain(777);
+    expect([...indices].sort((left, right) => left - right)).toEqual(indices);
+    expect(Math.min(...indices.map((index) => first[index]!))).toBe(Math.min(...first));
+  });
+});
+
+describe('computeRolling', () => {
+  it('should compute the annualised rolling Sharpe and volatility of a window', () => {
+    // Window [0.01, -0.01, 0.03]: mean 0.01, sample deviation 0.02.
+    const { sharpe, volatility } = computeRolling([0.01, -0.01, 0.03], 3);
+    expect(sharpe.slice(0, 2)).toEqual([Number.NaN, Number.NaN]);
+    expect(volatility[2]).toBeCloseTo(0.02 * Math.sqrt(252), 12);
+    expect(sharpe[2]).toBeCloseTo(0.5 * Math.sqrt(252), 12);
+  });
+});
+
+describe('computeHistogram', () => {
+  it('should count values into equal-width bins between the extremes', () => {
+    expect(computeHistogram([0, 0.1, 0.2, 0.3, 0.4, Number.NaN], 2)).toEqual({
+      centers: [0.1, 0.30000000000000004],
+      counts: [2, 3],
+    });
+    expect(computeHistogram([1, 1], 4)).toEqual({ centers: [1], counts: [2] });
   });
 });

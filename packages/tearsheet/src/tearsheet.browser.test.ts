@@ -115,12 +115,22 @@ describe('tearsheet in headless Chromium', () => {
         );
         expect(stats).toEqual(input.stats);
         expect(await page.textContent('h1')).toBe('ES futures SMA crossover');
-        expect(await page.$$eval('#trades tbody tr', (rows) => rows.length)).toBe(1_000);
-        expect(await page.textContent('#trades-omitted')).toBe(
-          'Showing the first 1,000 of 1,500 trades; 500 omitted.',
+        // Every fill stays reachable: 1,500 fills page 50 at a time.
+        expect(await page.$$eval('#trades tbody tr', (rows) => rows.length)).toBe(50);
+        expect(await page.textContent('#trades .page-info')).toBe('Page 1 of 30 · rows 1–50 of 1,500');
+        expect(await page.isDisabled('#trades .page-previous')).toBe(true);
+        for (let click = 0; click < 29; click++) await page.click('#trades .page-next');
+        expect(await page.textContent('#trades .page-info')).toBe(
+          'Page 30 of 30 · rows 1,451–1,500 of 1,500',
+        );
+        expect(await page.isDisabled('#trades .page-next')).toBe(true);
+        expect(await page.textContent('#trades tbody tr:last-child td:first-child')).toBe(
+          input.trades[1_499]!.time,
         );
 
         // Hovering the equity chart fills both legends (the cursors are synced).
+        // Paging scrolled the page down to the trades; bring the chart back under the mouse.
+        await page.locator('#equity-chart').scrollIntoViewIfNeeded();
         const plotArea = await page.locator('#equity-chart .u-over').boundingBox();
         expect(plotArea).not.toBeNull();
         await page.mouse.move(plotArea!.x + plotArea!.width * 0.6, plotArea!.y + plotArea!.height / 2);

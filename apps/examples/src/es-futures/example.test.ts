@@ -54,23 +54,29 @@ describe('ES futures example', () => {
     await rm(scratch, { recursive: true, force: true });
   });
 
-  it('should run on the bundled sample without a key, say so first, and write the four result files', async () => {
+  it('should run on the bundled sample without a key, say so first, and write the five result files', async () => {
     const results = path.join(scratch, 'offline');
     const output = await runExample({ ...window, LB_RESULTS_DIR: results });
     expect(output.stderr).toBe('');
     expect(output.code).toBe(0);
     const lines = output.stdout.split('\n');
     expect(lines[0]).toMatch(/^Data: bundled SYNTHETIC sample \(seeded random walk, not real market data\)/);
-    expect(output.stdout).toMatch(/^Trades: +\d+$/m);
+    expect(output.stdout).toMatch(/^Fills: +\d+$/m);
+    expect(output.stdout).toMatch(/^Round trips: +\d+$/m);
     expect(output.stdout).toMatch(/^Max drawdown: /m);
     const [runId] = await readdir(results);
     const files = (await readdir(path.join(results, runId!))).sort();
-    expect(files).toEqual(['equity.csv', 'stats.json', 'tearsheet.html', 'trades.csv']);
+    expect(files).toEqual(['equity.csv', 'round_trips.csv', 'stats.json', 'tearsheet.html', 'trades.csv']);
     const stats = JSON.parse(await readFile(path.join(results, runId!, 'stats.json'), 'utf8'));
-    expect(stats.stats.numberOfTrades).toBeGreaterThan(0);
+    expect(stats.metrics.fills).toBeGreaterThan(0);
+    expect(stats.metrics.roundTrips).toBeGreaterThan(0);
+    const html = await readFile(path.join(results, runId!, 'tearsheet.html'), 'utf8');
+    expect(html).toContain(
+      'Data: <strong>bundled SYNTHETIC sample (seeded random walk, not real market data)</strong>',
+    );
     const trades = (await readFile(path.join(results, runId!, 'trades.csv'), 'utf8')).trim().split('\n');
     expect(trades[0]).toBe('time,asset,symbol,side,quantity,price,fee,realized_pnl,order_id,tag');
-    expect(trades).toHaveLength(stats.stats.numberOfTrades + 1);
+    expect(trades).toHaveLength(stats.metrics.fills + 1);
     // Contracts traded follow the roll: ESZ3 before 2023-12-05T05:00Z, ESH4 after; a position held across
     // the roll is closed in ESZ3 and reopened in ESH4 at the roll instant itself.
     const roll = '2023-12-05T05:00:00.000Z';

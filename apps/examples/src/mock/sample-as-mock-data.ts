@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { type DatabentoInstrumentDefinitionRecord, openDbnStream, readOhlcvColumns } from '@lb/databento';
 import type { MockDatabentoData, MockDatabentoDefinition, MockDatabentoSeries } from '@lb/databento/testing';
+import { type DatabentoInstrumentDefinitionRecord, openDbnStream, readOhlcvColumns } from '@lb/dbn';
 
 const PRICE_SCALE = 1e9;
 

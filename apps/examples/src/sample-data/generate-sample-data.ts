@@ -16,7 +16,7 @@ import {
   encodeDbnSync,
   encodeOhlcvColumns,
   type OhlcvColumnsInput,
-} from '@lb/databento';
+} from '@lb/dbn';
 
 /** First bar (inclusive) and end (exclusive) of the sample: December 2023 and January 2024. */
 export const SAMPLE_START = new Date('2023-12-01T00:00:00Z');

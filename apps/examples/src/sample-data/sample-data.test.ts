@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { activeContract, continuousFuture, fetchBars, fetchInstrument, getMarketCalendar } from '@lb/core';
-import { zstdImplementations } from '@lb/databento';
+import { zstdImplementations } from '@lb/dbn';
 import { createDbnFileSource } from '@lb/dbn-files';
 import { describe, expect, it } from 'vitest';
 import { generateSampleData } from './generate-sample-data.js';

@@ -1,13 +1,18 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { encodeOhlcvColumns } from '../dbn/columnar-ohlcv.js';
-import { DatabentoRType, OHLCV_RTYPE_BY_SCHEMA, PRICE_UNITS_PER_ONE, UNDEF_PRICE } from '../dbn/constants.js';
-import { type DatabentoMetadataInput, encodeDbn } from '../dbn/encoder.js';
-import type { DatabentoSymbolMapping } from '../dbn/metadata.js';
-import { resolvedFieldsOf } from '../dbn/record-decoder.js';
-import { currentLayoutForRType } from '../dbn/record-layouts.js';
-import type { DatabentoRecord } from '../dbn/record-types.js';
-import { compressZstd } from '../dbn/zstd.js';
+import type { DatabentoRecord, DatabentoSymbolMapping } from '@lb/dbn';
+import {
+  compressZstd,
+  currentLayoutForRType,
+  type DatabentoMetadataInput,
+  DatabentoRType,
+  encodeDbn,
+  encodeOhlcvColumns,
+  OHLCV_RTYPE_BY_SCHEMA,
+  PRICE_UNITS_PER_ONE,
+  resolvedFieldsOf,
+  UNDEF_PRICE,
+} from '@lb/dbn';
 
 /** An instant in mock data: a Date, an ISO string, or UNIX nanoseconds. */
 export type MockInstant = Date | string | bigint;

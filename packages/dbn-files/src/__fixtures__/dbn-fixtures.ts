@@ -7,7 +7,7 @@ import {
   type DatabentoInstrumentDefinitionRecord,
   encodeDbn,
   encodeOhlcvColumns,
-} from '@lb/databento';
+} from '@lb/dbn';
 
 const NANOS_PER_MS = 1_000_000n;
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { DbnDecodeError } from './dbn-decode-error.js';
 import { decodeDbn, openDbnStream } from './stream-decoder.js';
 
-const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const fixturesDirectory = [
   process.env.LB_DBN_FIXTURES,
   path.resolve(repositoryRoot, '../shared/fixtures/dbn'),

@@ -1,7 +1,7 @@
 /**
  * Decode throughput: ~2 million ohlcv-1m bars generated with the columnar encoder, decoded with the
  * columnar fast path, compared with a plain Buffer.copy of the same bytes; zstd inflate rates for the
- * native (@mongodb-js/zstd) and pure-JS (fzstd) paths. Run: `pnpm --filter @lb/databento bench`.
+ * native (@mongodb-js/zstd) and pure-JS (fzstd) paths. Run: `pnpm --filter @lb/dbn bench`.
  */
 import {
   compressZstd,

@@ -10,8 +10,8 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { compressZstd } from '../src/dbn/zstd.js';
 import { encodeMetadata, encodeOhlcvColumns, openOhlcvColumnStream } from '../src/index.js';
+import { compressZstd } from '../src/zstd.js';
 
 const totalBytes = 1024 ** 3;
 const barsPerChunk = 16_384;

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { type DbnJsonOptions, renderDbnJson } from './json-lines.js';
 
-const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 // The fixtures live next to the repository (`<repo>/../shared`); a git worktree nested one level deeper
 // (`<worktrees>/<branch>`) finds them one more level up. LB_DBN_FIXTURES overrides both.
 const fixturesDirectory =
