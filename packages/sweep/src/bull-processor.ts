@@ -73,7 +73,10 @@ function redisRelay(sandbox: SandboxConfig, prefix: string): DataRelay {
   return {
     async loadBars(request) {
       const result = await prepare(sandbox, prefix, request);
-      redis ??= new Redis(redisOptionsFromUrl(sandbox.redisUrl));
+      if (redis === undefined) {
+        redis = new Redis(redisOptionsFromUrl(sandbox.redisUrl));
+        redis.on('error', () => {});
+      }
       const bytes = await redis.getBuffer(result.dataKey!);
       if (bytes === null) throw new Error(`The prepared bars at ${result.dataKey} are gone.`);
       return decodeBars(bytes);

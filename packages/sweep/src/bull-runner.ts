@@ -70,6 +70,8 @@ export class BullRunner implements SweepRunner {
       sha256: await hashStrategyFile(plan.strategyPath),
     };
     const redis = new Redis(redisOptionsFromUrl(this.#settings.redisUrl));
+    // Commands reject on their own when Redis is unreachable; the event would only add a stack trace.
+    redis.on('error', () => {});
     const flow = new FlowProducer({ connection, prefix });
     const sweeps = new Queue(SWEEPS_QUEUE, { connection, prefix });
     const parameterSets = new Queue(PARAMETER_SETS_QUEUE, { connection, prefix });

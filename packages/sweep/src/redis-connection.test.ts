@@ -1,4 +1,6 @@
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
+import { hasRedisServer, startTestRedis } from './__fixtures__/redis-server.js';
 import { InvalidSweepError } from './errors.js';
 import { redisOptionsFromUrl } from './redis-connection.js';
 
@@ -30,5 +32,27 @@ describe('redisOptionsFromUrl', () => {
     );
     expect(() => redisOptionsFromUrl('redis://localhost/abc')).toThrow(InvalidSweepError);
     expect(() => redisOptionsFromUrl('not a url')).toThrow('The Redis URL is malformed');
+  });
+});
+
+describe('a password in the Redis URL', () => {
+  it('should authenticate against a redis-server that requires it', async (context) => {
+    if (!hasRedisServer()) {
+      if (process.env.CI === 'true') throw new Error('redis-server is missing: install Debian redis-server.');
+      return context.skip('redis-server is not installed (apt-get install redis-server)');
+    }
+    const server = await startTestRedis({ password: 's3cret/+@' });
+    const authenticated = new Redis(redisOptionsFromUrl(server.url));
+    const anonymous = new Redis(redisOptionsFromUrl(server.url.replace(/\/\/[^@]*@/, '//')));
+    // The refused handshake is also emitted as an event; the assertion below checks the command's error.
+    anonymous.on('error', () => {});
+    try {
+      expect(await authenticated.ping()).toBe('PONG');
+      await expect(anonymous.ping()).rejects.toThrow('NOAUTH');
+    } finally {
+      authenticated.disconnect();
+      anonymous.disconnect();
+      await server.stop();
+    }
   });
 });

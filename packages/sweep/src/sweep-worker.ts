@@ -110,6 +110,8 @@ export async function startSweepWorker(settings: SweepWorkerSettings): Promise<S
   };
   const log = settings.log ?? (() => {});
   const redis = new Redis(redisOptionsFromUrl(settings.redisUrl));
+  // ioredis reconnects by itself; without a listener each lost connection would print a stack trace.
+  redis.on('error', (error: Error) => log(`Redis connection: ${error.message}`));
   const attached = new Map<string, Worker[]>();
   const processorFile = fileURLToPath(workerEntryUrl('bull-processor'));
 

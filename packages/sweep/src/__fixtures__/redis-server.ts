@@ -24,11 +24,21 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts redis-server on a free loopback port (never 6379), without persistence; stop sends SIGTERM. */
-export async function startTestRedis(): Promise<TestRedis> {
+export async function startTestRedis(options: { readonly password?: string } = {}): Promise<TestRedis> {
   const port = await freePort();
   const child: ChildProcess = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      ...(options.password === undefined ? [] : ['--requirepass', options.password]),
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   await new Promise<void>((resolve, reject) => {
@@ -44,7 +54,7 @@ export async function startTestRedis(): Promise<TestRedis> {
     child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${output}`)));
   });
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: `redis://${options.password === undefined ? '' : `:${encodeURIComponent(options.password)}@`}127.0.0.1:${port}`,
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();
