@@ -7,6 +7,7 @@ import { withFeatherCache } from '@lb/cache-feather';
 import type { DataSourceV1 } from '@lb/core';
 import { createDatabentoData } from '@lb/databento';
 import { type MockDatabentoServer, startMockDatabento } from '@lb/databento/testing';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasRedisServer, startTestRedis, type TestRedis } from './__fixtures__/redis-server.js';
 // @ts-expect-error: plain JavaScript fixture shared with worker processes
@@ -16,6 +17,7 @@ import { SweepFailedError } from './errors.js';
 import { LocalPoolRunner } from './local-pool-runner.js';
 import { expandParameterGrid, parameterNames } from './parameter-grid.js';
 import { runParameterSet } from './parameter-set-run.js';
+import { redisOptionsFromUrl } from './redis-connection.js';
 import { runSweep, type SweepResult } from './run-sweep.js';
 import { loadStrategyModule } from './strategy-module.js';
 import { formatSweepCsv } from './sweep-csv.js';
@@ -316,6 +318,55 @@ describe('BullMQ workers', () => {
       await expect(submit(altered)).rejects.toBeInstanceOf(SweepFailedError);
     } finally {
       for (const child of workers) child.kill('SIGTERM');
+    }
+  });
+});
+
+describe('an aborted sweep', () => {
+  it('should reject with the reason on the local pool', async () => {
+    const controller = new AbortController();
+    const sweep = runSweep({
+      strategy: strategyPath,
+      parameters: grid,
+      start,
+      end,
+      dataSource: createSyntheticSource(BAR_COUNT),
+      runner: new LocalPoolRunner({ workers: 2 }),
+      signal: controller.signal,
+      onProgress: (done) => {
+        if (done === 1) controller.abort(new Error('stopped by the user'));
+      },
+    });
+    await expect(sweep).rejects.toThrow('stopped by the user');
+  });
+
+  it('should reject with the reason on BullMQ and delete every key of the sweep', async (context) => {
+    if (redisMissing) {
+      if (process.env.CI === 'true') throw new Error('redis-server is missing: install Debian redis-server.');
+      return context.skip('redis-server is not installed (apt-get install redis-server)');
+    }
+    const client = new Redis(redisOptionsFromUrl(redis!.url));
+    try {
+      const controller = new AbortController();
+      // No worker runs: the sweep waits in Redis until the abort.
+      const sweep = runSweep({
+        strategy: strategyPath,
+        parameters: grid,
+        start,
+        end,
+        runId: 'aborted',
+        runner: new BullRunner({ redisUrl: redis!.url, pollIntervalMs: 50 }),
+        signal: controller.signal,
+      });
+      for (let tries = 0; (await client.keys('lb-sweep-aborted:*')).length === 0 && tries < 100; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(await client.smembers('lb-sweep:active-sweeps')).toEqual(['aborted']);
+      controller.abort(new Error('stopped by the user'));
+      await expect(sweep).rejects.toThrow('stopped by the user');
+      expect(await client.keys('lb-sweep*')).toEqual([]);
+    } finally {
+      client.disconnect();
     }
   });
 });
