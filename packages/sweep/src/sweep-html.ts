@@ -126,8 +126,9 @@ function renderHeatmap(
     );
     const value = result === undefined ? null : metricValue(result, metric);
     if (value === null) return '<td></td>';
-    // Red (low) to green (high) on the metric's own range.
-    const share = high === low ? 0.5 : (value - low) / (high - low);
+    // Red (worse) to green (better) on the metric's own range; less drawdown and fewer fees are better.
+    const position = high === low ? 0.5 : (value - low) / (high - low);
+    const share = metric === 'max_drawdown' || metric === 'fees' ? 1 - position : position;
     const hue = Math.round(share * 120);
     return `<td style="background: hsl(${hue} 70% 80%)">${formatMetric(metric, value)}</td>`;
   };
