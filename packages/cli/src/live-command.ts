@@ -1,7 +1,8 @@
 import { InvalidArgumentError, parseInstant } from '@lb/core';
 import type { Command } from 'commander';
+import type { CliIo } from './cli-io.js';
 import { loadOptionalPackage } from './optional-package.js';
-import { type CliIo, UsageError } from './program.js';
+import { UsageError } from './usage-error.js';
 
 type LiveModule = typeof import('@lb/databento-live');
 

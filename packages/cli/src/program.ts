@@ -11,7 +11,9 @@ import { PackageNotAvailableError } from './optional-package.js';
 import { OutputClosedError } from './output-closed-error.js';
 import { describeFileSystemError } from './path-arguments.js';
 import { createStreamIo } from './stream-io.js';
+import { registerSweepCommand } from './sweep-command.js';
 import { UsageError } from './usage-error.js';
+import { registerWorkerCommand } from './worker-command.js';
 
 export type { CliIo } from './cli-io.js';
 export { UsageError };
@@ -48,6 +50,8 @@ export function createProgram(io: CliIo = defaultIo): Command {
   registerDatabentoCommands(program, io);
   registerCacheCommand(program, io);
   registerLiveCommand(program, io);
+  registerSweepCommand(program, io);
+  registerWorkerCommand(program, io);
   return program;
 }
 

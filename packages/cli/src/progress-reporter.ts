@@ -10,13 +10,18 @@ export interface ProgressReporter {
 export interface ProgressReporterOptions {
   /** Milliseconds since some fixed point; default `Date.now`. */
   readonly nowMs?: () => number;
+  /** What runs, shown first; default `backtest` (`lb sweep` shows `sweep`). */
+  readonly task?: string;
+  /** What is counted, for the rate; default `iterations`. */
+  readonly unit?: string;
+  /** Show `done/total` before the percent (useful when the total is small, like parameter sets). */
+  readonly showCount?: boolean;
 }
 
 // A rate over less than this is noise (the first frame would claim thousands of iterations per second).
 const MINIMUM_RATE_WINDOW_MS = 1000;
 const MINIMUM_BAR_WIDTH = 10;
 const MAXIMUM_BAR_WIDTH = 40;
-const LABEL = 'backtest';
 
 function formatDuration(seconds: number): string {
   const whole = Math.max(0, Math.round(seconds));
@@ -36,19 +41,25 @@ export function formatProgressLine(progress: {
   readonly etaSeconds: number | undefined;
   readonly widthColumns: number;
   readonly barCharacters: { readonly complete: string; readonly incomplete: string };
+  readonly task?: string;
+  readonly unit?: string;
+  /** `done/total`, shown before the percent when given. */
+  readonly count?: string;
 }): string {
+  const label = progress.task ?? 'backtest';
+  const unit = progress.unit ?? 'iterations';
   const fraction = Math.min(1, Math.max(0, progress.fraction));
-  const percent = `${Math.floor(fraction * 100)}%`;
+  const percent = `${progress.count === undefined ? '' : `${progress.count} `}${Math.floor(fraction * 100)}%`;
   const details: string[] = [];
   if (progress.ratePerSecond !== undefined) {
-    details.push(`${Math.round(progress.ratePerSecond).toLocaleString('en-US')} iterations/s`);
+    details.push(`${Math.round(progress.ratePerSecond).toLocaleString('en-US')} ${unit}/s`);
   }
   if (progress.etaSeconds !== undefined) details.push(`ETA ${formatDuration(progress.etaSeconds)}`);
   // cli-progress writes the line without wrapping; one column stays free for the cursor.
   const available = progress.widthColumns - 1;
   for (let kept = details.length; kept >= 0; kept--) {
     const tail = [percent, ...details.slice(0, kept)].join(' | ');
-    const fixed = `${LABEL} [] ${tail}`.length;
+    const fixed = `${label} [] ${tail}`.length;
     const barWidth = Math.min(MAXIMUM_BAR_WIDTH, available - fixed);
     if (barWidth >= MINIMUM_BAR_WIDTH || kept === 0) {
       const width = Math.max(0, barWidth);
@@ -56,7 +67,7 @@ export function formatProgressLine(progress: {
       const bar =
         progress.barCharacters.complete.repeat(complete) +
         progress.barCharacters.incomplete.repeat(width - complete);
-      return `${LABEL} [${bar}] ${tail}`.slice(0, Math.max(0, available));
+      return `${label} [${bar}] ${tail}`.slice(0, Math.max(0, available));
     }
   }
   return percent;
@@ -93,6 +104,9 @@ export function createProgressReporter(
           etaSeconds: ratePerSecond === undefined ? undefined : (latest.total - latest.done) / ratePerSecond,
           widthColumns: stream.columns || params.maxWidth,
           barCharacters: { complete: preset.barCompleteChar, incomplete: preset.barIncompleteChar },
+          ...(options.task === undefined ? {} : { task: options.task }),
+          ...(options.unit === undefined ? {} : { unit: options.unit }),
+          ...(options.showCount === true ? { count: `${latest.done}/${latest.total}` } : {}),
         });
       },
     },

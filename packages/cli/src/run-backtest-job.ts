@@ -197,7 +197,8 @@ async function openDbnFolder(
   return source;
 }
 
-async function estimateCost(
+/** The Databento cost of what `requirements` declare over `[start, end)`, in USD (an upper bound: cached days are not billed). */
+export async function estimateCost(
   databento: typeof import('@lb/databento'),
   client: import('@lb/databento').DatabentoClient,
   requirements: readonly DataRequirement[],

@@ -1,0 +1,166 @@
+import path from 'node:path';
+import { FlowProducer, Job, Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import {
+  activeSweepsKey,
+  DEFAULT_KEY_PREFIX,
+  hashedJobId,
+  PARAMETER_SETS_QUEUE,
+  type ParameterSetJobData,
+  SWEEPS_QUEUE,
+  sweepPrefix,
+} from './bull-protocol.js';
+import { SweepFailedError } from './errors.js';
+import { canonicalJson } from './parameter-grid.js';
+import type { ParameterSetOutcome } from './parameter-set-run.js';
+import { bullConnectionFromUrl, redisOptionsFromUrl } from './redis-connection.js';
+import { hashStrategyFile } from './strategy-module.js';
+import type { SweepPlan, SweepRunContext, SweepRunner } from './sweep-runner.js';
+
+/** Settings of {@link BullRunner}. */
+export interface BullRunnerSettings {
+  /** `redis://[:password@]host[:port][/db]` or `rediss://…` (TLS). */
+  readonly redisUrl: string;
+  /** Must match the workers'. Default `lb-sweep`. */
+  readonly keyPrefix?: string;
+  /** Runs of a parameter set before the sweep fails. Default 3. */
+  readonly attempts?: number;
+  /** First retry delay, doubled each retry. Default 1000 ms. */
+  readonly backoffMs?: number;
+  /** How often to collect finished results. Default 250 ms. */
+  readonly pollIntervalMs?: number;
+}
+
+function sleep(milliseconds: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, milliseconds);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+}
+
+/**
+ * Runs a sweep on BullMQ workers (`lb worker` / `startSweepWorker`) on any number of machines. The sweep is
+ * one flow: a parent job with one child per parameter set (deterministic ids, retries with exponential
+ * backoff), under a Redis key prefix of its own that is deleted when the sweep ends. Each parameter set's
+ * result is the child's return value, stored once per child by BullMQ: a set that ran twice (its worker was
+ * killed and the job retried elsewhere) still yields one result.
+ */
+export class BullRunner implements SweepRunner {
+  readonly name = 'bullmq';
+  readonly #settings: BullRunnerSettings;
+
+  constructor(settings: BullRunnerSettings) {
+    redisOptionsFromUrl(settings.redisUrl);
+    this.#settings = settings;
+  }
+
+  async run(plan: SweepPlan, context: SweepRunContext): Promise<void> {
+    const keyPrefix = this.#settings.keyPrefix ?? DEFAULT_KEY_PREFIX;
+    const connection = bullConnectionFromUrl(this.#settings.redisUrl);
+    const prefix = sweepPrefix(keyPrefix, plan.sweepId);
+    const strategy = {
+      name: path.basename(plan.strategyPath),
+      sha256: await hashStrategyFile(plan.strategyPath),
+    };
+    const redis = new Redis(redisOptionsFromUrl(this.#settings.redisUrl));
+    // Commands reject on their own when Redis is unreachable; the event would only add a stack trace.
+    redis.on('error', () => {});
+    const flow = new FlowProducer({ connection, prefix });
+    const sweeps = new Queue(SWEEPS_QUEUE, { connection, prefix });
+    const parameterSets = new Queue(PARAMETER_SETS_QUEUE, { connection, prefix });
+    const parentId = `sweep-${plan.sweepId}`;
+    const childIds = plan.parameterSets.map((parameters, index) =>
+      hashedJobId('set', plan.sweepId, index, canonicalJson(parameters)),
+    );
+    try {
+      await flow.add({
+        name: 'sweep',
+        queueName: SWEEPS_QUEUE,
+        data: { total: plan.parameterSets.length, strategy: strategy.name },
+        opts: { jobId: parentId },
+        children: plan.parameterSets.map((parameters, index) => {
+          const data: ParameterSetJobData = {
+            index,
+            parameters: { ...parameters },
+            startMs: plan.startMs,
+            endMs: plan.endMs,
+            prefix,
+            strategy,
+          };
+          return {
+            name: 'parameter-set',
+            queueName: PARAMETER_SETS_QUEUE,
+            data,
+            opts: {
+              jobId: childIds[index]!,
+              attempts: this.#settings.attempts ?? 3,
+              backoff: { type: 'exponential', delay: this.#settings.backoffMs ?? 1000 },
+              // Without it a child that fails for good would leave the parent waiting forever.
+              failParentOnFailure: true,
+            },
+          };
+        }),
+      });
+      await redis.sadd(activeSweepsKey(keyPrefix), plan.sweepId);
+      const reported = new Set<number>();
+      for (;;) {
+        context.signal?.throwIfAborted();
+        const parent = await Job.fromId(sweeps, parentId);
+        if (parent === undefined) throw new SweepFailedError(`Sweep ${plan.sweepId} vanished from Redis.`);
+        const values = await parent.getChildrenValues<ParameterSetOutcome>();
+        for (const outcome of Object.values(values)) {
+          if (reported.has(outcome.index)) continue;
+          reported.add(outcome.index);
+          context.onOutcome(outcome);
+        }
+        if (reported.size === plan.parameterSets.length) return;
+        // A child that failed for good releases the parent early (failParentOnFailure): the parent leaves
+        // waiting-children with results missing. Nothing processes the parent job; this loop is its consumer.
+        const state = await parent.getState();
+        if (state !== 'waiting-children') {
+          throw await this.#describeFailure(parameterSets, childIds, plan);
+        }
+        await sleep(this.#settings.pollIntervalMs ?? 250, context.signal);
+      }
+    } finally {
+      // Close the BullMQ clients first: they can still write (queue metadata) while closing.
+      await Promise.all([flow.close(), sweeps.close(), parameterSets.close()]);
+      await redis.srem(activeSweepsKey(keyPrefix), plan.sweepId);
+      await deleteKeys(redis, `${prefix}:*`);
+      redis.disconnect();
+    }
+  }
+
+  async #describeFailure(
+    queue: Queue,
+    childIds: readonly string[],
+    plan: SweepPlan,
+  ): Promise<SweepFailedError> {
+    for (const [index, id] of childIds.entries()) {
+      const job = await Job.fromId(queue, id);
+      if (job !== undefined && (await job.getState()) === 'failed') {
+        return new SweepFailedError(
+          `Parameter set ${index} (${JSON.stringify(plan.parameterSets[index])}) failed after ${job.attemptsMade} attempts: ${job.failedReason}`,
+          { parameterSetIndex: index },
+        );
+      }
+    }
+    return new SweepFailedError(`Sweep ${plan.sweepId} failed.`);
+  }
+}
+
+async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.unlink(...keys);
+  } while (cursor !== '0');
+}

@@ -1,0 +1,154 @@
+import {
+  type Asset,
+  type Bars,
+  type BarsRequest,
+  type DataSourceCallOptions,
+  type DataSourceCapabilities,
+  type DataSourceV1,
+  type InstrumentRequest,
+  type InstrumentSpec,
+  parseTimestep,
+} from '@lb/core';
+import { canonicalJson } from './parameter-grid.js';
+
+/** What a worker needs to know of the origin source to behave like it: its id and capabilities. */
+export interface SourceDescription {
+  readonly sourceId: string;
+  readonly capabilities: DataSourceCapabilities;
+}
+
+/** A data request in plain JSON, as it crosses a thread, a process or Redis. */
+export type DataRequestMessage =
+  | {
+      readonly kind: 'bars';
+      readonly asset: Asset;
+      readonly timestep: string;
+      readonly startMs: number;
+      readonly endMs: number;
+      readonly exchange?: string;
+      readonly forceCacheUpdate?: boolean;
+    }
+  | {
+      readonly kind: 'instrument';
+      readonly asset: Asset;
+      readonly atMs: number;
+      readonly exchange?: string;
+      readonly forceCacheUpdate?: boolean;
+    };
+
+/** How a worker obtains data from wherever the origin source lives (its parent thread, or Redis). */
+export interface DataRelay {
+  loadBars(request: Extract<DataRequestMessage, { kind: 'bars' }>): Promise<Bars>;
+  loadInstrument(request: Extract<DataRequestMessage, { kind: 'instrument' }>): Promise<InstrumentSpec>;
+}
+
+/** The id and capabilities of `source`, to hand to workers. */
+export function describeSource(source: DataSourceV1): SourceDescription {
+  return { sourceId: source.sourceId, capabilities: source.capabilities };
+}
+
+/** A stable key of a request: equal requests, whatever their key order, share one download. */
+export function dataRequestKey(request: DataRequestMessage): string {
+  return canonicalJson(request);
+}
+
+/**
+ * Serves one relayed request from the origin source. Requests arrive exactly as the backtest made them of
+ * the worker's relay source, so the origin sees the same calls a sequential `backtest()` would make.
+ */
+export function serveDataRequest(
+  source: DataSourceV1,
+  request: DataRequestMessage,
+  options: DataSourceCallOptions = {},
+): Promise<Bars | InstrumentSpec> {
+  const common = {
+    asset: request.asset,
+    ...(request.exchange === undefined ? {} : { exchange: request.exchange }),
+    ...(request.forceCacheUpdate === undefined ? {} : { forceCacheUpdate: request.forceCacheUpdate }),
+  };
+  if (request.kind === 'bars') {
+    return source.doFetchBars(
+      {
+        ...common,
+        timestep: parseTimestep(request.timestep),
+        start: new Date(request.startMs),
+        end: new Date(request.endMs),
+      },
+      options,
+    );
+  }
+  if (source.doFetchInstrument === undefined) {
+    return Promise.reject(new Error(`Source "${source.sourceId}" has no instrument specs.`));
+  }
+  return source.doFetchInstrument({ ...common, at: new Date(request.atMs) }, options);
+}
+
+function barsMessage(request: BarsRequest): Extract<DataRequestMessage, { kind: 'bars' }> {
+  return {
+    kind: 'bars',
+    asset: request.asset,
+    timestep: request.timestep.label,
+    startMs: request.start.getTime(),
+    endMs: request.end.getTime(),
+    ...(request.exchange === undefined ? {} : { exchange: request.exchange }),
+    ...(request.forceCacheUpdate === undefined ? {} : { forceCacheUpdate: request.forceCacheUpdate }),
+  };
+}
+
+function instrumentMessage(request: InstrumentRequest): Extract<DataRequestMessage, { kind: 'instrument' }> {
+  return {
+    kind: 'instrument',
+    asset: request.asset,
+    atMs: request.at.getTime(),
+    ...(request.exchange === undefined ? {} : { exchange: request.exchange }),
+    ...(request.forceCacheUpdate === undefined ? {} : { forceCacheUpdate: request.forceCacheUpdate }),
+  };
+}
+
+/** Settings of {@link createRelayDataSource}. */
+export interface RelayDataSourceSettings {
+  readonly description: SourceDescription;
+  readonly relay: DataRelay;
+  /**
+   * Answers already obtained, by request key. Pass one map for every run of a worker so the parameter sets
+   * it runs share one copy of each series.
+   */
+  readonly cache?: Map<string, Promise<unknown>>;
+}
+
+/**
+ * A {@link DataSourceV1} inside a worker that forwards each distinct request once to the origin (through
+ * `relay`) and serves repeats from memory, so `backtest()` runs unchanged.
+ */
+export function createRelayDataSource(settings: RelayDataSourceSettings): DataSourceV1 {
+  const cache = settings.cache ?? new Map<string, Promise<unknown>>();
+  const once = <T>(message: DataRequestMessage, load: () => Promise<T>): Promise<T> => {
+    const key = dataRequestKey(message);
+    let pending = cache.get(key) as Promise<T> | undefined;
+    if (pending === undefined) {
+      pending = load();
+      cache.set(key, pending);
+      // A failed load is not kept: a retry of the parameter set asks again.
+      pending.catch(() => cache.delete(key));
+    }
+    return pending;
+  };
+  const source: DataSourceV1 = {
+    specificationVersion: 'v1',
+    sourceId: settings.description.sourceId,
+    capabilities: settings.description.capabilities,
+    async doFetchBars(request, options = {}) {
+      options.signal?.throwIfAborted();
+      const message = barsMessage(request);
+      return once(message, () => settings.relay.loadBars(message));
+    },
+  };
+  if (settings.description.capabilities.instruments) {
+    source.doFetchInstrument = async (request, options = {}) => {
+      options.signal?.throwIfAborted();
+      const message = instrumentMessage(request);
+      return once(message, () => settings.relay.loadInstrument(message));
+    };
+  }
+  return source;
+}
