@@ -101,7 +101,7 @@ describe('DATABENTO_MAX_COST_USD in a backtest of a continuous future', () => {
           maxCostUsd,
           logger: { debug() {}, info() {}, warn() {}, error() {} },
         }),
-        { cacheDir, logger: { debug() {}, info() {}, warn() {}, error() {} } },
+        { cacheDir, logger: { debug() {}, warn() {} } },
       ),
       start: '2025-03-12T14:30:00Z',
       end: '2025-03-12T15:00:00Z',
