@@ -58,6 +58,8 @@ describe('lb cost and lb bars against the mock Databento server', () => {
     const first = await run(...argv);
     expect(first.code).toBe(0);
     expect(server.requestCount('timeseries.get_range')).toBe(1);
+    // Priced once: the download reuses the estimate shown.
+    expect(server.requestCount('metadata.get_cost')).toBe(1);
     expect(first.stderr).toBe(
       'Estimated Databento cost: $0.2800 at most (days already cached are not downloaded again)\n',
     );

@@ -13,7 +13,7 @@ import type { Command } from 'commander';
 import { asUsageError, parseRangeArguments } from './cli-arguments.js';
 import type { CliIo } from './cli-io.js';
 import { confirmEstimatedCost, resolveConfirmAboveUsd } from './cost-confirmation.js';
-import { estimatePlannedBarsCostUsd, planDatabentoRequests } from './databento-plan.js';
+import { estimatePlannedBars, planDatabentoRequests } from './databento-plan.js';
 import { loadCacheFeather, loadDatabento, PackageNotAvailableError } from './optional-package.js';
 import { requireCreatableDirectory } from './path-arguments.js';
 import { UsageError } from './usage-error.js';
@@ -185,7 +185,7 @@ export function registerDatabentoCommands(program: Command, io: CliIo): void {
           return;
         }
         // Through the cache only the days it is missing are priced.
-        const estimatedCostUsd = await estimatePlannedBarsCostUsd({
+        const estimate = await estimatePlannedBars({
           source,
           cache: isDownloadPlanner(cached) ? cached : undefined,
           asset,
@@ -193,10 +193,13 @@ export function registerDatabentoCommands(program: Command, io: CliIo): void {
           plan: planned,
           exchange: options.exchange,
         });
+        const estimatedCostUsd = estimate.totalCostUsd;
         io.stderr(
           `Estimated Databento cost: $${estimatedCostUsd.toFixed(4)}${cached === source ? '' : ' at most (days already cached are not downloaded again)'}\n`,
         );
         confirmEstimatedCost({ estimatedCostUsd, thresholdUsd, yes: options.yes === true });
+        // Checked against maxCostUsd as one total; the downloads that follow reuse these prices.
+        source.approveEstimate(estimate);
         // The clamped range: the warning above already said what is missing, so the source need not repeat it.
         const bars = await fetchBars(cached, {
           asset,

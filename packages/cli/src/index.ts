@@ -15,7 +15,7 @@ export {
   type DatabentoPlan,
   type DatabentoPlanRequest,
   estimateDatabentoCostUsd,
-  estimatePlannedBarsCostUsd,
+  estimatePlannedBars,
   type PlannedBarsEstimate,
   type PlannedDatabentoRequest,
   planDatabentoRequests,

@@ -6,7 +6,7 @@ import { type BacktestResultFiles, writeBacktestResults } from './backtest-resul
 import { asUsageError, parseRangeArguments } from './cli-arguments.js';
 import type { CliIo } from './cli-io.js';
 import { confirmEstimatedCost, resolveConfirmAboveUsd } from './cost-confirmation.js';
-import { estimatePlannedBarsCostUsd, planDatabentoRequests } from './databento-plan.js';
+import { estimatePlannedBars, planDatabentoRequests } from './databento-plan.js';
 import { loadCacheFeather, loadDatabento, loadDbnFiles } from './optional-package.js';
 import { requireCreatableDirectory, requireDirectory, showPath } from './path-arguments.js';
 import { createProgressReporter, type ProgressReporter } from './progress-reporter.js';
@@ -237,13 +237,14 @@ export async function estimateCost(
       dataset: databento.resolveDatabentoDataset(requirement.asset, undefined),
       warn: (line) => io.stderr(`${line}\n`),
     });
-    totalUsd += await estimatePlannedBarsCostUsd({
+    const estimate = await estimatePlannedBars({
       source,
       cache: fetchedThrough.cache,
       asset: requirement.asset,
       timestep,
       plan,
     });
+    totalUsd += estimate.totalCostUsd;
   }
   return totalUsd;
 }
