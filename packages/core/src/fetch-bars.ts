@@ -41,6 +41,8 @@ const UNITS_FINEST_FIRST: readonly TimestepUnit[] = ['second', 'minute', 'hour',
  * Fetches bars from any source: validates the request, resamples timesteps the source does not serve
  * natively, and turns a continuous future into its dated contracts (core roll schedule) when the source
  * does not resolve continuous futures itself, stitching the pieces and optionally back-adjusting them.
+ * A source with `capabilities.downloadApproval` gets every request of such a call in one
+ * `doApproveDownloads` before the first `doFetchBars`, so its cost limit applies to their total.
  * @throws InvalidArgumentError for invalid instants or `start` after `end`.
  * @throws UnsupportedFunctionalityError when the source cannot serve the asset type or timestep.
  */
