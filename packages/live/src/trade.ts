@@ -134,6 +134,11 @@ export async function trade<S extends Strategy<object>>(options: TradeOptions<S>
   const onAbort = () => stop.abort(options.signal?.reason);
   if (options.signal?.aborted) stop.abort(options.signal.reason);
   options.signal?.addEventListener('abort', onAbort, { once: true });
+  // One promise for the whole run: waits race against it without adding a listener each time.
+  const stopped = new Promise<void>((resolve) => {
+    if (stop.signal.aborted) resolve();
+    else stop.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
   const market = new LiveMarket({ feed: options.live, history: options.history });
   const consuming = market.consume(options.live, stop.signal);
   const startMs = clock.nowMs();
@@ -189,12 +194,12 @@ export async function trade<S extends Strategy<object>>(options: TradeOptions<S>
       const arrival = market.nextArrival();
       if (connection !== 'connected') {
         // Disconnected: the grace restarts once reconnected, so bars replayed after it count.
-        await Promise.race([arrival, abortPromise(stop.signal)]);
+        await Promise.race([arrival, stopped]);
         graceEndMs = Math.max(graceEndMs, clock.nowMs() + barWaitMs);
         continue;
       }
       if (Number.isFinite(graceEndMs) && clock.nowMs() >= graceEndMs) break;
-      const sleeps: Promise<unknown>[] = [arrival, abortPromise(stop.signal)];
+      const sleeps: Promise<unknown>[] = [arrival, stopped];
       if (Number.isFinite(graceEndMs)) sleeps.push(clock.sleepUntil(graceEndMs, stop.signal).catch(() => {}));
       await Promise.race(sleeps);
     }
@@ -359,11 +364,6 @@ export async function trade<S extends Strategy<object>>(options: TradeOptions<S>
     await options.live.close();
     await consuming;
   }
-}
-
-function abortPromise(signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 }
 
 interface ContextInput {
