@@ -34,7 +34,12 @@ describe('trade (gateway disconnect)', () => {
       faults: [{ kind: 'drop', afterRecords: 12 }],
     });
     cleanups.push(() => mock.close());
-    const client = createDatabentoLive({ apiKey: TEST_API_KEY, dataset: 'GLBX.MDP3', gateway: mock.gateway, env: {} });
+    const client = createDatabentoLive({
+      apiKey: TEST_API_KEY,
+      dataset: 'GLBX.MDP3',
+      gateway: mock.gateway,
+      env: {},
+    });
     cleanups.push(() => client.close());
     client.subscribe({ schema: 'ohlcv-1m', symbols: 'ESH6', start: BigInt(TAPE_START_MS) * 1_000_000n });
     const live = createLiveBarFeed({ client, schema: 'ohlcv-1m' });
