@@ -36,6 +36,8 @@ function runChild(
   until: RegExp,
 ): Promise<{ child: ChildProcess; output: string; match: RegExpMatchArray | null }> {
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
+    // tsx resolves from the working directory: this package's, whichever folder vitest started in.
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
