@@ -81,6 +81,8 @@ export interface PaperTrade {
   readonly fee: number;
   readonly realizedPnl: number;
   readonly closedQuantity: number;
+  /** Contract multiplier of the traded instrument (1 for stocks). */
+  readonly multiplier: number;
 }
 
 interface WorkingState extends FillModelOrder {
@@ -314,6 +316,7 @@ export class PaperBroker implements Broker {
       fee: fill.fee,
       realizedPnl: fill.realizedPnl,
       closedQuantity: fill.closedQuantity,
+      multiplier: fill.instrument.multiplier,
     }));
   }
 

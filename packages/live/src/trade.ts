@@ -99,6 +99,8 @@ export interface TradeResult {
   readonly logLines: readonly string[];
   /** Bars the feed delivered twice (a replay overlap) and the engine dropped. */
   readonly duplicateBarsDropped: number;
+  /** Portfolio value and cash after each iteration of this run (for results files and a tearsheet). */
+  readonly equity: { readonly timesMs: number[]; readonly values: number[]; readonly cash: number[] };
 }
 
 const WEEK_MS = 7 * 86_400_000;
@@ -147,6 +149,7 @@ export async function trade<S extends Strategy<object>>(options: TradeOptions<S>
   let paused = false;
   let lastBarOpenMs: number | undefined;
   let iterations = 0;
+  const equity = { timesMs: [] as number[], values: [] as number[], cash: [] as number[] };
   let sessionOpenMs = Number.NaN;
   let sessionCloseMs = Number.NaN;
   const seenAssets = new Map<string, Asset>();
@@ -199,9 +202,12 @@ export async function trade<S extends Strategy<object>>(options: TradeOptions<S>
         continue;
       }
       if (Number.isFinite(graceEndMs) && clock.nowMs() >= graceEndMs) break;
+      // The end of the run also ends the wait: a --duration stop must not hang on a quiet market.
+      const wakeMs = Math.min(graceEndMs, options.endMs ?? Number.POSITIVE_INFINITY);
       const sleeps: Promise<unknown>[] = [arrival, stopped];
-      if (Number.isFinite(graceEndMs)) sleeps.push(clock.sleepUntil(graceEndMs, stop.signal).catch(() => {}));
+      if (Number.isFinite(wakeMs)) sleeps.push(clock.sleepUntil(wakeMs, stop.signal).catch(() => {}));
       await Promise.race(sleeps);
+      if (options.endMs !== undefined && clock.nowMs() >= options.endMs && behind()) return false;
     }
     if (paused) {
       paused = false;
@@ -319,6 +325,9 @@ export async function trade<S extends Strategy<object>>(options: TradeOptions<S>
           if (!(await advance(timeMs))) break running;
           await runHook(() => strategy.onTradingIteration());
           iterations++;
+          equity.timesMs.push(nowMs);
+          equity.values.push(broker.getPortfolioValue());
+          equity.cash.push(broker.getCash());
         }
         if (!beforeCloseDone) {
           if (!(await advance(Math.max(beforeCloseAtMs, nowMs)))) break running;
@@ -342,6 +351,7 @@ export async function trade<S extends Strategy<object>>(options: TradeOptions<S>
       iterations,
       logLines,
       duplicateBarsDropped: market.duplicatesDropped,
+      equity,
     };
   } catch (error) {
     log(`ERROR ${error instanceof Error ? error.message : String(error)}`);
