@@ -202,8 +202,11 @@ export async function trade<S extends Strategy<object>>(options: TradeOptions<S>
         continue;
       }
       if (Number.isFinite(graceEndMs) && clock.nowMs() >= graceEndMs) break;
-      // The end of the run also ends the wait: a --duration stop must not hang on a quiet market.
-      const wakeMs = Math.min(graceEndMs, options.endMs ?? Number.POSITIVE_INFINITY);
+      // The end of the run also ends a timed wait: a --duration stop must not hang on a quiet market. With
+      // no grace (barWaitMs Infinity) the wait is for data only, so a jumping test clock never warps past it.
+      const wakeMs = Number.isFinite(graceEndMs)
+        ? Math.min(graceEndMs, options.endMs ?? Number.POSITIVE_INFINITY)
+        : Number.POSITIVE_INFINITY;
       const sleeps: Promise<unknown>[] = [arrival, stopped];
       if (Number.isFinite(wakeMs)) sleeps.push(clock.sleepUntil(wakeMs, stop.signal).catch(() => {}));
       await Promise.race(sleeps);
