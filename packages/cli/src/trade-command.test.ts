@@ -69,7 +69,8 @@ describe('lb trade', () => {
       '--state-file',
       stateFile,
       '--duration',
-      '4s',
+      // Room for a loaded machine: the first iteration comes after one --bar-wait past the next second.
+      '6s',
       '--bar-wait',
       '1s',
       '--out',
