@@ -12,6 +12,7 @@ import { OutputClosedError } from './output-closed-error.js';
 import { describeFileSystemError } from './path-arguments.js';
 import { createStreamIo } from './stream-io.js';
 import { registerSweepCommand } from './sweep-command.js';
+import { registerTradeCommand } from './trade-command.js';
 import { UsageError } from './usage-error.js';
 import { registerWorkerCommand } from './worker-command.js';
 
@@ -51,6 +52,7 @@ export function createProgram(io: CliIo = defaultIo): Command {
   registerCacheCommand(program, io);
   registerLiveCommand(program, io);
   registerSweepCommand(program, io);
+  registerTradeCommand(program, io);
   registerWorkerCommand(program, io);
   return program;
 }

@@ -1,0 +1,5 @@
+export {
+  type BrokerContractHarness,
+  type BrokerContractOptions,
+  describeBrokerContract,
+} from './broker-contract.js';
