@@ -38,6 +38,7 @@ import {
   resolveInstrument,
   tradedSymbol,
 } from './instruments.js';
+import { buildBenchmarkCurve, definePricesLazily, type TradedSeries } from './result-series.js';
 import { type RollExitOrders, SimulatedBroker } from './simulated-broker.js';
 import { computeStats } from './stats.js';
 
@@ -77,9 +78,6 @@ interface RunState {
   readonly times: Float64Array;
   readonly values: number[];
   readonly cash: number[];
-  readonly benchmark: number[] | undefined;
-  readonly benchmarkSeries: FeedSeries | undefined;
-  benchmarkBasePrice: number;
   readonly progressStep: number;
   readonly traceStats: boolean;
   readonly statsRows: BacktestStatsRow[];
@@ -193,18 +191,16 @@ class EventLoop implements StrategyContext {
       );
       const times = schedule.timesMs;
       const total = times.length;
+      // Loaded up front so a benchmark the source does not have fails the run before it starts.
+      if (config.benchmarkAsset !== undefined) {
+        await this.#feed.ensure(config.benchmarkAsset, config.fillTimestep, 1);
+      }
       const run: RunState = {
         times,
         // Plain number arrays filled in place: they go into the result as they are (a JSON-ready curve),
         // with no copy from typed arrays at the end. Filled with a double first so V8 keeps packed doubles.
         values: new Array<number>(total).fill(0.5),
         cash: new Array<number>(total).fill(0.5),
-        benchmark: config.benchmarkAsset === undefined ? undefined : new Array<number>(total).fill(0.5),
-        benchmarkSeries:
-          config.benchmarkAsset === undefined
-            ? undefined
-            : await this.#feed.ensure(config.benchmarkAsset, config.fillTimestep, 1),
-        benchmarkBasePrice: Number.NaN,
         progressStep: Math.max(1, Math.floor(total / 100)),
         traceStats: strategyImplementsHook(strategy, 'traceStats'),
         statsRows: [],
@@ -262,11 +258,12 @@ class EventLoop implements StrategyContext {
       if (total > 0 && this.#broker.trades.length === 0 && this.#warnings.length > 0) {
         this.#warnOnce(`No trades: ${this.#warnings[0]}`);
       }
+      const benchmark = await this.#benchmark(times);
       return this.#buildResult({
         times,
         values,
         cash,
-        benchmark: run.benchmark,
+        benchmark,
         statsRows: run.statsRows,
         sessionFirstIteration: schedule.sessionFirstIteration,
       });
@@ -315,23 +312,11 @@ class EventLoop implements StrategyContext {
     }
   }
 
-  /** Records the state after iteration `iteration`: cash, value, benchmark, traceStats row. */
+  /** Records the state after iteration `iteration`: cash, value, traceStats row. */
   #record(iteration: number, nowMs: number, run: RunState): void {
     const ledger = this.#ledger;
     run.cash[iteration] = ledger.cash;
     run.values[iteration] = ledger.holdings.length === 0 ? ledger.cash : this.#markToMarket(nowMs);
-    const benchmarkSeries = run.benchmarkSeries;
-    if (benchmarkSeries !== undefined) {
-      const visible = this.#feed.visibleCount(benchmarkSeries, nowMs);
-      const budget = this.#config.budget;
-      if (visible > 0) {
-        const price = benchmarkSeries.bars.close[visible - 1]!;
-        if (Number.isNaN(run.benchmarkBasePrice)) run.benchmarkBasePrice = price;
-        run.benchmark![iteration] = (budget * price) / run.benchmarkBasePrice;
-      } else {
-        run.benchmark![iteration] = budget;
-      }
-    }
     if (run.traceStats) {
       const row = this.#config.strategy.traceStats();
       if (row !== undefined) run.statsRows.push(toStatsRow(nowMs, row));
@@ -785,11 +770,41 @@ class EventLoop implements StrategyContext {
     this.#config.logger?.(line);
   }
 
+  /**
+   * The benchmark's buy-and-hold curve: the `benchmarkAsset` option, else the first traded asset (a
+   * continuous future when it was traded through one). A dated contract or stock benchmarks itself: its
+   * bars are loaded already, where building its continuous series would fetch (and bill) other contracts.
+   */
+  async #benchmark(
+    timesMs: Float64Array,
+  ): Promise<{ readonly asset: Asset; readonly values: number[] } | undefined> {
+    const firstTrade = this.#broker.trades[0];
+    const asset =
+      this.#config.benchmarkAsset ??
+      (firstTrade === undefined ? undefined : this.#broker.heldVia.get(firstTrade.symbol));
+    if (asset === undefined || timesMs.length === 0) return undefined;
+    const series = await this.#feed.ensure(asset, this.#config.fillTimestep, 1);
+    return { asset, values: buildBenchmarkCurve({ series, timesMs, budget: this.#config.budget }) };
+  }
+
+  /** The series each traded symbol is priced from, in the order first traded. */
+  #tradedSeries(): TradedSeries[] {
+    const traded: TradedSeries[] = [];
+    const seen = new Set<string>();
+    for (const trade of this.#broker.trades) {
+      if (seen.has(trade.symbol)) continue;
+      seen.add(trade.symbol);
+      const series = this.#broker.markSeries.get(trade.symbol);
+      if (series !== undefined) traded.push({ symbol: trade.symbol, series });
+    }
+    return traded;
+  }
+
   #buildResult(run: {
     readonly times: Float64Array;
     readonly values: number[];
     readonly cash: number[];
-    readonly benchmark: number[] | undefined;
+    readonly benchmark: { readonly asset: Asset; readonly values: number[] } | undefined;
     readonly statsRows: BacktestStatsRow[];
     readonly sessionFirstIteration: Int32Array;
   }): BacktestResult {
@@ -803,7 +818,7 @@ class EventLoop implements StrategyContext {
         averagePrice: holding.entryNotional / holding.quantity,
         lastPrice: holding.markPrice,
       }));
-    return {
+    const result = {
       strategy: config.strategy.constructor.name,
       start: new Date(config.startMs).toISOString(),
       end: new Date(config.endMs).toISOString(),
@@ -814,13 +829,15 @@ class EventLoop implements StrategyContext {
         timestampsMs: toNumberArray(run.times),
         portfolioValue: run.values,
         cash: run.cash,
+        ...(run.benchmark === undefined ? {} : { benchmark: run.benchmark.values }),
       },
-      ...(run.benchmark === undefined || config.benchmarkAsset === undefined
+      ...(run.benchmark === undefined
         ? {}
         : {
+            benchmarkAsset: assetKey(run.benchmark.asset),
             benchmarkEquity: {
-              asset: describeAsset(config.benchmarkAsset),
-              portfolioValue: run.benchmark,
+              asset: describeAsset(run.benchmark.asset),
+              portfolioValue: run.benchmark.values,
             },
           }),
       trades: broker.trades,
@@ -842,6 +859,11 @@ class EventLoop implements StrategyContext {
       warnings: this.#warnings,
       logs: this.#logs,
     };
+    return definePricesLazily(result, {
+      traded: this.#tradedSeries(),
+      startMs: config.startMs,
+      endMs: config.endMs,
+    });
   }
 }
 

@@ -1,0 +1,158 @@
+import type { FeedSeries } from './data-feed.js';
+
+/** Bars of one traded instrument over the run, as `BacktestResult.prices` holds them (plain arrays). */
+export interface BacktestPriceSeries {
+  /** Bar open times, epoch milliseconds. */
+  readonly timestampsMs: number[];
+  readonly close: number[];
+  readonly high: number[];
+  readonly low: number[];
+}
+
+/** Inputs of {@link buildBenchmarkCurve}. */
+export interface BenchmarkCurveInput {
+  /** The benchmark's fill series. */
+  readonly series: FeedSeries;
+  /** Iteration instants of the equity curve, epoch milliseconds, ascending. */
+  readonly timesMs: Float64Array;
+  readonly budget: number;
+}
+
+/**
+ * Buy-and-hold value of the benchmark at each iteration: the budget times the last close visible then over
+ * the first close visible in the run (the budget until a bar has ended). A continuous future is held
+ * through its rolls as the engine rolls a position: sold at the old contract's last close, bought at the new
+ * contract's first open, so the gap between contracts is not counted as a return. Computed once after the
+ * run with its own cursor, so the iteration loop carries no benchmark bookkeeping.
+ */
+export function buildBenchmarkCurve(input: BenchmarkCurveInput): number[] {
+  const { series, timesMs, budget } = input;
+  const bars = series.bars;
+  const barTimesMs = series.timesMs;
+  const open = bars.open;
+  const close = bars.close;
+  const durationMs = series.durationMs;
+  const isContinuous = series.asset.type === 'continuous_future';
+  // Filled with a double first so V8 keeps packed double storage (the array goes into the result as is).
+  const values = new Array<number>(timesMs.length).fill(0.5);
+  let visible = 0;
+  let baseIndex = -1;
+  // Product of (old contract's last close / new contract's first open) over the rolls since the base bar.
+  let rollFactor = 1;
+  for (let index = 0; index < timesMs.length; index++) {
+    const nowMs = timesMs[index]!;
+    const before = visible;
+    while (visible < barTimesMs.length && barTimesMs[visible]! + durationMs <= nowMs) visible++;
+    if (visible === 0) {
+      values[index] = budget;
+      continue;
+    }
+    if (baseIndex < 0) baseIndex = visible - 1;
+    else if (isContinuous) {
+      for (let bar = Math.max(before, baseIndex + 1); bar < visible; bar++) {
+        if (bars.symbolAt(bar) !== bars.symbolAt(bar - 1)) rollFactor *= close[bar - 1]! / open[bar]!;
+      }
+    }
+    values[index] = (budget * close[visible - 1]! * rollFactor) / close[baseIndex]!;
+  }
+  return values;
+}
+
+/** Inputs of {@link buildPriceSeries}. */
+export interface PriceSeriesInput {
+  /** The series the symbol was traded or marked with (a continuous series holds several contracts). */
+  readonly series: FeedSeries;
+  /** The traded instrument (`ESH4`); rows of other contracts of a continuous series are left out. */
+  readonly symbol: string;
+  /** Bars opening in `[startMs, endMs)` are kept: the run, without the warm-up. */
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
+/** The bars of `symbol` within the run, for price charts and round trips' excursions (MAE/MFE). */
+export function buildPriceSeries(input: PriceSeriesInput): BacktestPriceSeries {
+  const { series, symbol, startMs, endMs } = input;
+  const bars = series.bars;
+  const barTimesMs = series.timesMs;
+  const from = lowerBound(barTimesMs, startMs);
+  const to = lowerBound(barTimesMs, endMs);
+  // A continuous series holds several contracts: keep the rows of this one. Plain series keep the range.
+  const keep =
+    series.asset.type === 'continuous_future'
+      ? (index: number) => bars.symbolAt(index) === symbol
+      : undefined;
+  let count = to - from;
+  if (keep !== undefined) {
+    count = 0;
+    for (let index = from; index < to; index++) if (keep(index)) count++;
+  }
+  // Preallocated and filled with a double first: V8 then stores packed doubles once, where growing four
+  // arrays by push over a year of minute bars costs more than the rest of building the result.
+  const timestampsMs = new Array<number>(count).fill(0.5);
+  const close = new Array<number>(count).fill(0.5);
+  const high = new Array<number>(count).fill(0.5);
+  const low = new Array<number>(count).fill(0.5);
+  const closeColumn = bars.close;
+  const highColumn = bars.high;
+  const lowColumn = bars.low;
+  let row = 0;
+  for (let index = from; index < to; index++) {
+    if (keep !== undefined && !keep(index)) continue;
+    timestampsMs[row] = barTimesMs[index]!;
+    close[row] = closeColumn[index]!;
+    high[row] = highColumn[index]!;
+    low[row] = lowColumn[index]!;
+    row++;
+  }
+  return { timestampsMs, close, high, low };
+}
+
+/** Index of the first value >= target in an ascending array. */
+function lowerBound(values: Float64Array, target: number): number {
+  let low = 0;
+  let high = values.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (values[middle]! < target) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** A traded symbol and the series it was traded or marked with. */
+export interface TradedSeries {
+  readonly symbol: string;
+  readonly series: FeedSeries;
+}
+
+/** Inputs of {@link definePricesLazily}. */
+export interface LazyPricesInput {
+  readonly traded: readonly TradedSeries[];
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
+/**
+ * Adds `prices` to a result as an enumerable property built on first read (then kept as a plain value), so
+ * `JSON.stringify`, spreading and `structuredClone` see it like any other field. Why lazily: copying a year
+ * of minute bars into plain arrays costs about 4 ms per column per traded symbol, a tenth of a fast run,
+ * and many callers (sweeps, tests) never read it.
+ */
+export function definePricesLazily<T extends object>(
+  result: T,
+  input: LazyPricesInput,
+): T & { readonly prices: Readonly<Record<string, BacktestPriceSeries>> } {
+  Object.defineProperty(result, 'prices', {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const prices: Record<string, BacktestPriceSeries> = {};
+      for (const { symbol, series } of input.traded) {
+        prices[symbol] = buildPriceSeries({ series, symbol, startMs: input.startMs, endMs: input.endMs });
+      }
+      Object.defineProperty(result, 'prices', { value: prices, enumerable: true, configurable: false });
+      return prices;
+    },
+  });
+  return result as T & { readonly prices: Readonly<Record<string, BacktestPriceSeries>> };
+}
