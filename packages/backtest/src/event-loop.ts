@@ -38,7 +38,13 @@ import {
   resolveInstrument,
   tradedSymbol,
 } from './instruments.js';
-import { buildBenchmarkCurve, definePricesLazily, type TradedSeries } from './result-series.js';
+import {
+  buildBenchmarkCurve,
+  buildTradedPrices,
+  defineLazyField,
+  type TradedSeries,
+  toNumberArray,
+} from './result-series.js';
 import { type RollExitOrders, SimulatedBroker } from './simulated-broker.js';
 import { computeStats } from './stats.js';
 
@@ -76,8 +82,8 @@ type HookResult = void | Promise<void>;
 /** Per-run arrays and settings shared by the iteration loop. */
 interface RunState {
   readonly times: Float64Array;
-  readonly values: number[];
-  readonly cash: number[];
+  readonly values: Float64Array;
+  readonly cash: Float64Array;
   readonly progressStep: number;
   readonly traceStats: boolean;
   readonly statsRows: BacktestStatsRow[];
@@ -197,10 +203,9 @@ class EventLoop implements StrategyContext {
       }
       const run: RunState = {
         times,
-        // Plain number arrays filled in place: they go into the result as they are (a JSON-ready curve),
-        // with no copy from typed arrays at the end. Filled with a double first so V8 keeps packed doubles.
-        values: new Array<number>(total).fill(0.5),
-        cash: new Array<number>(total).fill(0.5),
+        // Typed arrays: cheap to allocate and fill; the result copies them into plain arrays on first read.
+        values: new Float64Array(total),
+        cash: new Float64Array(total),
         progressStep: Math.max(1, Math.floor(total / 100)),
         traceStats: strategyImplementsHook(strategy, 'traceStats'),
         statsRows: [],
@@ -777,7 +782,7 @@ class EventLoop implements StrategyContext {
    */
   async #benchmark(
     timesMs: Float64Array,
-  ): Promise<{ readonly asset: Asset; readonly values: number[] } | undefined> {
+  ): Promise<{ readonly asset: Asset; readonly values: Float64Array } | undefined> {
     const firstTrade = this.#broker.trades[0];
     const asset =
       this.#config.benchmarkAsset ??
@@ -802,9 +807,9 @@ class EventLoop implements StrategyContext {
 
   #buildResult(run: {
     readonly times: Float64Array;
-    readonly values: number[];
-    readonly cash: number[];
-    readonly benchmark: { readonly asset: Asset; readonly values: number[] } | undefined;
+    readonly values: Float64Array;
+    readonly cash: Float64Array;
+    readonly benchmark: { readonly asset: Asset; readonly values: Float64Array } | undefined;
     readonly statsRows: BacktestStatsRow[];
     readonly sessionFirstIteration: Int32Array;
   }): BacktestResult {
@@ -825,23 +830,8 @@ class EventLoop implements StrategyContext {
       budget: config.budget,
       parameters: { ...config.strategy.parameters } as Record<string, unknown>,
       iterations: run.times.length,
-      equityCurve: {
-        timestampsMs: toNumberArray(run.times),
-        portfolioValue: run.values,
-        cash: run.cash,
-        ...(run.benchmark === undefined ? {} : { benchmark: run.benchmark.values }),
-      },
-      ...(run.benchmark === undefined
-        ? {}
-        : {
-            benchmarkAsset: assetKey(run.benchmark.asset),
-            benchmarkEquity: {
-              asset: describeAsset(run.benchmark.asset),
-              portfolioValue: run.benchmark.values,
-            },
-          }),
+      ...(run.benchmark === undefined ? {} : { benchmarkAsset: assetKey(run.benchmark.asset) }),
       trades: broker.trades,
-      orders: broker.orderRecords(),
       positions: broker.positions,
       finalPositions,
       stats: computeStats({
@@ -859,11 +849,25 @@ class EventLoop implements StrategyContext {
       warnings: this.#warnings,
       logs: this.#logs,
     };
-    return definePricesLazily(result, {
-      traded: this.#tradedSeries(),
-      startMs: config.startMs,
-      endMs: config.endMs,
-    });
+    const benchmark = run.benchmark;
+    const traded = this.#tradedSeries();
+    // The big plain-array fields are built on first read: copying a year of minute points into plain arrays
+    // costs milliseconds per column, a sizeable share of a fast run, and many callers never read them all.
+    const equityCurve = defineLazyField(result, 'equityCurve', () => ({
+      timestampsMs: toNumberArray(run.times),
+      portfolioValue: toNumberArray(run.values),
+      cash: toNumberArray(run.cash),
+      ...(benchmark === undefined ? {} : { benchmark: toNumberArray(benchmark.values) }),
+    }));
+    const withOrders = defineLazyField(equityCurve, 'orders', () => broker.orderRecords());
+    const withPrices = defineLazyField(withOrders, 'prices', () =>
+      buildTradedPrices({ traded, startMs: config.startMs, endMs: config.endMs }),
+    );
+    if (benchmark === undefined) return withPrices;
+    return defineLazyField(withPrices, 'benchmarkEquity', () => ({
+      asset: describeAsset(benchmark.asset),
+      portfolioValue: withPrices.equityCurve.benchmark!,
+    }));
   }
 }
 
@@ -885,16 +889,6 @@ function toStatsRow(nowMs: number, row: StatsRow): BacktestStatsRow {
 /** Runs one backtest. @internal Use `backtest()`, which validates options first. */
 export function runEventLoop(config: EventLoopConfig): Promise<BacktestResult> {
   return new EventLoop(config).run();
-}
-
-// A preallocated array filled by a plain loop: Array.from or spreading a typed array goes through the
-// iterator protocol and is several times slower; growing by push copies the backing store repeatedly.
-function toNumberArray(values: Float64Array): number[] {
-  // Filling with a double first makes V8 allocate packed double storage once, instead of a holey array
-  // that is converted as it fills (about twice as fast for the equity curve of a long run).
-  const result = new Array<number>(values.length).fill(0.5);
-  for (let index = 0; index < values.length; index++) result[index] = values[index]!;
-  return result;
 }
 
 function yieldToEventLoop(): Promise<void> {

@@ -25,7 +25,7 @@ export interface BenchmarkCurveInput {
  * contract's first open, so the gap between contracts is not counted as a return. Computed once after the
  * run with its own cursor, so the iteration loop carries no benchmark bookkeeping.
  */
-export function buildBenchmarkCurve(input: BenchmarkCurveInput): number[] {
+export function buildBenchmarkCurve(input: BenchmarkCurveInput): Float64Array {
   const { series, timesMs, budget } = input;
   const bars = series.bars;
   const barTimesMs = series.timesMs;
@@ -33,8 +33,7 @@ export function buildBenchmarkCurve(input: BenchmarkCurveInput): number[] {
   const close = bars.close;
   const durationMs = series.durationMs;
   const isContinuous = series.asset.type === 'continuous_future';
-  // Filled with a double first so V8 keeps packed double storage (the array goes into the result as is).
-  const values = new Array<number>(timesMs.length).fill(0.5);
+  const values = new Float64Array(timesMs.length);
   let visible = 0;
   let baseIndex = -1;
   // Product of (old contract's last close / new contract's first open) over the rolls since the base bar.
@@ -125,34 +124,51 @@ export interface TradedSeries {
   readonly series: FeedSeries;
 }
 
-/** Inputs of {@link definePricesLazily}. */
-export interface LazyPricesInput {
+/** Inputs of {@link buildTradedPrices}. */
+export interface TradedPricesInput {
   readonly traded: readonly TradedSeries[];
   readonly startMs: number;
   readonly endMs: number;
 }
 
+/** {@link buildPriceSeries} for every traded symbol, keyed by symbol in the order first traded. */
+export function buildTradedPrices(input: TradedPricesInput): Record<string, BacktestPriceSeries> {
+  const prices: Record<string, BacktestPriceSeries> = {};
+  for (const { symbol, series } of input.traded) {
+    prices[symbol] = buildPriceSeries({ series, symbol, startMs: input.startMs, endMs: input.endMs });
+  }
+  return prices;
+}
+
 /**
- * Adds `prices` to a result as an enumerable property built on first read (then kept as a plain value), so
- * `JSON.stringify`, spreading and `structuredClone` see it like any other field. Why lazily: copying a year
- * of minute bars into plain arrays costs about 4 ms per column per traded symbol, a tenth of a fast run,
- * and many callers (sweeps, tests) never read it.
+ * Adds `key` to `target` as an enumerable property computed on first read and then kept as a plain value,
+ * so `JSON.stringify`, spreading and `structuredClone` see it like any other field.
  */
-export function definePricesLazily<T extends object>(
-  result: T,
-  input: LazyPricesInput,
-): T & { readonly prices: Readonly<Record<string, BacktestPriceSeries>> } {
-  Object.defineProperty(result, 'prices', {
+export function defineLazyField<T extends object, K extends string, V>(
+  target: T,
+  key: K,
+  compute: () => V,
+): T & { readonly [P in K]: V } {
+  Object.defineProperty(target, key, {
     enumerable: true,
     configurable: true,
     get() {
-      const prices: Record<string, BacktestPriceSeries> = {};
-      for (const { symbol, series } of input.traded) {
-        prices[symbol] = buildPriceSeries({ series, symbol, startMs: input.startMs, endMs: input.endMs });
-      }
-      Object.defineProperty(result, 'prices', { value: prices, enumerable: true, configurable: false });
-      return prices;
+      const value = compute();
+      Object.defineProperty(target, key, { value, enumerable: true, configurable: false });
+      return value;
     },
   });
-  return result as T & { readonly prices: Readonly<Record<string, BacktestPriceSeries>> };
+  return target as T & { readonly [P in K]: V };
+}
+
+/**
+ * A plain array copy of a typed array, preallocated and filled by a loop: `Array.from` or spreading goes
+ * through the iterator protocol and is several times slower, and growing by push copies repeatedly.
+ */
+export function toNumberArray(values: Float64Array): number[] {
+  // Filled with a double first so V8 allocates packed double storage once, not a holey array converted as
+  // it fills (about twice as fast for the equity curve of a long run).
+  const result = new Array<number>(values.length).fill(0.5);
+  for (let index = 0; index < values.length; index++) result[index] = values[index]!;
+  return result;
 }
