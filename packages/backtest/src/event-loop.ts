@@ -1,16 +1,12 @@
 import {
   type Asset,
-  assetKey,
   type Bars,
   type BrokerEvent,
   bindStrategyContext,
   type CreateOrderOptions,
-  contractAsset,
   createOrderFromOptions,
   type DataSourceV1,
-  type FutureAsset,
   type HistoricalPricesOptions,
-  InvalidArgumentError,
   type MarketTime,
   type ModifyOrderOptions,
   type Order,
@@ -18,7 +14,6 @@ import {
   type OrderSpec,
   type Position,
   parseSleeptime,
-  rollSchedule,
   type StatsRow,
   type Strategy,
   type StrategyContext,
@@ -27,26 +22,22 @@ import {
   type TradingFee,
   toMarketTime,
 } from '@lb/core';
+import { confirmAssetInSource } from './asset-existence.js';
 import type { BacktestResult, BacktestStatsRow } from './backtest-result.js';
+import { buildBacktestResult } from './build-result.js';
 import { buildIterationSchedule, type SessionCalendar } from './clock.js';
 import { DataFeed, type FeedSeries } from './data-feed.js';
-import { AssetNotInSourceError } from './errors.js';
 import { FuturesLedger } from './futures-ledger.js';
 import {
+  describeAsset,
   type InstrumentOverride,
   type ResolvedInstrument,
   resolveInstrument,
   tradedSymbol,
 } from './instruments.js';
-import {
-  buildBenchmarkCurve,
-  buildTradedPrices,
-  defineLazyField,
-  type TradedSeries,
-  toNumberArray,
-} from './result-series.js';
+import { buildBenchmarkCurve } from './result-series.js';
+import { contractInSeries } from './roll-contracts.js';
 import { type RollExitOrders, SimulatedBroker } from './simulated-broker.js';
-import { computeStats } from './stats.js';
 
 /** Validated inputs of one run. @internal */
 export interface EventLoopConfig {
@@ -141,7 +132,14 @@ class EventLoop implements StrategyContext {
       endMs: config.endMs,
       sessionCalendar: () => this.#calendar,
       onNoBarsAtAll: (asset, timestep, fetchStartMs) =>
-        this.#confirmAssetExists(asset, timestep, fetchStartMs),
+        confirmAssetInSource({
+          dataSource: config.dataSource,
+          asset,
+          timestep,
+          fetchStartMs,
+          endMs: config.endMs,
+          ...(config.signal === undefined ? {} : { signal: config.signal }),
+        }),
       onEmptyRange: (asset, timestep) =>
         this.#warnOnce(
           `No ${timestep.label} bars for ${describeAsset(asset)} between ${new Date(config.startMs).toISOString()} and ${new Date(config.endMs).toISOString()} from source "${config.dataSource.sourceId}": orders for it cannot fill and it has no prices in this run.`,
@@ -264,13 +262,22 @@ class EventLoop implements StrategyContext {
         this.#warnOnce(`No trades: ${this.#warnings[0]}`);
       }
       const benchmark = await this.#benchmark(times);
-      return this.#buildResult({
-        times,
+      return buildBacktestResult({
+        strategy,
+        startMs: config.startMs,
+        endMs: config.endMs,
+        budget: config.budget,
+        riskFreeRate: config.riskFreeRate,
+        broker,
+        ledger,
+        timesMs: times,
         values,
         cash,
         benchmark,
         statsRows: run.statsRows,
         sessionFirstIteration: schedule.sessionFirstIteration,
+        warnings: this.#warnings,
+        logs: this.#logs,
       });
     } catch (error) {
       if (strategyImplementsHook(strategy, 'onAbruptClosing')) {
@@ -591,7 +598,16 @@ class EventLoop implements StrategyContext {
       const symbols = (series.bars.metadata.segments ?? []).map((segment) => segment.symbol);
       for (const symbol of symbols) {
         if (!this.#instruments.has(symbol))
-          await this.#loadInstrument(this.#contractAsset(root, symbol, series), symbol);
+          await this.#loadInstrument(
+            contractInSeries({
+              root,
+              symbol,
+              series,
+              startMs: this.#config.startMs,
+              endMs: this.#config.endMs,
+            }),
+            symbol,
+          );
       }
       const firstInstrument = this.#instruments.get(symbols[0] ?? '');
       if (firstInstrument !== undefined) this.#seriesInstrument.set(series, firstInstrument);
@@ -623,73 +639,18 @@ class EventLoop implements StrategyContext {
     }
   }
 
-  /**
-   * A series came back without a single bar, warm-up included. When the source can say whether it knows
-   * the instrument and does not, the asset is not in the source at all: fail with what the source has.
-   * @throws AssetNotInSourceError
-   */
-  async #confirmAssetExists(asset: Asset, timestep: Timestep, fetchStartMs: number): Promise<void> {
-    const source = this.#config.dataSource;
-    if (asset.type === 'continuous_future' || !source.capabilities.instruments) return;
-    if (source.doFetchInstrument === undefined) return;
-    const signal = this.#config.signal;
-    try {
-      await source.doFetchInstrument(
-        { asset, at: new Date(fetchStartMs) },
-        signal === undefined ? {} : { signal },
-      );
-      return;
-    } catch (error) {
-      signal?.throwIfAborted();
-      let has = '';
-      if (source.doFetchAvailableRange !== undefined) {
-        try {
-          const range = await source.doFetchAvailableRange({
-            asset,
-            timestep,
-            start: new Date(fetchStartMs),
-            end: new Date(this.#config.endMs),
-          });
-          has = ` It has ${timestep.label} data from ${range.start.toISOString()} to ${range.end.toISOString()} for other symbols.`;
-        } catch {
-          // The range is only a hint for the message.
-        }
-      }
-      throw new AssetNotInSourceError(
-        `Source "${source.sourceId}" does not have ${describeAsset(asset)}: no ${timestep.label} bars from ${new Date(fetchStartMs).toISOString()} to ${new Date(this.#config.endMs).toISOString()} and no instrument definition (${error instanceof Error ? error.message : String(error)}).${has} Check the symbol and the source's dataset.`,
-        { asset: assetKey(asset), sourceId: source.sourceId, cause: error },
-      );
-    }
-  }
-
   /** Resolves and remembers the instrument spec of the contract (or stock) traded as `symbol`. */
   async #loadInstrument(asset: Asset, symbol: string): Promise<void> {
-    const instrument = await resolveInstrument(
+    const instrument = await resolveInstrument({
       asset,
       symbol,
-      this.#config.instruments,
-      this.#config.dataSource,
-      new Date(this.#nowMs),
-      (message) => this.#warnOnce(message),
-      this.#config.signal,
-    );
+      overrides: this.#config.instruments,
+      dataSource: this.#config.dataSource,
+      at: new Date(this.#nowMs),
+      warn: (message) => this.#warnOnce(message),
+      ...(this.#config.signal === undefined ? {} : { signal: this.#config.signal }),
+    });
     this.#instruments.set(symbol, instrument);
-  }
-
-  /** The dated contract behind `symbol` in a continuous series of `root`, from the core roll schedule. */
-  #contractAsset(root: string, symbol: string, series: FeedSeries): FutureAsset {
-    const times = series.timesMs;
-    const segment = rollSchedule(
-      root,
-      new Date(times[0] ?? this.#config.startMs),
-      new Date(Math.max(this.#config.endMs, (times[times.length - 1] ?? 0) + 1)),
-    ).find((candidate) => candidate.symbol === symbol);
-    if (segment === undefined) {
-      throw new InvalidArgumentError(`Contract ${symbol} is not in the roll schedule of ${root}.`, {
-        argument: 'asset',
-      });
-    }
-    return contractAsset(segment);
   }
 
   /**
@@ -715,17 +676,23 @@ class EventLoop implements StrategyContext {
         broker.processBars(series, rollIndex);
         if (holding.quantity === 0) continue;
         const lastPrice = series.bars.close[rollIndex - 1] ?? holding.markPrice;
-        broker.roll(
-          via,
-          holding.instrument as ResolvedInstrument,
-          lastPrice,
+        broker.roll({
+          heldVia: via,
+          from: holding.instrument as ResolvedInstrument,
+          fromPrice: lastPrice,
           series,
           rollIndex,
-          holding.quantity,
-        );
+          signedQuantity: holding.quantity,
+        });
         continue;
       }
-      const contract = this.#contractAsset(via.symbol, symbol, series);
+      const contract = contractInSeries({
+        root: via.symbol,
+        symbol,
+        series,
+        startMs: this.#config.startMs,
+        endMs: this.#config.endMs,
+      });
       broker.markSeries.set(symbol, await this.#feed.ensure(contract, this.#config.fillTimestep, 1));
     }
   }
@@ -791,88 +758,6 @@ class EventLoop implements StrategyContext {
     const series = await this.#feed.ensure(asset, this.#config.fillTimestep, 1);
     return { asset, values: buildBenchmarkCurve({ series, timesMs, budget: this.#config.budget }) };
   }
-
-  /** The series each traded symbol is priced from, in the order first traded. */
-  #tradedSeries(): TradedSeries[] {
-    const traded: TradedSeries[] = [];
-    const seen = new Set<string>();
-    for (const trade of this.#broker.trades) {
-      if (seen.has(trade.symbol)) continue;
-      seen.add(trade.symbol);
-      const series = this.#broker.markSeries.get(trade.symbol);
-      if (series !== undefined) traded.push({ symbol: trade.symbol, series });
-    }
-    return traded;
-  }
-
-  #buildResult(run: {
-    readonly times: Float64Array;
-    readonly values: Float64Array;
-    readonly cash: Float64Array;
-    readonly benchmark: { readonly asset: Asset; readonly values: Float64Array } | undefined;
-    readonly statsRows: BacktestStatsRow[];
-    readonly sessionFirstIteration: Int32Array;
-  }): BacktestResult {
-    const config = this.#config;
-    const broker = this.#broker;
-    const finalPositions = this.#ledger.holdings
-      .filter((holding) => holding.quantity !== 0)
-      .map((holding) => ({
-        symbol: holding.instrument.symbol,
-        quantity: holding.quantity,
-        averagePrice: holding.entryNotional / holding.quantity,
-        lastPrice: holding.markPrice,
-      }));
-    const result = {
-      strategy: config.strategy.constructor.name,
-      start: new Date(config.startMs).toISOString(),
-      end: new Date(config.endMs).toISOString(),
-      budget: config.budget,
-      parameters: { ...config.strategy.parameters } as Record<string, unknown>,
-      iterations: run.times.length,
-      ...(run.benchmark === undefined ? {} : { benchmarkAsset: assetKey(run.benchmark.asset) }),
-      trades: broker.trades,
-      positions: broker.positions,
-      finalPositions,
-      stats: computeStats({
-        startingValue: config.budget,
-        startMs: config.startMs,
-        endMs: config.endMs,
-        timesMs: run.times,
-        values: run.values,
-        sessionFirstIteration: run.sessionFirstIteration,
-        trades: broker.trades,
-        feesPaid: broker.feesPaid,
-        riskFreeRate: config.riskFreeRate,
-      }),
-      statsRows: run.statsRows,
-      warnings: this.#warnings,
-      logs: this.#logs,
-    };
-    const benchmark = run.benchmark;
-    const traded = this.#tradedSeries();
-    // The big plain-array fields are built on first read: copying a year of minute points into plain arrays
-    // costs milliseconds per column, a sizeable share of a fast run, and many callers never read them all.
-    const equityCurve = defineLazyField(result, 'equityCurve', () => ({
-      timestampsMs: toNumberArray(run.times),
-      portfolioValue: toNumberArray(run.values),
-      cash: toNumberArray(run.cash),
-      ...(benchmark === undefined ? {} : { benchmark: toNumberArray(benchmark.values) }),
-    }));
-    const withOrders = defineLazyField(equityCurve, 'orders', () => broker.orderRecords());
-    const withPrices = defineLazyField(withOrders, 'prices', () =>
-      buildTradedPrices({ traded, startMs: config.startMs, endMs: config.endMs }),
-    );
-    if (benchmark === undefined) return withPrices;
-    return defineLazyField(withPrices, 'benchmarkEquity', () => ({
-      asset: describeAsset(benchmark.asset),
-      portfolioValue: withPrices.equityCurve.benchmark!,
-    }));
-  }
-}
-
-function describeAsset(asset: Asset): string {
-  return asset.type === 'future' ? tradedSymbol(asset) : `${asset.type} ${asset.symbol}`;
 }
 
 function sameAsset(left: Asset, right: Asset): boolean {

@@ -1,4 +1,5 @@
 import type { FeedSeries } from './data-feed.js';
+import { lowerBound } from './search-sorted.js';
 
 /** Bars of one traded instrument over the run, as `BacktestResult.prices` holds them (plain arrays). */
 export interface BacktestPriceSeries {
@@ -104,18 +105,6 @@ export function buildPriceSeries(input: PriceSeriesInput): BacktestPriceSeries {
     row++;
   }
   return { timestampsMs, close, high, low };
-}
-
-/** Index of the first value >= target in an ascending array. */
-function lowerBound(values: Float64Array, target: number): number {
-  let low = 0;
-  let high = values.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (values[middle]! < target) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }
 
 /** A traded symbol and the series it was traded or marked with. */
