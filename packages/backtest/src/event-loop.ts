@@ -5,7 +5,6 @@ import {
   bindStrategyContext,
   type CreateOrderOptions,
   createOrderFromOptions,
-  type DataSourceV1,
   type HistoricalPricesOptions,
   type MarketTime,
   type ModifyOrderOptions,
@@ -15,11 +14,9 @@ import {
   type Position,
   parseSleeptime,
   type StatsRow,
-  type Strategy,
   type StrategyContext,
   strategyImplementsHook,
   type Timestep,
-  type TradingFee,
   toMarketTime,
 } from '@lb/core';
 import { confirmAssetInSource } from './asset-existence.js';
@@ -27,46 +24,13 @@ import type { BacktestResult, BacktestStatsRow } from './backtest-result.js';
 import { buildBacktestResult } from './build-result.js';
 import { buildIterationSchedule, type SessionCalendar } from './clock.js';
 import { DataFeed, type FeedSeries } from './data-feed.js';
+import type { EventLoopConfig } from './event-loop-config.js';
+import { FillSeriesBook } from './fill-series-book.js';
 import { FuturesLedger } from './futures-ledger.js';
-import {
-  describeAsset,
-  type InstrumentOverride,
-  type ResolvedInstrument,
-  resolveInstrument,
-  tradedSymbol,
-} from './instruments.js';
+import { describeAsset, type ResolvedInstrument, tradedSymbol } from './instruments.js';
 import { buildBenchmarkCurve } from './result-series.js';
 import { contractInSeries } from './roll-contracts.js';
-import { type RollExitOrders, SimulatedBroker } from './simulated-broker.js';
-
-/** Validated inputs of one run. @internal */
-export interface EventLoopConfig {
-  readonly strategy: Strategy<object>;
-  readonly dataSource: DataSourceV1;
-  readonly startMs: number;
-  readonly endMs: number;
-  readonly budget: number;
-  readonly buyFees: readonly TradingFee[];
-  readonly sellFees: readonly TradingFee[];
-  readonly slippageTicks: number;
-  /** The calendar option; when absent, the calendar of `strategy.market` as set after `initialize()`. */
-  readonly calendar: SessionCalendar | undefined;
-  /** Resolves a market name to its calendar. */
-  readonly calendarOf: (market: Strategy<object>['market']) => SessionCalendar;
-  /** Zone of the market's wall clock (getMarketTime). */
-  readonly timeZoneOf: (market: Strategy<object>['market']) => string;
-  readonly fillTimestep: Timestep;
-  readonly instruments: Readonly<Record<string, InstrumentOverride>>;
-  readonly autoRoll: boolean;
-  readonly rollExitOrders: RollExitOrders;
-  readonly benchmarkAsset: Asset | undefined;
-  readonly parameters: Record<string, unknown>;
-  readonly riskFreeRate: number;
-  readonly onProgress?: (done: number, total: number) => void;
-  readonly logger?: (line: string) => void;
-  readonly onWarning: (message: string) => void;
-  readonly signal?: AbortSignal;
-}
+import { SimulatedBroker } from './simulated-broker.js';
 
 type HookResult = void | Promise<void>;
 
@@ -100,10 +64,7 @@ class EventLoop implements StrategyContext {
   readonly #feed: DataFeed;
   readonly #ledger: FuturesLedger;
   readonly #broker: SimulatedBroker;
-  readonly #instruments = new Map<string, ResolvedInstrument>();
-  readonly #seriesInstrument = new Map<FeedSeries, ResolvedInstrument>();
-  // Fill series whose instruments are resolved: orders on them go to the broker at once.
-  readonly #ready = new WeakSet<FeedSeries>();
+  readonly #fillSeries: FillSeriesBook;
   readonly #logs: string[] = [];
   readonly #warnings: string[] = [];
   readonly #warned = new Set<string>();
@@ -120,8 +81,6 @@ class EventLoop implements StrategyContext {
   #lastAsset: Asset | undefined;
   #lastTimestep: string | Timestep | undefined;
   #lastOptions: HistoricalPricesOptions | undefined;
-  // Set once a continuous future is traded: only then does the loop look for rolls.
-  #watchRolls = false;
 
   constructor(config: EventLoopConfig) {
     this.#config = config;
@@ -147,6 +106,18 @@ class EventLoop implements StrategyContext {
       ...(config.signal === undefined ? {} : { signal: config.signal }),
     });
     this.#ledger = new FuturesLedger(config.budget);
+    const fillSeries = new FillSeriesBook({
+      feed: this.#feed,
+      dataSource: config.dataSource,
+      fillTimestep: config.fillTimestep,
+      overrides: config.instruments,
+      startMs: config.startMs,
+      endMs: config.endMs,
+      clockMs: () => this.#nowMs,
+      warn: (message) => this.#warnOnce(message),
+      ...(config.signal === undefined ? {} : { signal: config.signal }),
+    });
+    this.#fillSeries = fillSeries;
     const strategy = config.strategy;
     this.#broker = new SimulatedBroker({
       ledger: this.#ledger,
@@ -154,19 +125,13 @@ class EventLoop implements StrategyContext {
       buyFees: config.buyFees,
       sellFees: config.sellFees,
       slippageTicks: config.slippageTicks,
-      instrumentAt: (series, index) =>
-        series.asset.type === 'continuous_future'
-          ? this.#instruments.get(series.bars.symbolAt(index))!
-          : this.#seriesInstrument.get(series)!,
+      instrumentAt: (series, index) => fillSeries.instrumentAt(series, index),
       emitFillEvents: strategyImplementsHook(strategy, 'onFilledOrder'),
       emitCancelEvents: strategyImplementsHook(strategy, 'onCanceledOrder'),
       emitNewOrderEvents: strategyImplementsHook(strategy, 'onNewOrder'),
       rollExitOrders: config.rollExitOrders,
       clockMs: () => this.#nowMs,
-      fillSeriesOf: (asset) => {
-        const series = this.#feed.loaded(asset, config.fillTimestep, 1);
-        return series !== undefined && this.#ready.has(series) ? series : undefined;
-      },
+      fillSeriesOf: (asset) => fillSeries.readySeries(asset),
     });
   }
 
@@ -308,7 +273,7 @@ class EventLoop implements StrategyContext {
       this.#nowMs = nowMs;
       // Rolls first: they fill working orders on the old contract's bars up to the roll themselves, so
       // orders then meet the new contract's bars only once the position is in the new contract.
-      if (this.#watchRolls) await this.#handleRolls(nowMs);
+      if (this.#fillSeries.hasContinuous) await this.#handleRolls(nowMs);
       if (broker.workingCount > 0) broker.process(nowMs);
       if (broker.events.length > 0) await this.#dispatchEvents();
       // The common case inline: a synchronous hook costs one call and no promise.
@@ -447,8 +412,8 @@ class EventLoop implements StrategyContext {
 
   submitOrder(order: OrderSpec): Order {
     if (this.#queued.length === 0) {
-      const series = this.#feed.loaded(order.asset, this.#config.fillTimestep, 1);
-      if (series !== undefined && this.#ready.has(series)) {
+      const series = this.#fillSeries.readySeries(order.asset);
+      if (series !== undefined) {
         this.#feed.visibleCount(series, this.#nowMs);
         return this.#broker.submit(order, series, this.#nowMs);
       }
@@ -570,7 +535,7 @@ class EventLoop implements StrategyContext {
   async #step(atMs: number, hook: () => HookResult): Promise<void> {
     this.#nowMs = atMs;
     const broker = this.#broker;
-    if (this.#watchRolls) await this.#handleRolls(atMs);
+    if (this.#fillSeries.hasContinuous) await this.#handleRolls(atMs);
     if (broker.workingCount > 0) broker.process(atMs);
     if (broker.events.length > 0) await this.#dispatchEvents();
     await this.#runHook(hook());
@@ -581,45 +546,12 @@ class EventLoop implements StrategyContext {
   async #flushQueued(): Promise<void> {
     while (this.#queued.length > 0) {
       const queued = this.#queued[0]!;
-      const series = await this.#prepareFillSeries(queued.spec.asset);
+      const series = await this.#fillSeries.prepare(queued.spec.asset);
       this.#queued.shift();
       this.#feed.visibleCount(series, this.#nowMs);
       this.#broker.submit(queued.spec, series, this.#nowMs, queued.order.id);
       if (queued.canceled) this.#broker.cancel(queued.order.id);
     }
-  }
-
-  /** The fill series of `asset` with every instrument it can book resolved. */
-  async #prepareFillSeries(asset: Asset): Promise<FeedSeries> {
-    const series = await this.#feed.ensure(asset, this.#config.fillTimestep, 1);
-    if (this.#ready.has(series)) return series;
-    if (asset.type === 'continuous_future') {
-      const root = asset.symbol;
-      const symbols = (series.bars.metadata.segments ?? []).map((segment) => segment.symbol);
-      for (const symbol of symbols) {
-        if (!this.#instruments.has(symbol))
-          await this.#loadInstrument(
-            contractInSeries({
-              root,
-              symbol,
-              series,
-              startMs: this.#config.startMs,
-              endMs: this.#config.endMs,
-            }),
-            symbol,
-          );
-      }
-      const firstInstrument = this.#instruments.get(symbols[0] ?? '');
-      if (firstInstrument !== undefined) this.#seriesInstrument.set(series, firstInstrument);
-      this.#watchRolls = true;
-      this.#ready.add(series);
-      return series;
-    }
-    const symbol = tradedSymbol(asset);
-    if (!this.#instruments.has(symbol)) await this.#loadInstrument(asset, symbol);
-    this.#seriesInstrument.set(series, this.#instruments.get(symbol)!);
-    this.#ready.add(series);
-    return series;
   }
 
   /** Delivers broker events to the strategy's hooks, in order, each awaited. */
@@ -637,20 +569,6 @@ class EventLoop implements StrategyContext {
         await this.#runHook(result);
       }
     }
-  }
-
-  /** Resolves and remembers the instrument spec of the contract (or stock) traded as `symbol`. */
-  async #loadInstrument(asset: Asset, symbol: string): Promise<void> {
-    const instrument = await resolveInstrument({
-      asset,
-      symbol,
-      overrides: this.#config.instruments,
-      dataSource: this.#config.dataSource,
-      at: new Date(this.#nowMs),
-      warn: (message) => this.#warnOnce(message),
-      ...(this.#config.signal === undefined ? {} : { signal: this.#config.signal }),
-    });
-    this.#instruments.set(symbol, instrument);
   }
 
   /**
@@ -770,6 +688,8 @@ function sameAsset(left: Asset, right: Asset): boolean {
 function toStatsRow(nowMs: number, row: StatsRow): BacktestStatsRow {
   return { time: new Date(nowMs).toISOString(), ...row };
 }
+
+export type { EventLoopConfig } from './event-loop-config.js';
 
 /** Runs one backtest. @internal Use `backtest()`, which validates options first. */
 export function runEventLoop(config: EventLoopConfig): Promise<BacktestResult> {
