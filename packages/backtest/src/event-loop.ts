@@ -27,10 +27,11 @@ import { DataFeed, type FeedSeries } from './data-feed.js';
 import type { EventLoopConfig } from './event-loop-config.js';
 import { FillSeriesBook } from './fill-series-book.js';
 import { FuturesLedger } from './futures-ledger.js';
-import { describeAsset, type ResolvedInstrument, tradedSymbol } from './instruments.js';
+import { describeAsset, sameAsset, tradedSymbol } from './instruments.js';
 import { buildBenchmarkCurve } from './result-series.js';
-import { contractInSeries } from './roll-contracts.js';
+import { type RollHeldPositionsOptions, rollHeldPositions } from './roll-contracts.js';
 import { SimulatedBroker } from './simulated-broker.js';
+import { yieldToEventLoop } from './yield-to-event-loop.js';
 
 type HookResult = void | Promise<void>;
 
@@ -273,7 +274,7 @@ class EventLoop implements StrategyContext {
       this.#nowMs = nowMs;
       // Rolls first: they fill working orders on the old contract's bars up to the roll themselves, so
       // orders then meet the new contract's bars only once the position is in the new contract.
-      if (this.#fillSeries.hasContinuous) await this.#handleRolls(nowMs);
+      if (this.#fillSeries.hasContinuous) await rollHeldPositions(this.#rollContext(nowMs));
       if (broker.workingCount > 0) broker.process(nowMs);
       if (broker.events.length > 0) await this.#dispatchEvents();
       // The common case inline: a synchronous hook costs one call and no promise.
@@ -535,7 +536,7 @@ class EventLoop implements StrategyContext {
   async #step(atMs: number, hook: () => HookResult): Promise<void> {
     this.#nowMs = atMs;
     const broker = this.#broker;
-    if (this.#fillSeries.hasContinuous) await this.#handleRolls(atMs);
+    if (this.#fillSeries.hasContinuous) await rollHeldPositions(this.#rollContext(atMs));
     if (broker.workingCount > 0) broker.process(atMs);
     if (broker.events.length > 0) await this.#dispatchEvents();
     await this.#runHook(hook());
@@ -571,48 +572,18 @@ class EventLoop implements StrategyContext {
     }
   }
 
-  /**
-   * Handles positions held through a continuous future whose series has moved to the next contract: with
-   * `autoRoll`, closes and reopens them in the new contract at the roll; otherwise keeps them in the old
-   * contract and marks them with that contract's own bars from now on.
-   */
-  async #handleRolls(nowMs: number): Promise<void> {
-    const broker = this.#broker;
-    for (const holding of this.#ledger.holdings) {
-      if (holding.quantity === 0) continue;
-      const symbol = holding.instrument.symbol;
-      const via = broker.heldVia.get(symbol);
-      const series = broker.markSeries.get(symbol);
-      if (via?.type !== 'continuous_future' || series === undefined || series.asset !== via) continue;
-      const visible = this.#feed.visibleCount(series, nowMs);
-      if (visible === 0 || series.bars.symbolAt(visible - 1) === symbol) continue;
-      // The first bar after the last one of the held contract is where the roll happened.
-      let rollIndex = visible - 1;
-      while (rollIndex > 0 && series.bars.symbolAt(rollIndex - 1) !== symbol) rollIndex--;
-      if (this.#config.autoRoll) {
-        // Orders working through the roll meet the old contract's last bars first; they may close the position.
-        broker.processBars(series, rollIndex);
-        if (holding.quantity === 0) continue;
-        const lastPrice = series.bars.close[rollIndex - 1] ?? holding.markPrice;
-        broker.roll({
-          heldVia: via,
-          from: holding.instrument as ResolvedInstrument,
-          fromPrice: lastPrice,
-          series,
-          rollIndex,
-          signedQuantity: holding.quantity,
-        });
-        continue;
-      }
-      const contract = contractInSeries({
-        root: via.symbol,
-        symbol,
-        series,
-        startMs: this.#config.startMs,
-        endMs: this.#config.endMs,
-      });
-      broker.markSeries.set(symbol, await this.#feed.ensure(contract, this.#config.fillTimestep, 1));
-    }
+  #rollContext(nowMs: number): RollHeldPositionsOptions {
+    const config = this.#config;
+    return {
+      nowMs,
+      ledger: this.#ledger,
+      broker: this.#broker,
+      feed: this.#feed,
+      autoRoll: config.autoRoll,
+      fillTimestep: config.fillTimestep,
+      startMs: config.startMs,
+      endMs: config.endMs,
+    };
   }
 
   #markToMarket(nowMs: number): number {
@@ -678,13 +649,6 @@ class EventLoop implements StrategyContext {
   }
 }
 
-function sameAsset(left: Asset, right: Asset): boolean {
-  return (
-    left === right ||
-    (left.type === right.type && left.symbol === right.symbol && tradedSymbol(left) === tradedSymbol(right))
-  );
-}
-
 function toStatsRow(nowMs: number, row: StatsRow): BacktestStatsRow {
   return { time: new Date(nowMs).toISOString(), ...row };
 }
@@ -694,11 +658,4 @@ export type { EventLoopConfig } from './event-loop-config.js';
 /** Runs one backtest. @internal Use `backtest()`, which validates options first. */
 export function runEventLoop(config: EventLoopConfig): Promise<BacktestResult> {
   return new EventLoop(config).run();
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => {
-    if (typeof setImmediate === 'function') setImmediate(resolve);
-    else setTimeout(resolve, 0);
-  });
 }

@@ -114,3 +114,11 @@ function isPositiveNumber(value: unknown): value is number {
 export function describeAsset(asset: Asset): string {
   return asset.type === 'future' ? tradedSymbol(asset) : `${asset.type} ${asset.symbol}`;
 }
+
+/** Whether two asset objects name the same instrument. */
+export function sameAsset(left: Asset, right: Asset): boolean {
+  return (
+    left === right ||
+    (left.type === right.type && left.symbol === right.symbol && tradedSymbol(left) === tradedSymbol(right))
+  );
+}

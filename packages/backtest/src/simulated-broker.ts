@@ -4,91 +4,44 @@ import {
   type Broker,
   type BrokerEvent,
   type CancelReason,
-  createOrderSpec,
-  InvalidArgumentError,
   LbError,
   type ModifyOrderOptions,
   type Order,
   type OrderSide,
   type OrderSpec,
   type Position,
-  type TradingFee,
 } from '@lb/core';
 import type { OrderRecord, PositionRecord, TradeRecord } from './broker-records.js';
-import type { DataFeed, FeedSeries } from './data-feed.js';
+import type { FeedSeries } from './data-feed.js';
 import { findFillPrice } from './fill-model.js';
-import type { FuturesLedger } from './futures-ledger.js';
 import type { ResolvedInstrument } from './instruments.js';
 import { IsoTimeFormatter } from './iso-time.js';
 import { lowerBound } from './search-sorted.js';
 
 const NANOS_PER_MS = 1_000_000n;
 
-import { type LegSpec, legsOf, toOrder, toOrderRecord, type WorkingOrder } from './working-order.js';
+import {
+  type NewWorkingOrder,
+  NO_LEGS,
+  type RollPositionOptions,
+  type SimulatedBrokerSettings,
+} from './simulated-broker-settings.js';
+import {
+  changedSpec,
+  type LegSpec,
+  legOrderSpec,
+  legsOf,
+  toOrder,
+  toOrderRecord,
+  type WorkingOrder,
+} from './working-order.js';
 
 export type { OrderRecord, PositionRecord, TradeRecord } from './broker-records.js';
-
-/** What the broker does when a continuous future's position rolls with working orders on it. */
-export type RollExitOrders = 'move' | 'cancel';
-
-/** Inputs of the broker's internal order factory. */
-interface NewWorkingOrder {
-  readonly spec: OrderSpec;
-  readonly series: FeedSeries;
-  readonly submittedAtMs: number;
-  /** First bar the order may fill on. */
-  readonly nextBarIndex: number;
-  /** The bracket, OTO or OCO order this leg belongs to. */
-  readonly parentId?: string;
-  /** An OCO container: its legs execute, it does not. */
-  readonly isContainer?: boolean;
-  /** Exit legs placed when this order fills. */
-  readonly childLegs?: ReadonlyArray<LegSpec>;
-}
-
-const NO_LEGS: ReadonlyArray<LegSpec> = Object.freeze([]);
-
-/** Inputs of {@link SimulatedBroker.roll}. */
-export interface RollPositionOptions {
-  /** The continuous future the position is held through. */
-  readonly heldVia: Asset;
-  /** The contract rolled out of. */
-  readonly from: ResolvedInstrument;
-  /** The old contract's last close: the closing fill's price. */
-  readonly fromPrice: number;
-  /** The continuous series, now in the new contract. */
-  readonly series: FeedSeries;
-  /** Index of the new contract's first bar in `series`. */
-  readonly rollIndex: number;
-  /** Position size, negative when short. */
-  readonly signedQuantity: number;
-}
-
-/** Settings of a {@link SimulatedBroker}. */
-export interface SimulatedBrokerSettings {
-  readonly ledger: FuturesLedger;
-  readonly feed: DataFeed;
-  /** Fee schedules charged on buy fills. */
-  readonly buyFees: readonly TradingFee[];
-  /** Fee schedules charged on sell fills. */
-  readonly sellFees: readonly TradingFee[];
-  /** Adverse slippage on market and stop fills, in ticks. */
-  readonly slippageTicks: number;
-  /** Instrument of the bar at `index` of `series` (continuous series change contract at rolls). */
-  readonly instrumentAt: (series: FeedSeries, index: number) => ResolvedInstrument;
-  /** Build fill events (order snapshots with BigInt times); off when the strategy has no fill hook. */
-  readonly emitFillEvents: boolean;
-  /** Build cancel events; off when the strategy has no cancel hook. */
-  readonly emitCancelEvents: boolean;
-  /** Build new-order events; off when the strategy has no onNewOrder hook. */
-  readonly emitNewOrderEvents: boolean;
-  /** At a roll: move working orders of the rolled series by the roll spread (default), or cancel them. */
-  readonly rollExitOrders: RollExitOrders;
-  /** The current simulated time, for the {@link Broker} methods. */
-  readonly clockMs: () => number;
-  /** The loaded fill series of `asset`, for {@link Broker.submitOrder}; undefined when not loaded. */
-  readonly fillSeriesOf: (asset: Asset) => FeedSeries | undefined;
-}
+export type {
+  RollExitOrders,
+  RollPositionOptions,
+  SimulatedBrokerSettings,
+} from './simulated-broker-settings.js';
 
 /**
  * Executes orders against preloaded bars. An order submitted at T is evaluated on bars opening at or after
@@ -127,11 +80,6 @@ export class SimulatedBroker implements Broker {
   /** Number of orders still working. */
   get workingCount(): number {
     return this.#working.length;
-  }
-
-  /** The next order id the broker will assign (ids are `1`, `2`, ... so runs are deterministic). */
-  get nextOrderId(): number {
-    return this.#nextId;
   }
 
   /** Takes the next order id now, for an order {@link submit}ted later with it (after its data loads). */
@@ -201,24 +149,7 @@ export class SimulatedBroker implements Broker {
   modifyOrder(orderId: string, changes: ModifyOrderOptions): Order | undefined {
     const order = this.#byId.get(orderId);
     if (order === undefined || order.status !== 'open' || order.isContainer) return undefined;
-    if (changes.limitPrice !== undefined && order.type !== 'limit' && order.type !== 'stop_limit') {
-      throw new InvalidArgumentError(
-        `Cannot set a limit price on ${order.type} order ${orderId}; cancel it and submit a limit order.`,
-        { argument: 'limitPrice' },
-      );
-    }
-    if (changes.stopPrice !== undefined && order.type !== 'stop' && order.type !== 'stop_limit') {
-      throw new InvalidArgumentError(
-        `Cannot set a stop price on ${order.type} order ${orderId}; cancel it and submit a stop order.`,
-        { argument: 'stopPrice' },
-      );
-    }
-    const changed = createOrderSpec({
-      ...order.spec,
-      ...(changes.limitPrice === undefined ? {} : { limitPrice: changes.limitPrice }),
-      ...(changes.stopPrice === undefined ? {} : { stopPrice: changes.stopPrice }),
-      ...(changes.quantity === undefined ? {} : { quantity: changes.quantity }),
-    });
+    const changed = changedSpec(order, changes);
     order.spec = changed;
     order.limitPrice = changed.limitPrice ?? Number.NaN;
     order.stopPrice = changed.stopPrice ?? Number.NaN;
@@ -258,19 +189,6 @@ export class SimulatedBroker implements Broker {
     const orders: Order[] = [];
     for (const order of this.#working) if (!order.isContainer) orders.push(toOrder(order));
     return orders;
-  }
-
-  /** Working orders that are not OCO containers, without building snapshots. */
-  get openOrderCount(): number {
-    let count = 0;
-    for (const order of this.#working) if (!order.isContainer) count++;
-    return count;
-  }
-
-  /** Whether `asset` (by object) has a working order, without building snapshots. */
-  hasOpenOrderFor(asset: Asset): boolean {
-    for (const order of this.#working) if (!order.isContainer && order.spec.asset === asset) return true;
-    return false;
   }
 
   /** {@link Broker.getPositions}: non-flat positions, each under the asset it was traded through. */
@@ -578,16 +496,7 @@ export class SimulatedBroker implements Broker {
   ): void {
     const group: WorkingOrder[] = [];
     for (const leg of legs) {
-      const spec: OrderSpec = {
-        asset: parent.spec.asset,
-        side,
-        quantity: parent.spec.quantity,
-        type: leg.type,
-        orderClass: 'simple',
-        ...(leg.limitPrice === undefined ? {} : { limitPrice: leg.limitPrice }),
-        ...(leg.stopPrice === undefined ? {} : { stopPrice: leg.stopPrice }),
-        ...(parent.spec.tag === undefined ? {} : { tag: parent.spec.tag }),
-      };
+      const spec = legOrderSpec(parent.spec, side, leg);
       const child = this.#create({
         spec,
         series: parent.series,

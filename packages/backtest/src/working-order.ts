@@ -1,4 +1,14 @@
-import type { CancelReason, Order, OrderSpec, OrderStatus, OrderType } from '@lb/core';
+import {
+  type CancelReason,
+  createOrderSpec,
+  InvalidArgumentError,
+  type ModifyOrderOptions,
+  type Order,
+  type OrderSide,
+  type OrderSpec,
+  type OrderStatus,
+  type OrderType,
+} from '@lb/core';
 import type { OrderRecord } from './broker-records.js';
 import type { FeedSeries } from './data-feed.js';
 import type { FillModelOrder } from './fill-model.js';
@@ -93,4 +103,44 @@ export function toOrderRecord(
   if (spec.timeInForce !== undefined) record.timeInForce = spec.timeInForce;
   if (spec.tag !== undefined) record.tag = spec.tag;
   return record;
+}
+
+/**
+ * The spec of working order `order` with `changes` applied, validated like a new order.
+ * @throws InvalidArgumentError when a change does not fit the order type (a limit price on a market order).
+ */
+export function changedSpec(order: WorkingOrder, changes: ModifyOrderOptions): OrderSpec {
+  const orderId = order.id;
+  if (changes.limitPrice !== undefined && order.type !== 'limit' && order.type !== 'stop_limit') {
+    throw new InvalidArgumentError(
+      `Cannot set a limit price on ${order.type} order ${orderId}; cancel it and submit a limit order.`,
+      { argument: 'limitPrice' },
+    );
+  }
+  if (changes.stopPrice !== undefined && order.type !== 'stop' && order.type !== 'stop_limit') {
+    throw new InvalidArgumentError(
+      `Cannot set a stop price on ${order.type} order ${orderId}; cancel it and submit a stop order.`,
+      { argument: 'stopPrice' },
+    );
+  }
+  return createOrderSpec({
+    ...order.spec,
+    ...(changes.limitPrice === undefined ? {} : { limitPrice: changes.limitPrice }),
+    ...(changes.stopPrice === undefined ? {} : { stopPrice: changes.stopPrice }),
+    ...(changes.quantity === undefined ? {} : { quantity: changes.quantity }),
+  });
+}
+
+/** The simple order a bracket, OTO or OCO leg places: the parent's asset, quantity and tag. */
+export function legOrderSpec(parent: OrderSpec, side: OrderSide, leg: LegSpec): OrderSpec {
+  return {
+    asset: parent.asset,
+    side,
+    quantity: parent.quantity,
+    type: leg.type,
+    orderClass: 'simple',
+    ...(leg.limitPrice === undefined ? {} : { limitPrice: leg.limitPrice }),
+    ...(leg.stopPrice === undefined ? {} : { stopPrice: leg.stopPrice }),
+    ...(parent.tag === undefined ? {} : { tag: parent.tag }),
+  };
 }
