@@ -1,4 +1,4 @@
-import { type Asset, assetKey, type Strategy } from '@lb/core';
+import { type Asset, assetKey, type StatsRow, type Strategy } from '@lb/core';
 import type { BacktestResult, BacktestStatsRow } from './backtest-result.js';
 import type { FuturesLedger } from './futures-ledger.js';
 import { describeAsset } from './instruments.js';
@@ -96,4 +96,9 @@ export function buildBacktestResult(input: BuildResultInput): BacktestResult {
     asset: describeAsset(benchmark.asset),
     portfolioValue: withPrices.equityCurve.benchmark!,
   }));
+}
+
+/** A `traceStats()` row stamped with its iteration time (ISO, UTC). */
+export function toStatsRow(nowMs: number, row: StatsRow): BacktestStatsRow {
+  return { time: new Date(nowMs).toISOString(), ...row };
 }

@@ -1,4 +1,5 @@
-import type { Asset, DataSourceV1, Strategy, Timestep, TradingFee } from '@lb/core';
+import type { Asset, DataSourceV1, Order, OrderSpec, Strategy, Timestep, TradingFee } from '@lb/core';
+import type { BacktestStatsRow } from './backtest-result.js';
 import type { SessionCalendar } from './clock.js';
 import type { InstrumentOverride } from './instruments.js';
 import type { RollExitOrders } from './simulated-broker.js';
@@ -30,4 +31,21 @@ export interface EventLoopConfig {
   readonly logger?: (line: string) => void;
   readonly onWarning: (message: string) => void;
   readonly signal?: AbortSignal;
+}
+
+/** Per-run arrays and settings shared by the iteration loop. */
+export interface RunState {
+  readonly times: Float64Array;
+  readonly values: Float64Array;
+  readonly cash: Float64Array;
+  readonly progressStep: number;
+  readonly traceStats: boolean;
+  readonly statsRows: BacktestStatsRow[];
+}
+
+/** An order submitted while its data was still loading: accepted by the broker once the hook settles. */
+export interface QueuedOrder {
+  readonly spec: OrderSpec;
+  readonly order: Order;
+  canceled: boolean;
 }

@@ -6,6 +6,7 @@ import {
   type CreateOrderOptions,
   createOrderFromOptions,
   type HistoricalPricesOptions,
+  type HookResult,
   type MarketTime,
   type ModifyOrderOptions,
   type Order,
@@ -13,44 +14,25 @@ import {
   type OrderSpec,
   type Position,
   parseSleeptime,
-  type StatsRow,
+  type Strategy,
   type StrategyContext,
   strategyImplementsHook,
   type Timestep,
   toMarketTime,
 } from '@lb/core';
-import { confirmAssetInSource } from './asset-existence.js';
-import type { BacktestResult, BacktestStatsRow } from './backtest-result.js';
-import { buildBacktestResult } from './build-result.js';
+import type { BacktestResult } from './backtest-result.js';
+import { buildBacktestResult, toStatsRow } from './build-result.js';
 import { buildIterationSchedule, type SessionCalendar } from './clock.js';
-import { DataFeed, type FeedSeries } from './data-feed.js';
-import type { EventLoopConfig } from './event-loop-config.js';
+import type { DataFeed, FeedSeries } from './data-feed.js';
+import type { EventLoopConfig, QueuedOrder, RunState } from './event-loop-config.js';
 import { FillSeriesBook } from './fill-series-book.js';
 import { FuturesLedger } from './futures-ledger.js';
-import { describeAsset, sameAsset, tradedSymbol } from './instruments.js';
-import { buildBenchmarkCurve } from './result-series.js';
+import { sameAsset, tradedSymbol } from './instruments.js';
+import { resolveBenchmarkCurve } from './result-series.js';
 import { type RollHeldPositionsOptions, rollHeldPositions } from './roll-contracts.js';
+import { createRunDataFeed } from './run-data-feed.js';
 import { SimulatedBroker } from './simulated-broker.js';
 import { yieldToEventLoop } from './yield-to-event-loop.js';
-
-type HookResult = void | Promise<void>;
-
-/** Per-run arrays and settings shared by the iteration loop. */
-interface RunState {
-  readonly times: Float64Array;
-  readonly values: Float64Array;
-  readonly cash: Float64Array;
-  readonly progressStep: number;
-  readonly traceStats: boolean;
-  readonly statsRows: BacktestStatsRow[];
-}
-
-/** An order submitted while its data was still loading: accepted by the broker once the hook settles. */
-interface QueuedOrder {
-  readonly spec: OrderSpec;
-  readonly order: Order;
-  canceled: boolean;
-}
 
 const NANOS_PER_MS = 1_000_000n;
 
@@ -86,25 +68,9 @@ class EventLoop implements StrategyContext {
   constructor(config: EventLoopConfig) {
     this.#config = config;
     this.#nowMs = config.startMs;
-    this.#feed = new DataFeed({
-      dataSource: config.dataSource,
-      startMs: config.startMs,
-      endMs: config.endMs,
+    this.#feed = createRunDataFeed(config, {
       sessionCalendar: () => this.#calendar,
-      onNoBarsAtAll: (asset, timestep, fetchStartMs) =>
-        confirmAssetInSource({
-          dataSource: config.dataSource,
-          asset,
-          timestep,
-          fetchStartMs,
-          endMs: config.endMs,
-          ...(config.signal === undefined ? {} : { signal: config.signal }),
-        }),
-      onEmptyRange: (asset, timestep) =>
-        this.#warnOnce(
-          `No ${timestep.label} bars for ${describeAsset(asset)} between ${new Date(config.startMs).toISOString()} and ${new Date(config.endMs).toISOString()} from source "${config.dataSource.sourceId}": orders for it cannot fill and it has no prices in this run.`,
-        ),
-      ...(config.signal === undefined ? {} : { signal: config.signal }),
+      warn: (message) => this.#warnOnce(message),
     });
     this.#ledger = new FuturesLedger(config.budget);
     const fillSeries = new FillSeriesBook({
@@ -227,7 +193,14 @@ class EventLoop implements StrategyContext {
       if (total > 0 && this.#broker.trades.length === 0 && this.#warnings.length > 0) {
         this.#warnOnce(`No trades: ${this.#warnings[0]}`);
       }
-      const benchmark = await this.#benchmark(times);
+      const benchmark = await resolveBenchmarkCurve({
+        benchmarkAsset: config.benchmarkAsset,
+        broker,
+        feed: this.#feed,
+        fillTimestep: config.fillTimestep,
+        timesMs: times,
+        budget: config.budget,
+      });
       return buildBacktestResult({
         strategy,
         startMs: config.startMs,
@@ -387,10 +360,13 @@ class EventLoop implements StrategyContext {
       if (holding.quantity === 0) continue;
       const held = holding.instrument.symbol;
       // A continuous position is held in whichever contract was traded through that continuous series.
+      const via = isContinuous ? this.#broker.heldVia.get(held) : undefined;
       const matches = isContinuous
-        ? this.#broker.heldVia.get(held) === asset || this.#isHeldVia(held, asset)
+        ? via === asset || (via?.type === asset.type && via.symbol === asset.symbol)
         : held === symbol;
-      if (matches) return this.#toPosition(asset, held, holding.quantity, holding.entryNotional);
+      if (!matches) continue;
+      const quantity = holding.quantity;
+      return { asset, symbol: held, quantity, averagePrice: holding.entryNotional / quantity };
     }
     return undefined;
   }
@@ -456,27 +432,12 @@ class EventLoop implements StrategyContext {
 
   closePosition(asset: Asset): Order | undefined {
     const position = this.getPosition(asset);
-    if (position === undefined) return undefined;
-    return this.submitOrder(
-      createOrderFromOptions(
-        position.asset,
-        Math.abs(position.quantity),
-        position.quantity > 0 ? 'sell' : 'buy',
-      ),
-    );
+    return position === undefined ? undefined : this.submitOrder(closingOrderSpec(position));
   }
 
   sellAll(): Order[] {
     this.cancelOpenOrders();
-    return this.getPositions().map((position) =>
-      this.submitOrder(
-        createOrderFromOptions(
-          position.asset,
-          Math.abs(position.quantity),
-          position.quantity > 0 ? 'sell' : 'buy',
-        ),
-      ),
-    );
+    return this.getPositions().map((position) => this.submitOrder(closingOrderSpec(position)));
   }
 
   getOrder(orderId: string): Order | undefined {
@@ -559,16 +520,7 @@ class EventLoop implements StrategyContext {
   async #dispatchEvents(): Promise<void> {
     const strategy = this.#config.strategy;
     while (this.#broker.events.length > 0) {
-      const events: BrokerEvent[] = this.#broker.events.splice(0);
-      for (const event of events) {
-        const result =
-          event.kind === 'fill'
-            ? strategy.onFilledOrder(event.order, event.fill, event.position)
-            : event.kind === 'cancel'
-              ? strategy.onCanceledOrder(event.order, event.reason)
-              : strategy.onNewOrder(event.order);
-        await this.#runHook(result);
-      }
+      for (const event of this.#broker.events.splice(0)) await this.#runHook(deliverEvent(strategy, event));
     }
   }
 
@@ -600,15 +552,6 @@ class EventLoop implements StrategyContext {
     return this.#ledger.portfolioValue();
   }
 
-  #toPosition(asset: Asset, symbol: string, quantity: number, entryNotional: number): Position {
-    return { asset, symbol, quantity, averagePrice: entryNotional / quantity };
-  }
-
-  #isHeldVia(symbol: string, asset: Asset): boolean {
-    const via = this.#broker.heldVia.get(symbol);
-    return via?.type === asset.type && via.symbol === asset.symbol;
-  }
-
   #symbolOf(asset: Asset): string {
     let symbol = this.#symbols.get(asset);
     if (symbol === undefined) {
@@ -630,27 +573,6 @@ class EventLoop implements StrategyContext {
     this.#logs.push(line);
     this.#config.logger?.(line);
   }
-
-  /**
-   * The benchmark's buy-and-hold curve: the `benchmarkAsset` option, else the first traded asset (a
-   * continuous future when it was traded through one). A dated contract or stock benchmarks itself: its
-   * bars are loaded already, where building its continuous series would fetch (and bill) other contracts.
-   */
-  async #benchmark(
-    timesMs: Float64Array,
-  ): Promise<{ readonly asset: Asset; readonly values: Float64Array } | undefined> {
-    const firstTrade = this.#broker.trades[0];
-    const asset =
-      this.#config.benchmarkAsset ??
-      (firstTrade === undefined ? undefined : this.#broker.heldVia.get(firstTrade.symbol));
-    if (asset === undefined || timesMs.length === 0) return undefined;
-    const series = await this.#feed.ensure(asset, this.#config.fillTimestep, 1);
-    return { asset, values: buildBenchmarkCurve({ series, timesMs, budget: this.#config.budget }) };
-  }
-}
-
-function toStatsRow(nowMs: number, row: StatsRow): BacktestStatsRow {
-  return { time: new Date(nowMs).toISOString(), ...row };
 }
 
 export type { EventLoopConfig } from './event-loop-config.js';
@@ -658,4 +580,17 @@ export type { EventLoopConfig } from './event-loop-config.js';
 /** Runs one backtest. @internal Use `backtest()`, which validates options first. */
 export function runEventLoop(config: EventLoopConfig): Promise<BacktestResult> {
   return new EventLoop(config).run();
+}
+
+/** Calls the strategy hook of a broker event. */
+function deliverEvent(strategy: Strategy<object>, event: BrokerEvent): HookResult {
+  if (event.kind === 'fill') return strategy.onFilledOrder(event.order, event.fill, event.position);
+  if (event.kind === 'cancel') return strategy.onCanceledOrder(event.order, event.reason);
+  return strategy.onNewOrder(event.order);
+}
+
+/** A market order that flattens `position`. */
+function closingOrderSpec(position: Position): OrderSpec {
+  const side = position.quantity > 0 ? 'sell' : 'buy';
+  return createOrderFromOptions(position.asset, Math.abs(position.quantity), side);
 }

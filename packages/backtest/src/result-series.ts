@@ -1,5 +1,7 @@
-import type { FeedSeries } from './data-feed.js';
+import type { Asset, Timestep } from '@lb/core';
+import type { DataFeed, FeedSeries } from './data-feed.js';
 import { lowerBound } from './search-sorted.js';
+import type { SimulatedBroker } from './simulated-broker.js';
 
 /** Bars of one traded instrument over the run, as `BacktestResult.prices` holds them (plain arrays). */
 export interface BacktestPriceSeries {
@@ -160,4 +162,32 @@ export function toNumberArray(values: Float64Array): number[] {
   const result = new Array<number>(values.length).fill(0.5);
   for (let index = 0; index < values.length; index++) result[index] = values[index]!;
   return result;
+}
+
+/** Inputs of {@link resolveBenchmarkCurve}. */
+export interface ResolveBenchmarkOptions {
+  /** The `benchmarkAsset` option; when absent, the first traded asset is the benchmark. */
+  readonly benchmarkAsset: Asset | undefined;
+  readonly broker: SimulatedBroker;
+  readonly feed: DataFeed;
+  readonly fillTimestep: Timestep;
+  readonly timesMs: Float64Array;
+  readonly budget: number;
+}
+
+/**
+ * The benchmark and its buy-and-hold curve: the `benchmarkAsset` option, else the first traded asset (a
+ * continuous future when it was traded through one). A dated contract or stock benchmarks itself: its bars
+ * are loaded already, where building its continuous series would fetch (and bill) other contracts.
+ */
+export async function resolveBenchmarkCurve(
+  options: ResolveBenchmarkOptions,
+): Promise<{ readonly asset: Asset; readonly values: Float64Array } | undefined> {
+  const { broker, timesMs } = options;
+  const firstTrade = broker.trades[0];
+  const asset =
+    options.benchmarkAsset ?? (firstTrade === undefined ? undefined : broker.heldVia.get(firstTrade.symbol));
+  if (asset === undefined || timesMs.length === 0) return undefined;
+  const series = await options.feed.ensure(asset, options.fillTimestep, 1);
+  return { asset, values: buildBenchmarkCurve({ series, timesMs, budget: options.budget }) };
 }
