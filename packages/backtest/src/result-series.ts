@@ -140,12 +140,19 @@ export function defineLazyField<T extends object, K extends string, V>(
   key: K,
   compute: () => V,
 ): T & { readonly [P in K]: V } {
+  let computed = false;
+  let value: V;
   Object.defineProperty(target, key, {
     enumerable: true,
     configurable: true,
     get() {
-      const value = compute();
-      Object.defineProperty(target, key, { value, enumerable: true, configurable: false });
+      if (computed) return value;
+      value = compute();
+      computed = true;
+      // A result frozen before this read keeps its (memoised) accessor: redefining would throw.
+      if (Object.isExtensible(target)) {
+        Object.defineProperty(target, key, { value, enumerable: true, configurable: false });
+      }
       return value;
     },
   });

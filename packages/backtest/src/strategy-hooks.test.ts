@@ -451,6 +451,10 @@ describe('strategy helpers', () => {
     // Built on first read, then a plain value that serialises like every other field.
     expect(result.prices).toBe(result.prices);
     expect(JSON.parse(JSON.stringify(result)).prices.ESM4.close).toEqual(closes);
+    // A result frozen before a lazy field is read (orders, here) still reads it, the same array each time.
+    Object.freeze(result);
+    expect(result.orders.map((order) => [order.id, order.status])).toEqual([['1', 'filled']]);
+    expect(result.orders).toBe(result.orders);
   });
 
   it('should have no benchmark and no prices when nothing traded and no benchmark was set', async () => {
