@@ -1,3 +1,4 @@
+import type { BacktestPriceSeries } from './result-series.js';
 import type { OrderRecord, PositionRecord, TradeRecord } from './simulated-broker.js';
 import type { BacktestStats } from './stats.js';
 
@@ -15,7 +16,22 @@ export interface BacktestResult {
     readonly timestampsMs: number[];
     readonly portfolioValue: number[];
     readonly cash: number[];
+    /**
+     * Buy-and-hold value of the benchmark ({@link BacktestResult.benchmarkAsset}) at each instant: the
+     * budget times its last close over its first close in the run. Absent when there is no benchmark.
+     */
+    readonly benchmark?: number[];
   };
+  /**
+   * Asset key of the benchmark (`continuous_future:ES`, `future:ESH4`, `stock:SPY`): the `benchmarkAsset`
+   * option, else the first traded asset. Absent when neither exists (no option, no trade).
+   */
+  readonly benchmarkAsset?: string;
+  /**
+   * Bars of each traded instrument (`ESH4`) within the run at the fill timestep, in the order first traded:
+   * for price charts with entry and exit markers, and the round trips' adverse and favourable excursions.
+   */
+  readonly prices: Readonly<Record<string, BacktestPriceSeries>>;
   readonly trades: TradeRecord[];
   readonly orders: OrderRecord[];
   /** Positions over time: one entry each time a fill changed a position. */
@@ -29,8 +45,8 @@ export interface BacktestResult {
   }>;
   readonly stats: BacktestStats;
   /**
-   * Buy-and-hold value of the `benchmarkAsset` option at each equity-curve instant: the budget times its
-   * last close over its first close in the run. Absent without `benchmarkAsset`.
+   * The benchmark curve as earlier versions returned it (the same array as `equityCurve.benchmark`).
+   * @deprecated Read `equityCurve.benchmark` and `benchmarkAsset`.
    */
   readonly benchmarkEquity?: {
     /** The benchmark asset (`ESH4`, `stock SPY`, `continuous_future ES`). */

@@ -58,7 +58,10 @@ export interface BacktestOptions<S extends Strategy<object> = Strategy<object>> 
    * close); `cancel` cancels them with `onCanceledOrder(order, 'roll')`.
    */
   readonly rollExitOrders?: RollExitOrders;
-  /** An asset whose buy-and-hold value is recorded beside the equity curve (`result.benchmarkEquity`). */
+  /**
+   * An asset whose buy-and-hold value is recorded beside the equity curve (`result.equityCurve.benchmark`).
+   * Default: the first traded asset (its continuous series when traded through one).
+   */
   readonly benchmarkAsset?: Asset;
   /** Bars the broker fills orders on and prices positions with. Default `1m`. */
   readonly fillTimestep?: string;

@@ -75,6 +75,27 @@ describe('continuous futures', () => {
     expect(result.stats.endingValue).toBe(cash + 1_300 + (5079.5 - 5070) * 5);
     expect(result.equityCurve.portfolioValue.at(-1)).toBe(result.stats.endingValue);
     expect(positions.map((position) => position?.symbol)).toEqual(['MESM4']);
+    // Buy and hold of the continuous series rolls like the position: out at MESH4's 04:59 close (5019.5),
+    // in at MESM4's 05:00 open (5070); the last point is the 05:08 MESM4 close (5078.5) over 04:49's (5009.5).
+    expect(result.benchmarkAsset).toBe('continuous_future:MES');
+    expect(result.equityCurve.benchmark?.at(-1)).toBe((100_000 * 5078.5 * (5019.5 / 5070)) / 5009.5);
+    // Each contract's own bars within the run, for the tearsheet's price charts.
+    const minutes = (from: number, count: number) =>
+      Array.from({ length: count }, (_, index) => from + index);
+    expect(result.prices).toEqual({
+      MESH4: {
+        timestampsMs: minutes(0, 10).map((minute) => Date.parse('2024-03-05T04:50:00Z') + minute * 60_000),
+        close: minutes(10, 10).map((minute) => 5000 + minute + 0.5),
+        high: minutes(10, 10).map((minute) => 5000 + minute + 1),
+        low: minutes(10, 10).map((minute) => 5000 + minute - 1),
+      },
+      MESM4: {
+        timestampsMs: minutes(0, 10).map((minute) => Date.parse('2024-03-05T05:00:00Z') + minute * 60_000),
+        close: minutes(20, 10).map((minute) => 5050 + minute + 0.5),
+        high: minutes(20, 10).map((minute) => 5050 + minute + 1),
+        low: minutes(20, 10).map((minute) => 5050 + minute - 1),
+      },
+    });
   });
 
   it('should keep the old contract, priced from its own bars, when autoRoll is off', async () => {

@@ -1,16 +1,12 @@
 import {
   type Asset,
-  assetKey,
   type Bars,
   type BrokerEvent,
   bindStrategyContext,
   type CreateOrderOptions,
-  contractAsset,
   createOrderFromOptions,
-  type DataSourceV1,
-  type FutureAsset,
   type HistoricalPricesOptions,
-  InvalidArgumentError,
+  type HookResult,
   type MarketTime,
   type ModifyOrderOptions,
   type Order,
@@ -18,79 +14,25 @@ import {
   type OrderSpec,
   type Position,
   parseSleeptime,
-  rollSchedule,
-  type StatsRow,
   type Strategy,
   type StrategyContext,
   strategyImplementsHook,
   type Timestep,
-  type TradingFee,
   toMarketTime,
 } from '@lb/core';
-import type { BacktestResult, BacktestStatsRow } from './backtest-result.js';
+import type { BacktestResult } from './backtest-result.js';
+import { buildBacktestResult, toStatsRow } from './build-result.js';
 import { buildIterationSchedule, type SessionCalendar } from './clock.js';
-import { DataFeed, type FeedSeries } from './data-feed.js';
-import { AssetNotInSourceError } from './errors.js';
+import type { DataFeed, FeedSeries } from './data-feed.js';
+import type { EventLoopConfig, QueuedOrder, RunState } from './event-loop-config.js';
+import { FillSeriesBook } from './fill-series-book.js';
 import { FuturesLedger } from './futures-ledger.js';
-import {
-  type InstrumentOverride,
-  type ResolvedInstrument,
-  resolveInstrument,
-  tradedSymbol,
-} from './instruments.js';
-import { type RollExitOrders, SimulatedBroker } from './simulated-broker.js';
-import { computeStats } from './stats.js';
-
-/** Validated inputs of one run. @internal */
-export interface EventLoopConfig {
-  readonly strategy: Strategy<object>;
-  readonly dataSource: DataSourceV1;
-  readonly startMs: number;
-  readonly endMs: number;
-  readonly budget: number;
-  readonly buyFees: readonly TradingFee[];
-  readonly sellFees: readonly TradingFee[];
-  readonly slippageTicks: number;
-  /** The calendar option; when absent, the calendar of `strategy.market` as set after `initialize()`. */
-  readonly calendar: SessionCalendar | undefined;
-  /** Resolves a market name to its calendar. */
-  readonly calendarOf: (market: Strategy<object>['market']) => SessionCalendar;
-  /** Zone of the market's wall clock (getMarketTime). */
-  readonly timeZoneOf: (market: Strategy<object>['market']) => string;
-  readonly fillTimestep: Timestep;
-  readonly instruments: Readonly<Record<string, InstrumentOverride>>;
-  readonly autoRoll: boolean;
-  readonly rollExitOrders: RollExitOrders;
-  readonly benchmarkAsset: Asset | undefined;
-  readonly parameters: Record<string, unknown>;
-  readonly riskFreeRate: number;
-  readonly onProgress?: (done: number, total: number) => void;
-  readonly logger?: (line: string) => void;
-  readonly onWarning: (message: string) => void;
-  readonly signal?: AbortSignal;
-}
-
-type HookResult = void | Promise<void>;
-
-/** Per-run arrays and settings shared by the iteration loop. */
-interface RunState {
-  readonly times: Float64Array;
-  readonly values: number[];
-  readonly cash: number[];
-  readonly benchmark: number[] | undefined;
-  readonly benchmarkSeries: FeedSeries | undefined;
-  benchmarkBasePrice: number;
-  readonly progressStep: number;
-  readonly traceStats: boolean;
-  readonly statsRows: BacktestStatsRow[];
-}
-
-/** An order submitted while its data was still loading: accepted by the broker once the hook settles. */
-interface QueuedOrder {
-  readonly spec: OrderSpec;
-  readonly order: Order;
-  canceled: boolean;
-}
+import { sameAsset, tradedSymbol } from './instruments.js';
+import { resolveBenchmarkCurve } from './result-series.js';
+import { type RollHeldPositionsOptions, rollHeldPositions } from './roll-contracts.js';
+import { createRunDataFeed } from './run-data-feed.js';
+import { SimulatedBroker } from './simulated-broker.js';
+import { yieldToEventLoop } from './yield-to-event-loop.js';
 
 const NANOS_PER_MS = 1_000_000n;
 
@@ -105,10 +47,7 @@ class EventLoop implements StrategyContext {
   readonly #feed: DataFeed;
   readonly #ledger: FuturesLedger;
   readonly #broker: SimulatedBroker;
-  readonly #instruments = new Map<string, ResolvedInstrument>();
-  readonly #seriesInstrument = new Map<FeedSeries, ResolvedInstrument>();
-  // Fill series whose instruments are resolved: orders on them go to the broker at once.
-  readonly #ready = new WeakSet<FeedSeries>();
+  readonly #fillSeries: FillSeriesBook;
   readonly #logs: string[] = [];
   readonly #warnings: string[] = [];
   readonly #warned = new Set<string>();
@@ -125,26 +64,27 @@ class EventLoop implements StrategyContext {
   #lastAsset: Asset | undefined;
   #lastTimestep: string | Timestep | undefined;
   #lastOptions: HistoricalPricesOptions | undefined;
-  // Set once a continuous future is traded: only then does the loop look for rolls.
-  #watchRolls = false;
 
   constructor(config: EventLoopConfig) {
     this.#config = config;
     this.#nowMs = config.startMs;
-    this.#feed = new DataFeed({
-      dataSource: config.dataSource,
-      startMs: config.startMs,
-      endMs: config.endMs,
+    this.#feed = createRunDataFeed(config, {
       sessionCalendar: () => this.#calendar,
-      onNoBarsAtAll: (asset, timestep, fetchStartMs) =>
-        this.#confirmAssetExists(asset, timestep, fetchStartMs),
-      onEmptyRange: (asset, timestep) =>
-        this.#warnOnce(
-          `No ${timestep.label} bars for ${describeAsset(asset)} between ${new Date(config.startMs).toISOString()} and ${new Date(config.endMs).toISOString()} from source "${config.dataSource.sourceId}": orders for it cannot fill and it has no prices in this run.`,
-        ),
-      ...(config.signal === undefined ? {} : { signal: config.signal }),
+      warn: (message) => this.#warnOnce(message),
     });
     this.#ledger = new FuturesLedger(config.budget);
+    const fillSeries = new FillSeriesBook({
+      feed: this.#feed,
+      dataSource: config.dataSource,
+      fillTimestep: config.fillTimestep,
+      overrides: config.instruments,
+      startMs: config.startMs,
+      endMs: config.endMs,
+      clockMs: () => this.#nowMs,
+      warn: (message) => this.#warnOnce(message),
+      ...(config.signal === undefined ? {} : { signal: config.signal }),
+    });
+    this.#fillSeries = fillSeries;
     const strategy = config.strategy;
     this.#broker = new SimulatedBroker({
       ledger: this.#ledger,
@@ -152,19 +92,13 @@ class EventLoop implements StrategyContext {
       buyFees: config.buyFees,
       sellFees: config.sellFees,
       slippageTicks: config.slippageTicks,
-      instrumentAt: (series, index) =>
-        series.asset.type === 'continuous_future'
-          ? this.#instruments.get(series.bars.symbolAt(index))!
-          : this.#seriesInstrument.get(series)!,
+      instrumentAt: (series, index) => fillSeries.instrumentAt(series, index),
       emitFillEvents: strategyImplementsHook(strategy, 'onFilledOrder'),
       emitCancelEvents: strategyImplementsHook(strategy, 'onCanceledOrder'),
       emitNewOrderEvents: strategyImplementsHook(strategy, 'onNewOrder'),
       rollExitOrders: config.rollExitOrders,
       clockMs: () => this.#nowMs,
-      fillSeriesOf: (asset) => {
-        const series = this.#feed.loaded(asset, config.fillTimestep, 1);
-        return series !== undefined && this.#ready.has(series) ? series : undefined;
-      },
+      fillSeriesOf: (asset) => fillSeries.readySeries(asset),
     });
   }
 
@@ -193,18 +127,15 @@ class EventLoop implements StrategyContext {
       );
       const times = schedule.timesMs;
       const total = times.length;
+      // Loaded up front so a benchmark the source does not have fails the run before it starts.
+      if (config.benchmarkAsset !== undefined) {
+        await this.#feed.ensure(config.benchmarkAsset, config.fillTimestep, 1);
+      }
       const run: RunState = {
         times,
-        // Plain number arrays filled in place: they go into the result as they are (a JSON-ready curve),
-        // with no copy from typed arrays at the end. Filled with a double first so V8 keeps packed doubles.
-        values: new Array<number>(total).fill(0.5),
-        cash: new Array<number>(total).fill(0.5),
-        benchmark: config.benchmarkAsset === undefined ? undefined : new Array<number>(total).fill(0.5),
-        benchmarkSeries:
-          config.benchmarkAsset === undefined
-            ? undefined
-            : await this.#feed.ensure(config.benchmarkAsset, config.fillTimestep, 1),
-        benchmarkBasePrice: Number.NaN,
+        // Typed arrays: cheap to allocate and fill; the result copies them into plain arrays on first read.
+        values: new Float64Array(total),
+        cash: new Float64Array(total),
         progressStep: Math.max(1, Math.floor(total / 100)),
         traceStats: strategyImplementsHook(strategy, 'traceStats'),
         statsRows: [],
@@ -262,13 +193,30 @@ class EventLoop implements StrategyContext {
       if (total > 0 && this.#broker.trades.length === 0 && this.#warnings.length > 0) {
         this.#warnOnce(`No trades: ${this.#warnings[0]}`);
       }
-      return this.#buildResult({
-        times,
+      const benchmark = await resolveBenchmarkCurve({
+        benchmarkAsset: config.benchmarkAsset,
+        broker,
+        feed: this.#feed,
+        fillTimestep: config.fillTimestep,
+        timesMs: times,
+        budget: config.budget,
+      });
+      return buildBacktestResult({
+        strategy,
+        startMs: config.startMs,
+        endMs: config.endMs,
+        budget: config.budget,
+        riskFreeRate: config.riskFreeRate,
+        broker,
+        ledger,
+        timesMs: times,
         values,
         cash,
-        benchmark: run.benchmark,
+        benchmark,
         statsRows: run.statsRows,
         sessionFirstIteration: schedule.sessionFirstIteration,
+        warnings: this.#warnings,
+        logs: this.#logs,
       });
     } catch (error) {
       if (strategyImplementsHook(strategy, 'onAbruptClosing')) {
@@ -299,7 +247,7 @@ class EventLoop implements StrategyContext {
       this.#nowMs = nowMs;
       // Rolls first: they fill working orders on the old contract's bars up to the roll themselves, so
       // orders then meet the new contract's bars only once the position is in the new contract.
-      if (this.#watchRolls) await this.#handleRolls(nowMs);
+      if (this.#fillSeries.hasContinuous) await rollHeldPositions(this.#rollContext(nowMs));
       if (broker.workingCount > 0) broker.process(nowMs);
       if (broker.events.length > 0) await this.#dispatchEvents();
       // The common case inline: a synchronous hook costs one call and no promise.
@@ -315,23 +263,11 @@ class EventLoop implements StrategyContext {
     }
   }
 
-  /** Records the state after iteration `iteration`: cash, value, benchmark, traceStats row. */
+  /** Records the state after iteration `iteration`: cash, value, traceStats row. */
   #record(iteration: number, nowMs: number, run: RunState): void {
     const ledger = this.#ledger;
     run.cash[iteration] = ledger.cash;
     run.values[iteration] = ledger.holdings.length === 0 ? ledger.cash : this.#markToMarket(nowMs);
-    const benchmarkSeries = run.benchmarkSeries;
-    if (benchmarkSeries !== undefined) {
-      const visible = this.#feed.visibleCount(benchmarkSeries, nowMs);
-      const budget = this.#config.budget;
-      if (visible > 0) {
-        const price = benchmarkSeries.bars.close[visible - 1]!;
-        if (Number.isNaN(run.benchmarkBasePrice)) run.benchmarkBasePrice = price;
-        run.benchmark![iteration] = (budget * price) / run.benchmarkBasePrice;
-      } else {
-        run.benchmark![iteration] = budget;
-      }
-    }
     if (run.traceStats) {
       const row = this.#config.strategy.traceStats();
       if (row !== undefined) run.statsRows.push(toStatsRow(nowMs, row));
@@ -424,10 +360,13 @@ class EventLoop implements StrategyContext {
       if (holding.quantity === 0) continue;
       const held = holding.instrument.symbol;
       // A continuous position is held in whichever contract was traded through that continuous series.
+      const via = isContinuous ? this.#broker.heldVia.get(held) : undefined;
       const matches = isContinuous
-        ? this.#broker.heldVia.get(held) === asset || this.#isHeldVia(held, asset)
+        ? via === asset || (via?.type === asset.type && via.symbol === asset.symbol)
         : held === symbol;
-      if (matches) return this.#toPosition(asset, held, holding.quantity, holding.entryNotional);
+      if (!matches) continue;
+      const quantity = holding.quantity;
+      return { asset, symbol: held, quantity, averagePrice: holding.entryNotional / quantity };
     }
     return undefined;
   }
@@ -450,8 +389,8 @@ class EventLoop implements StrategyContext {
 
   submitOrder(order: OrderSpec): Order {
     if (this.#queued.length === 0) {
-      const series = this.#feed.loaded(order.asset, this.#config.fillTimestep, 1);
-      if (series !== undefined && this.#ready.has(series)) {
+      const series = this.#fillSeries.readySeries(order.asset);
+      if (series !== undefined) {
         this.#feed.visibleCount(series, this.#nowMs);
         return this.#broker.submit(order, series, this.#nowMs);
       }
@@ -493,27 +432,12 @@ class EventLoop implements StrategyContext {
 
   closePosition(asset: Asset): Order | undefined {
     const position = this.getPosition(asset);
-    if (position === undefined) return undefined;
-    return this.submitOrder(
-      createOrderFromOptions(
-        position.asset,
-        Math.abs(position.quantity),
-        position.quantity > 0 ? 'sell' : 'buy',
-      ),
-    );
+    return position === undefined ? undefined : this.submitOrder(closingOrderSpec(position));
   }
 
   sellAll(): Order[] {
     this.cancelOpenOrders();
-    return this.getPositions().map((position) =>
-      this.submitOrder(
-        createOrderFromOptions(
-          position.asset,
-          Math.abs(position.quantity),
-          position.quantity > 0 ? 'sell' : 'buy',
-        ),
-      ),
-    );
+    return this.getPositions().map((position) => this.submitOrder(closingOrderSpec(position)));
   }
 
   getOrder(orderId: string): Order | undefined {
@@ -573,7 +497,7 @@ class EventLoop implements StrategyContext {
   async #step(atMs: number, hook: () => HookResult): Promise<void> {
     this.#nowMs = atMs;
     const broker = this.#broker;
-    if (this.#watchRolls) await this.#handleRolls(atMs);
+    if (this.#fillSeries.hasContinuous) await rollHeldPositions(this.#rollContext(atMs));
     if (broker.workingCount > 0) broker.process(atMs);
     if (broker.events.length > 0) await this.#dispatchEvents();
     await this.#runHook(hook());
@@ -584,7 +508,7 @@ class EventLoop implements StrategyContext {
   async #flushQueued(): Promise<void> {
     while (this.#queued.length > 0) {
       const queued = this.#queued[0]!;
-      const series = await this.#prepareFillSeries(queued.spec.asset);
+      const series = await this.#fillSeries.prepare(queued.spec.asset);
       this.#queued.shift();
       this.#feed.visibleCount(series, this.#nowMs);
       this.#broker.submit(queued.spec, series, this.#nowMs, queued.order.id);
@@ -592,152 +516,26 @@ class EventLoop implements StrategyContext {
     }
   }
 
-  /** The fill series of `asset` with every instrument it can book resolved. */
-  async #prepareFillSeries(asset: Asset): Promise<FeedSeries> {
-    const series = await this.#feed.ensure(asset, this.#config.fillTimestep, 1);
-    if (this.#ready.has(series)) return series;
-    if (asset.type === 'continuous_future') {
-      const root = asset.symbol;
-      const symbols = (series.bars.metadata.segments ?? []).map((segment) => segment.symbol);
-      for (const symbol of symbols) {
-        if (!this.#instruments.has(symbol))
-          await this.#loadInstrument(this.#contractAsset(root, symbol, series), symbol);
-      }
-      const firstInstrument = this.#instruments.get(symbols[0] ?? '');
-      if (firstInstrument !== undefined) this.#seriesInstrument.set(series, firstInstrument);
-      this.#watchRolls = true;
-      this.#ready.add(series);
-      return series;
-    }
-    const symbol = tradedSymbol(asset);
-    if (!this.#instruments.has(symbol)) await this.#loadInstrument(asset, symbol);
-    this.#seriesInstrument.set(series, this.#instruments.get(symbol)!);
-    this.#ready.add(series);
-    return series;
-  }
-
   /** Delivers broker events to the strategy's hooks, in order, each awaited. */
   async #dispatchEvents(): Promise<void> {
     const strategy = this.#config.strategy;
     while (this.#broker.events.length > 0) {
-      const events: BrokerEvent[] = this.#broker.events.splice(0);
-      for (const event of events) {
-        const result =
-          event.kind === 'fill'
-            ? strategy.onFilledOrder(event.order, event.fill, event.position)
-            : event.kind === 'cancel'
-              ? strategy.onCanceledOrder(event.order, event.reason)
-              : strategy.onNewOrder(event.order);
-        await this.#runHook(result);
-      }
+      for (const event of this.#broker.events.splice(0)) await this.#runHook(deliverEvent(strategy, event));
     }
   }
 
-  /**
-   * A series came back without a single bar, warm-up included. When the source can say whether it knows
-   * the instrument and does not, the asset is not in the source at all: fail with what the source has.
-   * @throws AssetNotInSourceError
-   */
-  async #confirmAssetExists(asset: Asset, timestep: Timestep, fetchStartMs: number): Promise<void> {
-    const source = this.#config.dataSource;
-    if (asset.type === 'continuous_future' || !source.capabilities.instruments) return;
-    if (source.doFetchInstrument === undefined) return;
-    const signal = this.#config.signal;
-    try {
-      await source.doFetchInstrument(
-        { asset, at: new Date(fetchStartMs) },
-        signal === undefined ? {} : { signal },
-      );
-      return;
-    } catch (error) {
-      signal?.throwIfAborted();
-      let has = '';
-      if (source.doFetchAvailableRange !== undefined) {
-        try {
-          const range = await source.doFetchAvailableRange({
-            asset,
-            timestep,
-            start: new Date(fetchStartMs),
-            end: new Date(this.#config.endMs),
-          });
-          has = ` It has ${timestep.label} data from ${range.start.toISOString()} to ${range.end.toISOString()} for other symbols.`;
-        } catch {
-          // The range is only a hint for the message.
-        }
-      }
-      throw new AssetNotInSourceError(
-        `Source "${source.sourceId}" does not have ${describeAsset(asset)}: no ${timestep.label} bars from ${new Date(fetchStartMs).toISOString()} to ${new Date(this.#config.endMs).toISOString()} and no instrument definition (${error instanceof Error ? error.message : String(error)}).${has} Check the symbol and the source's dataset.`,
-        { asset: assetKey(asset), sourceId: source.sourceId, cause: error },
-      );
-    }
-  }
-
-  /** Resolves and remembers the instrument spec of the contract (or stock) traded as `symbol`. */
-  async #loadInstrument(asset: Asset, symbol: string): Promise<void> {
-    const instrument = await resolveInstrument(
-      asset,
-      symbol,
-      this.#config.instruments,
-      this.#config.dataSource,
-      new Date(this.#nowMs),
-      (message) => this.#warnOnce(message),
-      this.#config.signal,
-    );
-    this.#instruments.set(symbol, instrument);
-  }
-
-  /** The dated contract behind `symbol` in a continuous series of `root`, from the core roll schedule. */
-  #contractAsset(root: string, symbol: string, series: FeedSeries): FutureAsset {
-    const times = series.timesMs;
-    const segment = rollSchedule(
-      root,
-      new Date(times[0] ?? this.#config.startMs),
-      new Date(Math.max(this.#config.endMs, (times[times.length - 1] ?? 0) + 1)),
-    ).find((candidate) => candidate.symbol === symbol);
-    if (segment === undefined) {
-      throw new InvalidArgumentError(`Contract ${symbol} is not in the roll schedule of ${root}.`, {
-        argument: 'asset',
-      });
-    }
-    return contractAsset(segment);
-  }
-
-  /**
-   * Handles positions held through a continuous future whose series has moved to the next contract: with
-   * `autoRoll`, closes and reopens them in the new contract at the roll; otherwise keeps them in the old
-   * contract and marks them with that contract's own bars from now on.
-   */
-  async #handleRolls(nowMs: number): Promise<void> {
-    const broker = this.#broker;
-    for (const holding of this.#ledger.holdings) {
-      if (holding.quantity === 0) continue;
-      const symbol = holding.instrument.symbol;
-      const via = broker.heldVia.get(symbol);
-      const series = broker.markSeries.get(symbol);
-      if (via?.type !== 'continuous_future' || series === undefined || series.asset !== via) continue;
-      const visible = this.#feed.visibleCount(series, nowMs);
-      if (visible === 0 || series.bars.symbolAt(visible - 1) === symbol) continue;
-      // The first bar after the last one of the held contract is where the roll happened.
-      let rollIndex = visible - 1;
-      while (rollIndex > 0 && series.bars.symbolAt(rollIndex - 1) !== symbol) rollIndex--;
-      if (this.#config.autoRoll) {
-        // Orders working through the roll meet the old contract's last bars first; they may close the position.
-        broker.processBars(series, rollIndex);
-        if (holding.quantity === 0) continue;
-        const lastPrice = series.bars.close[rollIndex - 1] ?? holding.markPrice;
-        broker.roll(
-          via,
-          holding.instrument as ResolvedInstrument,
-          lastPrice,
-          series,
-          rollIndex,
-          holding.quantity,
-        );
-        continue;
-      }
-      const contract = this.#contractAsset(via.symbol, symbol, series);
-      broker.markSeries.set(symbol, await this.#feed.ensure(contract, this.#config.fillTimestep, 1));
-    }
+  #rollContext(nowMs: number): RollHeldPositionsOptions {
+    const config = this.#config;
+    return {
+      nowMs,
+      ledger: this.#ledger,
+      broker: this.#broker,
+      feed: this.#feed,
+      autoRoll: config.autoRoll,
+      fillTimestep: config.fillTimestep,
+      startMs: config.startMs,
+      endMs: config.endMs,
+    };
   }
 
   #markToMarket(nowMs: number): number {
@@ -752,15 +550,6 @@ class EventLoop implements StrategyContext {
       if (visible > 0) holding.markPrice = series.bars.close[visible - 1]!;
     }
     return this.#ledger.portfolioValue();
-  }
-
-  #toPosition(asset: Asset, symbol: string, quantity: number, entryNotional: number): Position {
-    return { asset, symbol, quantity, averagePrice: entryNotional / quantity };
-  }
-
-  #isHeldVia(symbol: string, asset: Asset): boolean {
-    const via = this.#broker.heldVia.get(symbol);
-    return via?.type === asset.type && via.symbol === asset.symbol;
   }
 
   #symbolOf(asset: Asset): string {
@@ -784,100 +573,24 @@ class EventLoop implements StrategyContext {
     this.#logs.push(line);
     this.#config.logger?.(line);
   }
-
-  #buildResult(run: {
-    readonly times: Float64Array;
-    readonly values: number[];
-    readonly cash: number[];
-    readonly benchmark: number[] | undefined;
-    readonly statsRows: BacktestStatsRow[];
-    readonly sessionFirstIteration: Int32Array;
-  }): BacktestResult {
-    const config = this.#config;
-    const broker = this.#broker;
-    const finalPositions = this.#ledger.holdings
-      .filter((holding) => holding.quantity !== 0)
-      .map((holding) => ({
-        symbol: holding.instrument.symbol,
-        quantity: holding.quantity,
-        averagePrice: holding.entryNotional / holding.quantity,
-        lastPrice: holding.markPrice,
-      }));
-    return {
-      strategy: config.strategy.constructor.name,
-      start: new Date(config.startMs).toISOString(),
-      end: new Date(config.endMs).toISOString(),
-      budget: config.budget,
-      parameters: { ...config.strategy.parameters } as Record<string, unknown>,
-      iterations: run.times.length,
-      equityCurve: {
-        timestampsMs: toNumberArray(run.times),
-        portfolioValue: run.values,
-        cash: run.cash,
-      },
-      ...(run.benchmark === undefined || config.benchmarkAsset === undefined
-        ? {}
-        : {
-            benchmarkEquity: {
-              asset: describeAsset(config.benchmarkAsset),
-              portfolioValue: run.benchmark,
-            },
-          }),
-      trades: broker.trades,
-      orders: broker.orderRecords(),
-      positions: broker.positions,
-      finalPositions,
-      stats: computeStats({
-        startingValue: config.budget,
-        startMs: config.startMs,
-        endMs: config.endMs,
-        timesMs: run.times,
-        values: run.values,
-        sessionFirstIteration: run.sessionFirstIteration,
-        trades: broker.trades,
-        feesPaid: broker.feesPaid,
-        riskFreeRate: config.riskFreeRate,
-      }),
-      statsRows: run.statsRows,
-      warnings: this.#warnings,
-      logs: this.#logs,
-    };
-  }
 }
 
-function describeAsset(asset: Asset): string {
-  return asset.type === 'future' ? tradedSymbol(asset) : `${asset.type} ${asset.symbol}`;
-}
-
-function sameAsset(left: Asset, right: Asset): boolean {
-  return (
-    left === right ||
-    (left.type === right.type && left.symbol === right.symbol && tradedSymbol(left) === tradedSymbol(right))
-  );
-}
-
-function toStatsRow(nowMs: number, row: StatsRow): BacktestStatsRow {
-  return { time: new Date(nowMs).toISOString(), ...row };
-}
+export type { EventLoopConfig } from './event-loop-config.js';
 
 /** Runs one backtest. @internal Use `backtest()`, which validates options first. */
 export function runEventLoop(config: EventLoopConfig): Promise<BacktestResult> {
   return new EventLoop(config).run();
 }
 
-// A preallocated array filled by a plain loop: Array.from or spreading a typed array goes through the
-// iterator protocol and is several times slower; growing by push copies the backing store repeatedly.
-function toNumberArray(values: Float64Array): number[] {
-  // Filling with a double first makes V8 allocate packed double storage once, instead of a holey array
-  // that is converted as it fills (about twice as fast for the equity curve of a long run).
-  const result = new Array<number>(values.length).fill(0.5);
-  for (let index = 0; index < values.length; index++) result[index] = values[index]!;
-  return result;
+/** Calls the strategy hook of a broker event. */
+function deliverEvent(strategy: Strategy<object>, event: BrokerEvent): HookResult {
+  if (event.kind === 'fill') return strategy.onFilledOrder(event.order, event.fill, event.position);
+  if (event.kind === 'cancel') return strategy.onCanceledOrder(event.order, event.reason);
+  return strategy.onNewOrder(event.order);
 }
 
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => {
-    if (typeof setImmediate === 'function') setImmediate(resolve);
-    else setTimeout(resolve, 0);
-  });
+/** A market order that flattens `position`. */
+function closingOrderSpec(position: Position): OrderSpec {
+  const side = position.quantity > 0 ? 'sell' : 'buy';
+  return createOrderFromOptions(position.asset, Math.abs(position.quantity), side);
 }

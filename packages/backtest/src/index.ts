@@ -16,6 +16,7 @@ export {
   tradedSymbol,
 } from './instruments.js';
 export { DEFAULT_INITIAL_MARGINS, FALLBACK_INITIAL_MARGIN, lookupInitialMargin } from './margin-table.js';
+export type { BacktestPriceSeries } from './result-series.js';
 export type { OrderRecord, PositionRecord, RollExitOrders, TradeRecord } from './simulated-broker.js';
 export { type BacktestStats, computeStats, type StatsInput } from './stats.js';
 export {

@@ -12,7 +12,14 @@ function resolve(spec: { multiplier: number; tickSize: number }, overrides = {})
     instruments: [[MES, { symbol: 'MESM4', currency: 'USD', ...spec }]],
   });
   const warnings: string[] = [];
-  const run = resolveInstrument(MES, 'MESM4', overrides, dataSource, AT, (line) => warnings.push(line));
+  const run = resolveInstrument({
+    asset: MES,
+    symbol: 'MESM4',
+    overrides,
+    dataSource,
+    at: AT,
+    warn: (line) => warnings.push(line),
+  });
   return { run, warnings };
 }
 
@@ -57,7 +64,16 @@ describe('resolveInstrument', () => {
     const symbol = tradedSymbol(call);
     expect(symbol).not.toBe(tradedSymbol(stock('AAPL')));
     const warnings: string[] = [];
-    expect(await resolveInstrument(call, symbol, {}, dataSource, AT, (line) => warnings.push(line))).toEqual({
+    expect(
+      await resolveInstrument({
+        asset: call,
+        symbol,
+        overrides: {},
+        dataSource,
+        at: AT,
+        warn: (line) => warnings.push(line),
+      }),
+    ).toEqual({
       symbol,
       multiplier: 100,
       tickSize: 0.01,

@@ -31,6 +31,21 @@ export function tradedSymbol(asset: Asset): string {
   return asset.symbol;
 }
 
+/** Inputs of {@link resolveInstrument}. */
+export interface ResolveInstrumentOptions {
+  readonly asset: Asset;
+  /** The instrument the asset is booked as (`ESH4`, `AAPL`). */
+  readonly symbol: string;
+  /** The backtest's `instruments` option, by contract or root. */
+  readonly overrides: Readonly<Record<string, InstrumentOverride>>;
+  readonly dataSource: DataSourceV1;
+  /** When the spec is needed (definitions change over time). */
+  readonly at: Date;
+  /** Receives a warning when a fallback (e.g. the margin table) is used. */
+  readonly warn: (message: string) => void;
+  readonly signal?: AbortSignal;
+}
+
 /**
  * Resolves multiplier, tick size and margin for `asset` (booked as `symbol`): an explicit override first
  * (contract symbol, then root), then the source's `doFetchInstrument`. Stocks trade 1 share at 0.01 ticks.
@@ -38,15 +53,8 @@ export function tradedSymbol(asset: Asset): string {
  * @throws MissingInstrumentSpecError when a future's or option's multiplier cannot be found, or the source's
  * spec has a non-positive multiplier or tick size: never silently 1.
  */
-export async function resolveInstrument(
-  asset: Asset,
-  symbol: string,
-  overrides: Readonly<Record<string, InstrumentOverride>>,
-  dataSource: DataSourceV1,
-  at: Date,
-  warn: (message: string) => void,
-  signal?: AbortSignal,
-): Promise<ResolvedInstrument> {
+export async function resolveInstrument(options: ResolveInstrumentOptions): Promise<ResolvedInstrument> {
+  const { asset, symbol, overrides, dataSource, at, warn, signal } = options;
   const override = overrides[symbol] ?? overrides[asset.symbol];
   if (asset.type === 'stock' && override === undefined) {
     return { symbol, multiplier: 1, tickSize: 0.01, marginPerContract: 0, cashSettled: true };
@@ -100,4 +108,17 @@ export async function resolveInstrument(
 
 function isPositiveNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value > 0;
+}
+
+/** An asset as warnings and results name it: the contract code for a future, else `<type> <symbol>`. */
+export function describeAsset(asset: Asset): string {
+  return asset.type === 'future' ? tradedSymbol(asset) : `${asset.type} ${asset.symbol}`;
+}
+
+/** Whether two asset objects name the same instrument. */
+export function sameAsset(left: Asset, right: Asset): boolean {
+  return (
+    left === right ||
+    (left.type === right.type && left.symbol === right.symbol && tradedSymbol(left) === tradedSymbol(right))
+  );
 }

@@ -4,138 +4,44 @@ import {
   type Broker,
   type BrokerEvent,
   type CancelReason,
-  createOrderSpec,
-  InvalidArgumentError,
   LbError,
   type ModifyOrderOptions,
   type Order,
   type OrderSide,
   type OrderSpec,
-  type OrderStatus,
-  type OrderType,
   type Position,
-  type TradingFee,
 } from '@lb/core';
-import type { DataFeed, FeedSeries } from './data-feed.js';
-import { type FillModelOrder, findFillPrice } from './fill-model.js';
-import type { FuturesLedger } from './futures-ledger.js';
+import type { OrderRecord, PositionRecord, TradeRecord } from './broker-records.js';
+import type { FeedSeries } from './data-feed.js';
+import { findFillPrice } from './fill-model.js';
 import type { ResolvedInstrument } from './instruments.js';
-
-/** One execution in a backtest result: plain, JSON-ready data. */
-export interface TradeRecord {
-  readonly orderId: string;
-  /** Fill time (the open of the bar it filled in), ISO 8601 UTC. */
-  readonly time: string;
-  readonly timestampMs: number;
-  /** Asset key of the order (`continuous_future:ES`, `future:ESH2025`, `stock:AAPL`). */
-  readonly asset: string;
-  /** Instrument actually traded (`ESH5`, `AAPL`). */
-  readonly symbol: string;
-  readonly side: OrderSide;
-  readonly quantity: number;
-  readonly price: number;
-  readonly fee: number;
-  /** P&L realised by the closed part of the fill, before fees. */
-  readonly realizedPnl: number;
-  /** Quantity of existing lots this fill closed. */
-  readonly closedQuantity: number;
-  /** The order's tag; `roll` marks the two fills of an automatic futures roll. */
-  readonly tag?: string;
-}
-
-/** An order in a backtest result. */
-export interface OrderRecord {
-  readonly id: string;
-  readonly asset: string;
-  readonly side: OrderSide;
-  readonly quantity: number;
-  readonly type: OrderType;
-  readonly orderClass: OrderSpec['orderClass'];
-  readonly status: OrderStatus;
-  readonly submittedAt: string;
-  readonly parentId?: string;
-  readonly limitPrice?: number;
-  readonly stopPrice?: number;
-  readonly filledAt?: string;
-  readonly filledPrice?: number;
-  /** Why it stopped working without filling (`canceled`, `rejected`, `expired`, `roll`, `replaced`). */
-  readonly cancelReason?: CancelReason;
-  readonly timeInForce?: 'day' | 'gtc';
-  readonly tag?: string;
-}
-
-/** A position after a fill changed it. */
-export interface PositionRecord {
-  readonly time: string;
-  readonly timestampMs: number;
-  readonly symbol: string;
-  readonly quantity: number;
-  readonly averagePrice: number;
-}
-
-/** What the broker does when a continuous future's position rolls with working orders on it. */
-export type RollExitOrders = 'move' | 'cancel';
-
-interface WorkingOrder extends FillModelOrder {
-  readonly id: string;
-  readonly sequence: number;
-  spec: OrderSpec;
-  limitPrice: number;
-  stopPrice: number;
-  readonly parentId: string | undefined;
-  readonly series: FeedSeries;
-  readonly submittedAtMs: number;
-  /** OCO legs (and the container) do not execute themselves when true. */
-  readonly isContainer: boolean;
-  status: OrderStatus;
-  nextBarIndex: number;
-  /** Other legs of the same one-cancels-other group. */
-  siblings: WorkingOrder[] | undefined;
-  /** Legs to place once this order fills (bracket and OTO). */
-  readonly childLegs: ReadonlyArray<LegSpec>;
-  filledAtMs: number;
-  filledPrice: number;
-  cancelReason: CancelReason | undefined;
-}
-
-interface LegSpec {
-  readonly type: OrderType;
-  readonly limitPrice?: number;
-  readonly stopPrice?: number;
-}
-
-/** Settings of a {@link SimulatedBroker}. */
-export interface SimulatedBrokerSettings {
-  readonly ledger: FuturesLedger;
-  readonly feed: DataFeed;
-  /** Fee schedules charged on buy fills. */
-  readonly buyFees: readonly TradingFee[];
-  /** Fee schedules charged on sell fills. */
-  readonly sellFees: readonly TradingFee[];
-  /** Adverse slippage on market and stop fills, in ticks. */
-  readonly slippageTicks: number;
-  /** Instrument of the bar at `index` of `series` (continuous series change contract at rolls). */
-  readonly instrumentAt: (series: FeedSeries, index: number) => ResolvedInstrument;
-  /** Build fill events (order snapshots with BigInt times); off when the strategy has no fill hook. */
-  readonly emitFillEvents: boolean;
-  /** Build cancel events; off when the strategy has no cancel hook. */
-  readonly emitCancelEvents: boolean;
-  /** Build new-order events; off when the strategy has no onNewOrder hook. */
-  readonly emitNewOrderEvents: boolean;
-  /** At a roll: move working orders of the rolled series by the roll spread (default), or cancel them. */
-  readonly rollExitOrders: RollExitOrders;
-  /** The current simulated time, for the {@link Broker} methods. */
-  readonly clockMs: () => number;
-  /** The loaded fill series of `asset`, for {@link Broker.submitOrder}; undefined when not loaded. */
-  readonly fillSeriesOf: (asset: Asset) => FeedSeries | undefined;
-}
+import { IsoTimeFormatter } from './iso-time.js';
+import { lowerBound } from './search-sorted.js';
 
 const NANOS_PER_MS = 1_000_000n;
-const DAY_MS = 86_400_000;
 
-function pad2(value: number): string {
-  return value < 10 ? `0${value}` : String(value);
-}
+import {
+  type NewWorkingOrder,
+  NO_LEGS,
+  type RollPositionOptions,
+  type SimulatedBrokerSettings,
+} from './simulated-broker-settings.js';
+import {
+  changedSpec,
+  type LegSpec,
+  legOrderSpec,
+  legsOf,
+  toOrder,
+  toOrderRecord,
+  type WorkingOrder,
+} from './working-order.js';
+
+export type { OrderRecord, PositionRecord, TradeRecord } from './broker-records.js';
+export type {
+  RollExitOrders,
+  RollPositionOptions,
+  SimulatedBrokerSettings,
+} from './simulated-broker-settings.js';
 
 /**
  * Executes orders against preloaded bars. An order submitted at T is evaluated on bars opening at or after
@@ -155,10 +61,7 @@ export class SimulatedBroker implements Broker {
   #nextId = 1;
   // Set by submit() for an order whose id was reserved earlier; #create uses it once.
   #reservedSequence = 0;
-  #isoTimeMs = Number.NaN;
-  #isoText = '';
-  #isoDayMs = Number.NaN;
-  #isoDayPrefix = '';
+  readonly #isoTime = new IsoTimeFormatter();
   readonly #assetKeys = new WeakMap<Asset, string>();
   /** Events since the last {@link drainEvents}. */
   readonly events: BrokerEvent[] = [];
@@ -179,11 +82,6 @@ export class SimulatedBroker implements Broker {
     return this.#working.length;
   }
 
-  /** The next order id the broker will assign (ids are `1`, `2`, ... so runs are deterministic). */
-  get nextOrderId(): number {
-    return this.#nextId;
-  }
-
   /** Takes the next order id now, for an order {@link submit}ted later with it (after its data loads). */
   reserveOrderId(): string {
     return String(this.#nextId++);
@@ -199,11 +97,11 @@ export class SimulatedBroker implements Broker {
     const nextBarIndex = lowerBound(series.timesMs, nowMs);
     let accepted: WorkingOrder;
     if (spec.orderClass === 'oco') {
-      accepted = this.#create(spec, series, nowMs, nextBarIndex, undefined, true, spec.type, []);
+      accepted = this.#create({ spec, series, submittedAtMs: nowMs, nextBarIndex, isContainer: true });
       this.#placeLegs(accepted, spec.side, legsOf(spec), nextBarIndex, lastClose);
     } else {
       const childLegs = spec.orderClass === 'bracket' || spec.orderClass === 'oto' ? legsOf(spec) : [];
-      accepted = this.#create(spec, series, nowMs, nextBarIndex, undefined, false, spec.type, childLegs);
+      accepted = this.#create({ spec, series, submittedAtMs: nowMs, nextBarIndex, childLegs });
       accepted.trailExtremePrice = lastClose;
     }
     const order = toOrder(accepted);
@@ -251,24 +149,7 @@ export class SimulatedBroker implements Broker {
   modifyOrder(orderId: string, changes: ModifyOrderOptions): Order | undefined {
     const order = this.#byId.get(orderId);
     if (order === undefined || order.status !== 'open' || order.isContainer) return undefined;
-    if (changes.limitPrice !== undefined && order.type !== 'limit' && order.type !== 'stop_limit') {
-      throw new InvalidArgumentError(
-        `Cannot set a limit price on ${order.type} order ${orderId}; cancel it and submit a limit order.`,
-        { argument: 'limitPrice' },
-      );
-    }
-    if (changes.stopPrice !== undefined && order.type !== 'stop' && order.type !== 'stop_limit') {
-      throw new InvalidArgumentError(
-        `Cannot set a stop price on ${order.type} order ${orderId}; cancel it and submit a stop order.`,
-        { argument: 'stopPrice' },
-      );
-    }
-    const changed = createOrderSpec({
-      ...order.spec,
-      ...(changes.limitPrice === undefined ? {} : { limitPrice: changes.limitPrice }),
-      ...(changes.stopPrice === undefined ? {} : { stopPrice: changes.stopPrice }),
-      ...(changes.quantity === undefined ? {} : { quantity: changes.quantity }),
-    });
+    const changed = changedSpec(order, changes);
     order.spec = changed;
     order.limitPrice = changed.limitPrice ?? Number.NaN;
     order.stopPrice = changed.stopPrice ?? Number.NaN;
@@ -308,19 +189,6 @@ export class SimulatedBroker implements Broker {
     const orders: Order[] = [];
     for (const order of this.#working) if (!order.isContainer) orders.push(toOrder(order));
     return orders;
-  }
-
-  /** Working orders that are not OCO containers, without building snapshots. */
-  get openOrderCount(): number {
-    let count = 0;
-    for (const order of this.#working) if (!order.isContainer) count++;
-    return count;
-  }
-
-  /** Whether `asset` (by object) has a working order, without building snapshots. */
-  hasOpenOrderFor(asset: Asset): boolean {
-    for (const order of this.#working) if (!order.isContainer && order.spec.asset === asset) return true;
-    return false;
   }
 
   /** {@link Broker.getPositions}: non-flat positions, each under the asset it was traded through. */
@@ -457,14 +325,8 @@ export class SimulatedBroker implements Broker {
    * to the new contract shifted by the roll spread (new open minus old close), or are canceled with reason
    * `roll`: left alone they would meet the new contract's bars at the old contract's prices.
    */
-  roll(
-    heldVia: Asset,
-    from: ResolvedInstrument,
-    fromPrice: number,
-    series: FeedSeries,
-    rollIndex: number,
-    signedQuantity: number,
-  ): void {
+  roll(options: RollPositionOptions): void {
+    const { heldVia, from, fromPrice, series, rollIndex, signedQuantity } = options;
     const quantity = Math.abs(signedQuantity);
     const timestampMs = series.timesMs[rollIndex]!;
     const closeSide: OrderSide = signedQuantity > 0 ? 'sell' : 'buy';
@@ -477,27 +339,19 @@ export class SimulatedBroker implements Broker {
       orderClass: 'simple',
       tag: 'roll',
     });
-    const closing = this.#create(
-      spec(closeSide),
+    const closing = this.#create({
+      spec: spec(closeSide),
       series,
-      timestampMs,
-      rollIndex,
-      undefined,
-      false,
-      'market',
-      [],
-    );
+      submittedAtMs: timestampMs,
+      nextBarIndex: rollIndex,
+    });
     this.#fill(closing, from, fromPrice, timestampMs, series, rollIndex);
-    const opening = this.#create(
-      spec(openSide),
+    const opening = this.#create({
+      spec: spec(openSide),
       series,
-      timestampMs,
-      rollIndex,
-      undefined,
-      false,
-      'market',
-      [],
-    );
+      submittedAtMs: timestampMs,
+      nextBarIndex: rollIndex,
+    });
     this.#fill(
       opening,
       this.#settings.instrumentAt(series, rollIndex),
@@ -642,26 +496,14 @@ export class SimulatedBroker implements Broker {
   ): void {
     const group: WorkingOrder[] = [];
     for (const leg of legs) {
-      const spec: OrderSpec = {
-        asset: parent.spec.asset,
-        side,
-        quantity: parent.spec.quantity,
-        type: leg.type,
-        orderClass: 'simple',
-        ...(leg.limitPrice === undefined ? {} : { limitPrice: leg.limitPrice }),
-        ...(leg.stopPrice === undefined ? {} : { stopPrice: leg.stopPrice }),
-        ...(parent.spec.tag === undefined ? {} : { tag: parent.spec.tag }),
-      };
-      const child = this.#create(
+      const spec = legOrderSpec(parent.spec, side, leg);
+      const child = this.#create({
         spec,
-        parent.series,
-        parent.submittedAtMs,
+        series: parent.series,
+        submittedAtMs: parent.submittedAtMs,
         nextBarIndex,
-        parent.id,
-        false,
-        leg.type,
-        [],
-      );
+        parentId: parent.id,
+      });
       child.trailExtremePrice = lastClose;
       group.push(child);
     }
@@ -669,16 +511,8 @@ export class SimulatedBroker implements Broker {
     if (parent.isContainer) parent.siblings = group;
   }
 
-  #create(
-    spec: OrderSpec,
-    series: FeedSeries,
-    nowMs: number,
-    nextBarIndex: number,
-    parentId: string | undefined,
-    isContainer: boolean,
-    type: OrderType,
-    childLegs: ReadonlyArray<LegSpec>,
-  ): WorkingOrder {
+  #create(options: NewWorkingOrder): WorkingOrder {
+    const { spec, series, submittedAtMs, nextBarIndex } = options;
     let sequence = this.#reservedSequence;
     if (sequence === 0) sequence = this.#nextId++;
     else this.#reservedSequence = 0;
@@ -686,19 +520,19 @@ export class SimulatedBroker implements Broker {
       id: String(sequence),
       sequence,
       spec,
-      parentId,
+      parentId: options.parentId,
       series,
-      submittedAtMs: nowMs,
-      isContainer,
+      submittedAtMs,
+      isContainer: options.isContainer ?? false,
       status: 'open',
       nextBarIndex,
       siblings: undefined,
-      childLegs,
+      childLegs: options.childLegs ?? NO_LEGS,
       filledAtMs: Number.NaN,
       filledPrice: Number.NaN,
       cancelReason: undefined,
       side: spec.side,
-      type,
+      type: spec.type,
       limitPrice: spec.limitPrice ?? Number.NaN,
       stopPrice: spec.stopPrice ?? Number.NaN,
       trailPrice: spec.trailPrice ?? 0,
@@ -712,31 +546,9 @@ export class SimulatedBroker implements Broker {
     return order;
   }
 
-  /**
-   * ISO 8601 text of an instant, cached for the most recent instant: a fill, the order it completes and the
-   * position it changes share one timestamp, and toISOString is costly next to the rest of a fill.
-   */
+  /** ISO 8601 text of an instant (see {@link IsoTimeFormatter}). */
   isoTime(timeMs: number): string {
-    if (timeMs === this.#isoTimeMs) return this.#isoText;
-    this.#isoTimeMs = timeMs;
-    const dayMs = timeMs - (((timeMs % DAY_MS) + DAY_MS) % DAY_MS);
-    if (dayMs !== this.#isoDayMs) {
-      this.#isoDayMs = dayMs;
-      this.#isoDayPrefix = new Date(dayMs).toISOString().slice(0, 11);
-    }
-    // Same text as Date#toISOString, built from a cached date part: much cheaper for thousands of fills.
-    const ofDay = timeMs - dayMs;
-    this.#isoText =
-      this.#isoDayPrefix +
-      pad2(Math.floor(ofDay / 3_600_000)) +
-      ':' +
-      pad2(Math.floor(ofDay / 60_000) % 60) +
-      ':' +
-      pad2(Math.floor(ofDay / 1_000) % 60) +
-      '.' +
-      String(1000 + Math.floor(ofDay % 1_000)).slice(1) +
-      'Z';
-    return this.#isoText;
+    return this.#isoTime.format(timeMs);
   }
 
   #assetKeyOf(asset: Asset): string {
@@ -773,70 +585,4 @@ export class SimulatedBroker implements Broker {
     }
     working.length = kept;
   }
-}
-
-function legsOf(spec: OrderSpec): LegSpec[] {
-  const legs: LegSpec[] = [];
-  if (spec.takeProfit !== undefined) legs.push({ type: 'limit', limitPrice: spec.takeProfit.limitPrice });
-  if (spec.stopLoss !== undefined) {
-    legs.push(
-      spec.stopLoss.limitPrice === undefined
-        ? { type: 'stop', stopPrice: spec.stopLoss.stopPrice }
-        : { type: 'stop_limit', stopPrice: spec.stopLoss.stopPrice, limitPrice: spec.stopLoss.limitPrice },
-    );
-  }
-  return legs;
-}
-
-/** Index of the first value >= target in a sorted array. */
-function lowerBound(values: Float64Array, target: number): number {
-  let low = 0;
-  let high = values.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (values[middle]! < target) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}
-
-function toOrder(order: WorkingOrder): Order {
-  const snapshot: { -readonly [K in keyof Order]: Order[K] } = {
-    ...order.spec,
-    id: order.id,
-    status: order.status,
-  };
-  if (order.parentId !== undefined) snapshot.parentId = order.parentId;
-  snapshot.submittedAtNanos = BigInt(order.submittedAtMs) * NANOS_PER_MS;
-  if (order.status === 'filled') {
-    snapshot.filledAtNanos = BigInt(order.filledAtMs) * NANOS_PER_MS;
-    snapshot.filledPrice = order.filledPrice;
-  }
-  return Object.freeze(snapshot);
-}
-
-function toOrderRecord(order: WorkingOrder, asset: string, isoTime: (timeMs: number) => string): OrderRecord {
-  const spec = order.spec;
-  // Built by assignment rather than conditional spreads: thousands of orders per run add up.
-  const record: { -readonly [K in keyof OrderRecord]: OrderRecord[K] } = {
-    id: order.id,
-    asset,
-    side: spec.side,
-    quantity: spec.quantity,
-    type: spec.type,
-    orderClass: spec.orderClass,
-    status: order.status,
-    submittedAt: isoTime(order.submittedAtMs),
-  };
-  if (order.parentId !== undefined) record.parentId = order.parentId;
-  if (spec.limitPrice !== undefined) record.limitPrice = spec.limitPrice;
-  if (spec.stopPrice !== undefined) record.stopPrice = spec.stopPrice;
-  if (order.status === 'filled') {
-    record.filledAt = isoTime(order.filledAtMs);
-    record.filledPrice = order.filledPrice;
-  }
-  if (order.cancelReason !== undefined) record.cancelReason = order.cancelReason;
-  if (spec.timeInForce !== undefined) record.timeInForce = spec.timeInForce;
-  if (spec.tag !== undefined) record.tag = spec.tag;
-  return record;
 }

@@ -413,10 +413,62 @@ describe('strategy helpers', () => {
     });
     expect(result.trades.map((trade) => trade.fee)).toEqual([1 + 2 * 0.5, 1 + 2]);
     // NQ closes 504 at 14:30 (last ended bar 14:29), 514 at 14:40, 524 at 14:50.
-    expect(result.benchmarkEquity).toEqual({
-      asset: 'NQM4',
-      portfolioValue: [100_000, (100_000 * 514) / 504, (100_000 * 524) / 504],
+    const benchmark = [100_000, (100_000 * 514) / 504, (100_000 * 524) / 504];
+    expect(result.equityCurve.benchmark).toEqual(benchmark);
+    expect(result.benchmarkAsset).toBe('future:NQM2024');
+    expect(result.benchmarkEquity).toEqual({ asset: 'NQM4', portfolioValue: benchmark });
+  });
+
+  it('should benchmark the first traded asset by default and return the bars of each traded symbol', async () => {
+    const Trade = defineStrategy({
+      sleeptime: '10M',
+      onTradingIteration() {
+        if (hhmm(this.getDatetime()) === '14:40') this.submitOrder(this.createOrder(ES, 1, 'buy'));
+      },
     });
+    const result = await backtest({
+      strategy: new Trade(),
+      dataSource: source([
+        [ES, 'ESM4', 100],
+        [NQ, 'NQM4', 500],
+      ]),
+      start: START,
+      end: ONE_DAY_END,
+      calendar,
+    });
+    expect(result.benchmarkAsset).toBe('future:ESM2024');
+    // ES closes 104 at 14:30 (last ended bar 14:29), 114 at 14:40, 124 at 14:50.
+    expect(result.equityCurve.benchmark).toEqual([100_000, (100_000 * 114) / 104, (100_000 * 124) / 104]);
+    // Only the traded symbol, and only bars opening inside the run (14:30 to 14:59), not the warm-up.
+    expect(Object.keys(result.prices)).toEqual(['ESM4']);
+    const closes = range(30).map((index) => 105 + index);
+    expect(result.prices.ESM4).toEqual({
+      timestampsMs: range(30).map((index) => Date.parse(START) + index * 60_000),
+      close: closes,
+      high: closes,
+      low: closes,
+    });
+    // Built on first read, then a plain value that serialises like every other field.
+    expect(result.prices).toBe(result.prices);
+    expect(JSON.parse(JSON.stringify(result)).prices.ESM4.close).toEqual(closes);
+    // A result frozen before a lazy field is read (orders, here) still reads it, the same array each time.
+    Object.freeze(result);
+    expect(result.orders.map((order) => [order.id, order.status])).toEqual([['1', 'filled']]);
+    expect(result.orders).toBe(result.orders);
+  });
+
+  it('should have no benchmark and no prices when nothing traded and no benchmark was set', async () => {
+    const Idle = defineStrategy({ sleeptime: '10M' });
+    const result = await backtest({
+      strategy: new Idle(),
+      dataSource: source(),
+      start: START,
+      end: ONE_DAY_END,
+      calendar,
+    });
+    expect(result.benchmarkAsset).toBeUndefined();
+    expect(result.equityCurve.benchmark).toBeUndefined();
+    expect(result.prices).toEqual({});
   });
 
   it('should warn through onWarning and in the result when an asset has no bars in the range', async () => {

@@ -52,8 +52,66 @@ describe('lb backtest', () => {
     const trades = (await readFile(path.join(out, runId!, 'trades.csv'), 'utf8')).trim().split('\n');
     expect(trades[1]).toMatch(/^2024-01-03T14:30:00\.000Z,continuous_future:MES,MESH4,buy,1,/);
     const equity = (await readFile(path.join(out, runId!, 'equity.csv'), 'utf8')).trim().split('\n');
-    expect(equity[0]).toBe('time,portfolio_value,cash');
+    // No benchmarkAsset given: the first traded asset (continuous MES) is the benchmark, starting at the budget.
+    expect(equity[0]).toBe('time,portfolio_value,cash,benchmark_value');
+    expect(equity[1]).toBe('2024-01-03T14:30:00.000Z,50000,50000,50000');
     expect(equity.length - 1).toBe(stats.iterations);
+  }, 60_000);
+
+  it("should give round trips their excursions from the engine's prices, and say why a run has no trades", async () => {
+    const roundTripOut = path.join(out, 'round-trip');
+    const traded = await run(
+      'backtest',
+      path.join(here, '__fixtures__/round-trip-mes.ts'),
+      '--start',
+      '2024-01-03T14:30:00Z',
+      '--end',
+      '2024-01-05T21:00:00Z',
+      '--data-source',
+      'dbn-files',
+      '--data-dir',
+      sampleDirectory,
+      '--out',
+      roundTripOut,
+    );
+    expect(traded.code).toBe(0);
+    const [runId] = await readdir(roundTripOut);
+    const [header, trip, ...rest] = (
+      await readFile(path.join(roundTripOut, runId!, 'round_trips.csv'), 'utf8')
+    )
+      .trim()
+      .split('\n');
+    expect(rest).toEqual([]);
+    const columns = header!.split(',');
+    const row = trip!.split(',');
+    const field = (name: string) => row[columns.indexOf(name)]!;
+    expect(field('symbol')).toBe('MESH4');
+    // Without the engine's prices the excursions are empty; with them they bracket the trade's result.
+    const gross = Number(field('gross_pnl'));
+    expect(field('mae')).not.toBe('');
+    expect(Number(field('mae'))).toBeLessThanOrEqual(Math.min(0, gross));
+    expect(Number(field('mfe'))).toBeGreaterThanOrEqual(Math.max(0, gross));
+    expect(Number(field('mfe')) - Number(field('mae'))).toBeGreaterThan(0);
+
+    const idle = await run(
+      'backtest',
+      strategyModule,
+      '--start',
+      '2024-03-04T14:30:00Z',
+      '--end',
+      '2024-03-05T21:00:00Z',
+      '--data-source',
+      'dbn-files',
+      '--data-dir',
+      sampleDirectory,
+      '--out',
+      roundTripOut,
+    );
+    expect(idle.code).toBe(0);
+    expect(idle.stdout).toMatch(/^Fills: +0$/m);
+    expect(idle.stdout).toMatch(
+      /^No trades: +No 1m bars for continuous_future MES between 2024-03-04T14:30:00\.000Z and 2024-03-05T21:00:00\.000Z from source "dbn-files"/m,
+    );
   }, 60_000);
 
   it('should exit 2 with one line for a bad data source, a missing data folder or a module without a default export', async () => {

@@ -178,9 +178,18 @@ export function formatSummary(result: BacktestResult, files: BacktestResultFiles
     `Return:        ${percent(stats.totalReturn)} (${money(stats.startingValue)} -> ${money(stats.endingValue)})`,
     `Max drawdown:  ${percent(stats.maxDrawdown)}${stats.maxDrawdownAt === null ? '' : ` at ${stats.maxDrawdownAt}`}`,
     `Fees:          ${money(stats.feesPaid)}`,
+    ...(result.trades.length === 0 ? [`No trades:     ${noTradesReason(result)}`] : []),
     `Results:       ${files.directory} (trades.csv, round_trips.csv, equity.csv, stats.json${files.statsCsv ? ', stats.csv' : ''}, tearsheet.html)`,
     '',
   ].join('\n');
+}
+
+/** Why a run has no fills: the engine's warning when it gave one, else what the orders show. */
+function noTradesReason(result: BacktestResult): string {
+  const warning = result.warnings.find((text) => text.startsWith('No trades: '));
+  if (warning !== undefined) return warning.slice('No trades: '.length);
+  if (result.orders.length === 0) return 'the strategy submitted no orders.';
+  return `none of the ${result.orders.length} orders filled (see cancelReason in the orders).`;
 }
 
 const DBN_FILE_PATTERN = /\.dbn(\.zst)?$/i;

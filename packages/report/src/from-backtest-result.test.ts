@@ -88,4 +88,10 @@ describe('fromBacktestResult', () => {
       ESZ3: { timesMs: [1, 2], values: [4_600, 4_601], highs: [4_602, 4_603], lows: [4_598, 4_599] },
     });
   });
+
+  it("should read the traced rows under @lb/backtest's name, statsRows", () => {
+    const rows = [{ time: '2023-12-04T14:30:00.000Z', sma: 4_600 }];
+    const record = fromBacktestResult({ ...today, statsRows: rows }, { dataDescription: 'x' });
+    expect(record.statsRows).toEqual([{ time: '2023-12-04T14:30:00.000Z', sma: 4_600 }]);
+  });
 });

@@ -36,7 +36,9 @@ export interface BacktestResultLike {
   /** The engine's own summary, kept in `stats.json` as `engineStats`. */
   readonly stats?: object;
   readonly warnings?: readonly string[];
-  /** Rows the strategy traced per iteration. */
+  /** Rows the strategy traced per iteration (`traceStats()`), as @lb/backtest names them. */
+  readonly statsRows?: ReadonlyArray<Readonly<Record<string, unknown>>>;
+  /** Older name of {@link statsRows}, read when `statsRows` is absent. */
   readonly traceStats?: ReadonlyArray<Readonly<Record<string, unknown>>>;
   /** Label of the benchmark (e.g. the asset key `continuous_future:ES`). */
   readonly benchmarkAsset?: string;
@@ -92,6 +94,7 @@ export function fromBacktestResult(
         }
       : undefined);
   const prices = options.prices ?? (result.prices ? mapPrices(result.prices) : undefined);
+  const statsRows = result.statsRows ?? result.traceStats;
   return {
     strategy: result.strategy,
     start: result.start,
@@ -106,7 +109,7 @@ export function fromBacktestResult(
     ...(benchmark ? { benchmark } : {}),
     ...(prices ? { prices } : {}),
     warnings: result.warnings ?? [],
-    ...(result.traceStats ? { statsRows: result.traceStats } : {}),
+    ...(statsRows ? { statsRows } : {}),
     ...(result.stats ? { engineStats: result.stats as Readonly<Record<string, unknown>> } : {}),
   };
 }
