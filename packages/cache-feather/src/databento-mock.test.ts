@@ -1,7 +1,14 @@
 import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BarsRequest, DataSourceApiError, parseTimestep, stock } from '@lb/core';
+import {
+  type BarsRequest,
+  continuousFuture,
+  DataSourceApiError,
+  fetchBars,
+  parseTimestep,
+  stock,
+} from '@lb/core';
 import { CostLimitExceededError, createDatabentoData } from '@lb/databento';
 import { type MockDatabentoBar, type MockDatabentoServer, startMockDatabento } from '@lb/databento/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -33,8 +40,23 @@ function januaryBars(): MockDatabentoBar[] {
   return bars;
 }
 
+/** 30 minute bars at the US open of each of `days` (March 2025 days of the month). */
+function marchBars(days: readonly number[], base: number): MockDatabentoBar[] {
+  return days.flatMap((day) =>
+    Array.from({ length: 30 }, (_, minute) => ({
+      time: new Date(Date.UTC(2025, 2, day, 14, 30 + minute)),
+      open: base + day,
+      high: base + day + 1,
+      low: base + day - 1,
+      close: base + day + 0.5,
+      volume: 10,
+    })),
+  );
+}
+
 const ranges: Record<string, { start: string; end: string }> = {
   'XNAS.ITCH': { start: '2024-01-01T00:00:00Z', end: '2025-02-01T00:00:00Z' },
+  'GLBX.MDP3': { start: '2024-01-01T00:00:00Z', end: '2025-04-01T00:00:00Z' },
 };
 let server: MockDatabentoServer;
 let cacheDir: string;
@@ -45,6 +67,21 @@ beforeAll(async () => {
     data: {
       series: [
         { dataset: 'XNAS.ITCH', schema: 'ohlcv-1m', symbol: 'AAPL', instrumentId: 7, bars: januaryBars() },
+        // Core's roll schedule moves ES from ESH5 to ESM5 at 2025-03-11T04:00Z.
+        {
+          dataset: 'GLBX.MDP3',
+          schema: 'ohlcv-1m',
+          symbol: 'ESH5',
+          instrumentId: 101,
+          bars: marchBars([3, 4, 5, 6, 7], 6000),
+        },
+        {
+          dataset: 'GLBX.MDP3',
+          schema: 'ohlcv-1m',
+          symbol: 'ESM5',
+          instrumentId: 102,
+          bars: marchBars([11, 12, 13, 14], 6100),
+        },
       ],
       // Mutable on purpose: the mock reads it per request, so a test can move the available end.
       datasetRanges: ranges,
@@ -280,6 +317,38 @@ describe('withFeatherCache over the mock Databento API', () => {
     expect((await cached.doFetchBars(first)).length).toBe(60);
     expect(server.requestCount('metadata.get_cost')).toBe(pricedBefore);
     expect(await cached.approveDownloads!([first])).toEqual([undefined]);
+  });
+
+  it('should apply the limit to every contract of a continuous future fetched through fetchBars, counting only missing days', async () => {
+    const guarded = (maxCostUsd: number) =>
+      withFeatherCache(
+        createDatabentoData({
+          apiKey: API_KEY,
+          baseURL: server.baseURL,
+          env: {},
+          maxCostUsd,
+          logger: { debug() {}, info() {}, warn() {}, error() {} },
+        }),
+        { cacheDir },
+      );
+    const es = { asset: continuousFuture('ES'), timestep: '1m', end: '2025-03-15T00:00:00Z' } as const;
+    // 56 bytes per bar at 10 USD per GB: ESH5's 150 bars cost 8.4e-5 USD, ESM5's 120 bars 6.72e-5, each
+    // under 1e-4; together (1.512e-4) they are not.
+    const error = await fetchBars(guarded(1e-4), { ...es, start: '2025-03-03T00:00:00Z' }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(CostLimitExceededError.isInstance(error)).toBe(true);
+    expect((error as CostLimitExceededError).estimatedCostUsd).toBeCloseTo(1.512e-4, 12);
+    expect(downloads()).toHaveLength(0);
+
+    // With ESM5's days cached, only ESH5's are priced: within the limit, each downloads once.
+    await fetchBars(guarded(1e-4), { ...es, start: '2025-03-11T04:00:00Z' });
+    expect(downloads().map((entry) => entry.params.symbols)).toEqual(['ESM5']);
+    const bars = await fetchBars(guarded(1e-4), { ...es, start: '2025-03-03T00:00:00Z' });
+    expect(bars.length).toBe(270);
+    expect(downloads().map((entry) => entry.params.symbols)).toEqual(['ESM5', 'ESH5']);
+    await fetchBars(guarded(1e-4), { ...es, start: '2025-03-03T00:00:00Z' });
+    expect(downloads()).toHaveLength(2);
   });
 
   it('should estimate only what the cache is missing with estimateBars({ cache })', async () => {

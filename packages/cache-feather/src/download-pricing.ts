@@ -21,3 +21,15 @@ export interface DownloadPricing {
 export function hasDownloadPricing(source: DataSourceV1): source is DataSourceV1 & DownloadPricing {
   return typeof (source as Partial<DownloadPricing>).approveDownloads === 'function';
 }
+
+/**
+ * The wrapped source's spec member `doApproveDownloads` (core `fetchBars` calls it through the cache), when
+ * it declares `capabilities.downloadApproval`.
+ */
+export function specDownloadApproval(
+  source: DataSourceV1,
+): NonNullable<DataSourceV1['doApproveDownloads']> | undefined {
+  if (source.capabilities.downloadApproval !== true || source.doApproveDownloads === undefined)
+    return undefined;
+  return source.doApproveDownloads.bind(source);
+}

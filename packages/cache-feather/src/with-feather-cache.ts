@@ -13,7 +13,7 @@ import {
 } from '@lb/core';
 import { z } from 'zod';
 import { assembleBars, consecutiveRuns } from './assemble-bars.js';
-import { type DownloadPricing, hasDownloadPricing } from './download-pricing.js';
+import { type DownloadPricing, hasDownloadPricing, specDownloadApproval } from './download-pricing.js';
 import { type RunRange, runRange, storeRun } from './download-run.js';
 import { JsonCache } from './json-cache.js';
 import { type CacheLogger, defaultLogger } from './logger.js';
@@ -316,6 +316,31 @@ export function withFeatherCache(
     return stored;
   }
 
+  /**
+   * Prices what fetching all of `requests` would download now (each one's missing days, see
+   * planDownloads) with the wrapped source's `approve`, as one total; returns each request's estimate.
+   */
+  async function approveMissing(
+    requests: readonly BarsRequest[],
+    approve: (
+      planned: readonly BarsRequest[],
+      callOptions?: DataSourceCallOptions,
+    ) => Promise<readonly (number | undefined)[]>,
+    callOptions?: DataSourceCallOptions,
+  ): Promise<(number | undefined)[]> {
+    const planned = await Promise.all(requests.map((request) => planDownloads(request, callOptions)));
+    const estimates = await approve(planned.flat(), callOptions);
+    let next = 0;
+    return planned.map((downloads) => {
+      const mine = estimates.slice(next, next + downloads.length);
+      next += downloads.length;
+      return mine.some((estimate) => estimate !== undefined)
+        ? mine.reduce<number>((sum, estimate) => sum + (estimate ?? 0), 0)
+        : undefined;
+    });
+  }
+
+  const innerApproval = specDownloadApproval(source);
   const cached: FeatherCachedDataSource = {
     specificationVersion: 'v1',
     sourceId: source.sourceId,
@@ -326,20 +351,16 @@ export function withFeatherCache(
     planDownloads,
     ...(hasDownloadPricing(source)
       ? {
-          approveDownloads: async (requests: readonly BarsRequest[], callOptions?: DataSourceCallOptions) => {
-            const planned = await Promise.all(requests.map((request) => planDownloads(request, callOptions)));
-            const estimates = await source.approveDownloads(planned.flat(), callOptions);
-            let next = 0;
-            return planned.map((downloads) => {
-              const mine = estimates.slice(next, next + downloads.length);
-              next += downloads.length;
-              return mine.some((estimate) => estimate !== undefined)
-                ? mine.reduce<number>((sum, estimate) => sum + (estimate ?? 0), 0)
-                : undefined;
-            });
-          },
+          approveDownloads: (requests: readonly BarsRequest[], callOptions?: DataSourceCallOptions) =>
+            approveMissing(requests, source.approveDownloads.bind(source), callOptions),
         }
       : {}),
+    ...(innerApproval === undefined
+      ? {}
+      : {
+          doApproveDownloads: (requests: readonly BarsRequest[], callOptions?: DataSourceCallOptions) =>
+            approveMissing(requests, innerApproval, callOptions),
+        }),
     ...(source.locateBars ? { locateBars: (request: BarsRequest) => source.locateBars!(request) } : {}),
     ...(source.doFetchAvailableRange
       ? {

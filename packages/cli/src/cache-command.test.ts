@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { withFeatherCache } from '@lb/cache-feather';
+import { appendUsage, withFeatherCache } from '@lb/cache-feather';
 import { Bars, parseTimestep, stock } from '@lb/core';
 import { MockDataSource } from '@lb/core/testing';
 import { createDatabentoData } from '@lb/databento';
@@ -138,6 +138,48 @@ describe('lb usage', () => {
     expect(lines[1]).toMatch(/^2024-02-01\s+stock:AAPL\s+1\s+0 B\s+\$0\.0000\s+1\s+0 B\s+\$0\.0000$/);
     expect(lines[2]).toMatch(/^2024-02-01\s+stock:MSFT\s+1\s+0 B\s+\$0\.0000\s+0\s+/);
     expect(lines[3]).toMatch(/^total\s+2\s+/);
+  });
+
+  it('should show downloads started but never confirmed, with their estimate', async () => {
+    // What a process killed mid-download leaves: the pending line written before the download, no other.
+    await appendUsage(cacheDir, {
+      time: '2024-02-01T13:00:00.000Z',
+      sourceId: 'databento',
+      dataset: 'GLBX.MDP3',
+      schema: 'ohlcv-1m',
+      symbols: ['ESH4'],
+      start: '2024-01-02T00:00:00.000Z',
+      end: '2024-01-03T00:00:00.000Z',
+      bytes: 0,
+      records: 0,
+      costUsd: 0.25,
+      servedFromCache: false,
+      intentId: 'killed-download',
+      status: 'pending',
+    });
+    const { code, stdout } = await run('usage', '--cache-dir', cacheDir, '--since', '2024-02-01');
+    expect(code).toBe(0);
+    const lines = stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/saved \$\s+unconfirmed\s+unconfirmed \$$/);
+    expect(lines[1]!.split(/\s{2,}/)).toEqual([
+      '2024-02-01',
+      'ESH4',
+      '0',
+      '0 B',
+      '$0.0000',
+      '0',
+      '0 B',
+      '$0.0000',
+      '1',
+      '$0.2500',
+    ]);
+    expect(lines[2]).toMatch(
+      /^2024-02-01\s+stock:AAPL\s+1\s+0 B\s+\$0\.0000\s+1\s+0 B\s+\$0\.0000\s+0\s+\$0\.0000$/,
+    );
+    expect(lines[4]).toMatch(/^total\s+2\s+0 B\s+\$0\.0000\s+1\s+0 B\s+\$0\.0000\s+1\s+\$0\.2500$/);
+    expect(lines[5]).toBe(
+      '1 download(s) started but never confirmed (a process stopped mid-download, or one still running): about $0.2500 likely billed, not in "spent".',
+    );
   });
 
   it('should print JSON and honour --since', async () => {

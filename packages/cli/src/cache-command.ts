@@ -92,16 +92,22 @@ export function registerCacheCommand(program: Command, io: CliIo): void {
         io.stdout('No usage recorded.\n');
         return;
       }
+      // Downloads started but never confirmed (a process killed mid-download, or one still running) are
+      // likely billed: show them, in their own columns, only when there are any.
+      const unconfirmed = summary.totals.unconfirmedDownloads > 0;
       const header = ['day', 'symbol', 'downloads', 'downloaded', 'spent', 'cache hits', 'saved', 'saved $'];
+      if (unconfirmed) header.push('unconfirmed', 'unconfirmed $');
+      const count = (value: number) => String(Math.round(value * 100) / 100);
       const line = (day: string, symbol: string, row: typeof summary.totals): string[] => [
         day,
         symbol,
-        String(Math.round(row.downloads * 100) / 100),
+        count(row.downloads),
         formatBytes(row.downloadedBytes),
         `$${row.spentUsd.toFixed(4)}`,
-        String(Math.round(row.cacheHits * 100) / 100),
+        count(row.cacheHits),
         formatBytes(row.savedBytes),
         `$${row.savedUsd.toFixed(4)}`,
+        ...(unconfirmed ? [count(row.unconfirmedDownloads), `$${row.unconfirmedUsd.toFixed(4)}`] : []),
       ];
       io.stdout(
         formatTable([
@@ -110,6 +116,11 @@ export function registerCacheCommand(program: Command, io: CliIo): void {
           line('total', '', summary.totals),
         ]),
       );
+      if (unconfirmed) {
+        io.stdout(
+          `${count(summary.totals.unconfirmedDownloads)} download(s) started but never confirmed (a process stopped mid-download, or one still running): about $${summary.totals.unconfirmedUsd.toFixed(4)} likely billed, not in "spent".\n`,
+        );
+      }
     });
 
   const cache = program.command('cache').description('Inspect, verify and clear the Feather bar cache');

@@ -58,8 +58,17 @@ describe('lb cost and lb bars against the mock Databento server', () => {
     const first = await run(...argv);
     expect(first.code).toBe(0);
     expect(server.requestCount('timeseries.get_range')).toBe(1);
+    // Priced once: the download reuses the estimate shown.
+    expect(server.requestCount('metadata.get_cost')).toBe(1);
+    expect(first.stderr).toBe(
+      'Estimated Databento cost: $0.2800 at most (days already cached are not downloaded again)\n',
+    );
     const second = await run(...argv);
-    expect(second).toEqual(first);
+    expect(second.stdout).toBe(first.stdout);
+    // The estimate leaves out the days the cache holds.
+    expect(second.stderr).toBe(
+      'Estimated Databento cost: $0.0000 at most (days already cached are not downloaded again)\n',
+    );
     expect(server.requestCount('timeseries.get_range')).toBe(1);
     const uncached = await run(...argv, '--no-cache');
     expect(uncached.stdout).toBe(first.stdout);

@@ -8,11 +8,12 @@ import {
   parseTimestep,
   stock,
 } from '@lb/core';
+import type { DatabentoDownloadPlanner } from '@lb/databento';
 import type { Command } from 'commander';
 import { asUsageError, parseRangeArguments } from './cli-arguments.js';
 import type { CliIo } from './cli-io.js';
 import { confirmEstimatedCost, resolveConfirmAboveUsd } from './cost-confirmation.js';
-import { estimateDatabentoCostUsd, planDatabentoRequests } from './databento-plan.js';
+import { estimatePlannedBars, planDatabentoRequests } from './databento-plan.js';
 import { loadCacheFeather, loadDatabento, PackageNotAvailableError } from './optional-package.js';
 import { requireCreatableDirectory } from './path-arguments.js';
 import { UsageError } from './usage-error.js';
@@ -183,11 +184,22 @@ export function registerDatabentoCommands(program: Command, io: CliIo): void {
           io.stdout(formatBars(Bars.empty({ symbol: asset.symbol, timestep }), options.format));
           return;
         }
-        const estimatedCostUsd = await estimateDatabentoCostUsd(client, planned.requests);
+        // Through the cache only the days it is missing are priced.
+        const estimate = await estimatePlannedBars({
+          source,
+          cache: isDownloadPlanner(cached) ? cached : undefined,
+          asset,
+          timestep,
+          plan: planned,
+          exchange: options.exchange,
+        });
+        const estimatedCostUsd = estimate.totalCostUsd;
         io.stderr(
           `Estimated Databento cost: $${estimatedCostUsd.toFixed(4)}${cached === source ? '' : ' at most (days already cached are not downloaded again)'}\n`,
         );
         confirmEstimatedCost({ estimatedCostUsd, thresholdUsd, yes: options.yes === true });
+        // Checked against maxCostUsd as one total; the downloads that follow reuse these prices.
+        source.approveEstimate(estimate);
         // The clamped range: the warning above already said what is missing, so the source need not repeat it.
         const bars = await fetchBars(cached, {
           asset,
@@ -199,6 +211,10 @@ export function registerDatabentoCommands(program: Command, io: CliIo): void {
         io.stdout(formatBars(bars, options.format));
       },
     );
+}
+
+function isDownloadPlanner(source: DataSourceV1): source is DataSourceV1 & DatabentoDownloadPlanner {
+  return typeof (source as Partial<DatabentoDownloadPlanner>).planDownloads === 'function';
 }
 
 // The cache is optional: without it every run downloads (and is billed) again, so say so on stderr.

@@ -1,5 +1,10 @@
 import { type Asset, rollSchedule, type Timestep, toDatabentoRawSymbol } from '@lb/core';
-import type { DatabentoClient } from '@lb/databento';
+import type {
+  DatabentoClient,
+  DatabentoDataSource,
+  DatabentoDownloadEstimate,
+  DatabentoDownloadPlanner,
+} from '@lb/databento';
 
 /** One Databento request a command is about to make, clamped to what the dataset has. */
 export interface PlannedDatabentoRequest {
@@ -79,9 +84,40 @@ export async function planDatabentoRequests(request: DatabentoPlanRequest): Prom
   return { requests: pieces.map((piece) => ({ dataset, schema, ...piece })), start, end };
 }
 
+/** What {@link estimatePlannedBars} prices: a plan, and the source (and cache) that will fetch it. */
+export interface PlannedBarsEstimate {
+  /** The Databento source the bars will be fetched from. */
+  readonly source: DatabentoDataSource;
+  /** The Feather cache in front of it, if any: only the days it is missing are priced. */
+  readonly cache?: DatabentoDownloadPlanner | undefined;
+  readonly asset: Asset;
+  readonly timestep: Timestep;
+  /** The plan from {@link planDatabentoRequests}: its clamped range is priced, nothing when it is empty. */
+  readonly plan: DatabentoPlan;
+  /** Venue hint, as the fetch will use it. */
+  readonly exchange?: string | undefined;
+}
+
+/**
+ * Databento's estimate (`metadata.get_cost`, free) of what fetching a plan will download: every contract of
+ * a continuous future, and through a cache only the days it does not hold (`source.estimateBars`). Pass it
+ * to `source.approveEstimate` before fetching so the downloads reuse the prices.
+ */
+export async function estimatePlannedBars(estimate: PlannedBarsEstimate): Promise<DatabentoDownloadEstimate> {
+  const { plan } = estimate;
+  if (plan.requests.length === 0) {
+    return { totalCostUsd: 0, downloads: [], maxCostUsd: estimate.source.client.settings().maxCostUsd };
+  }
+  return estimate.source.estimateBars(estimate.asset, estimate.timestep, plan.start, plan.end, {
+    ...(estimate.cache === undefined ? {} : { cache: estimate.cache }),
+    ...(estimate.exchange === undefined ? {} : { exchange: estimate.exchange }),
+  });
+}
+
 /**
  * Databento's estimate (`metadata.get_cost`, free) of downloading every planned request, summed. An upper
- * bound when a cache is in front: days already cached are not downloaded again.
+ * bound when a cache is in front: days already cached are not downloaded again. The commands use
+ * {@link estimatePlannedBars}, which leaves cached days out.
  */
 export async function estimateDatabentoCostUsd(
   client: DatabentoClient,

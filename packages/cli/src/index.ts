@@ -15,6 +15,8 @@ export {
   type DatabentoPlan,
   type DatabentoPlanRequest,
   estimateDatabentoCostUsd,
+  estimatePlannedBars,
+  type PlannedBarsEstimate,
   type PlannedDatabentoRequest,
   planDatabentoRequests,
 } from './databento-plan.js';

@@ -6,7 +6,7 @@ import { type BacktestResultFiles, writeBacktestResults } from './backtest-resul
 import { asUsageError, parseRangeArguments } from './cli-arguments.js';
 import type { CliIo } from './cli-io.js';
 import { confirmEstimatedCost, resolveConfirmAboveUsd } from './cost-confirmation.js';
-import { estimateDatabentoCostUsd, planDatabentoRequests } from './databento-plan.js';
+import { estimatePlannedBars, planDatabentoRequests } from './databento-plan.js';
 import { loadCacheFeather, loadDatabento, loadDbnFiles } from './optional-package.js';
 import { requireCreatableDirectory, requireDirectory, showPath } from './path-arguments.js';
 import { createProgressReporter, type ProgressReporter } from './progress-reporter.js';
@@ -109,11 +109,22 @@ export async function runBacktestJob(settings: BacktestJobSettings): Promise<Bac
     const databento = await loadDatabento();
     const cache = await loadCacheFeather();
     const client = databento.createDatabento({});
-    const cached = cache.withFeatherCache(databento.createDatabentoData({ client }), {});
+    const databentoSource = databento.createDatabentoData({ client });
+    const cached = cache.withFeatherCache(databentoSource, {});
     io.stdout(
       `Data: Databento historical API through the Feather cache at ${cache.resolveCacheDirectory()}\n`,
     );
-    estimatedCostUsd = await estimateCost(databento, client, settings.requirements ?? [], { start, end }, io);
+    estimatedCostUsd = await estimateCost(
+      databento,
+      client,
+      settings.requirements ?? [],
+      { start, end },
+      io,
+      {
+        source: databentoSource,
+        cache: cached,
+      },
+    );
     io.stdout(
       `Estimated Databento cost: $${estimatedCostUsd.toFixed(4)} at most (days already cached are not downloaded again)\n`,
     );
@@ -210,25 +221,43 @@ async function openDbnFolder(
   return source;
 }
 
-/** The Databento cost of what `requirements` declare over `[start, end)`, in USD (an upper bound: cached days are not billed). */
+/**
+ * The Databento cost of what `requirements` declare over `[start, end)`, in USD: every contract of a
+ * continuous future, and through `fetchedThrough.cache` only the days the cache is missing.
+ */
 export async function estimateCost(
   databento: typeof import('@lb/databento'),
   client: import('@lb/databento').DatabentoClient,
   requirements: readonly DataRequirement[],
   range: { start: Date; end: Date },
   io: CliIo,
+  fetchedThrough: {
+    /** The source the run fetches from; one on `client` by default. */
+    readonly source?: import('@lb/databento').DatabentoDataSource;
+    /** The Feather cache in front of it: its cached days are not priced. */
+    readonly cache?: import('@lb/databento').DatabentoDownloadPlanner;
+  } = {},
 ): Promise<number> {
+  const source = fetchedThrough.source ?? databento.createDatabentoData({ client });
   let totalUsd = 0;
   for (const requirement of requirements) {
-    const planned = await planDatabentoRequests({
+    const timestep = asUsageError(() => parseTimestep(requirement.timestep));
+    const plan = await planDatabentoRequests({
       client,
       asset: requirement.asset,
-      timestep: asUsageError(() => parseTimestep(requirement.timestep)),
+      timestep,
       ...range,
       dataset: databento.resolveDatabentoDataset(requirement.asset, undefined),
       warn: (line) => io.stderr(`${line}\n`),
     });
-    totalUsd += await estimateDatabentoCostUsd(client, planned.requests);
+    const estimate = await estimatePlannedBars({
+      source,
+      cache: fetchedThrough.cache,
+      asset: requirement.asset,
+      timestep,
+      plan,
+    });
+    totalUsd += estimate.totalCostUsd;
   }
   return totalUsd;
 }

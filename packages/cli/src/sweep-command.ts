@@ -108,6 +108,10 @@ export function registerSweepCommand(program: Command, io: CliIo): void {
             module.requirements ?? [],
             { start: parseInstant(start, 'start'), end: parseInstant(end, 'end') },
             io,
+            // Days the cache already holds are not priced.
+            'planDownloads' in created.source
+              ? { cache: created.source as import('@lb/databento').DatabentoDownloadPlanner }
+              : {},
           );
           io.stdout(
             `Estimated Databento cost: $${cost.toFixed(4)} at most (cached days are not downloaded again)\n`,

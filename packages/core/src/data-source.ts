@@ -111,6 +111,11 @@ export interface DataSourceCapabilities {
   readonly continuousFutures: boolean;
   /** True when `doFetchInstrument` is implemented. */
   readonly instruments: boolean;
+  /**
+   * True when `doApproveDownloads` is implemented: the source (or a cache in front of it) can price several
+   * requests together before fetching any, so a cost limit applies to their total. Absent means false.
+   */
+  readonly downloadApproval?: boolean;
 }
 
 /**
@@ -122,6 +127,7 @@ export interface DataSourceCapabilities {
  *   is empty `Bars`, never an error and never `undefined`.
  * - Unsupported asset types or timesteps throw `UnsupportedFunctionalityError`.
  * - An aborted `signal` rejects the call.
+ * - `capabilities.downloadApproval` is true exactly when `doApproveDownloads` is implemented.
  */
 export interface DataSourceV1 {
   /** The literal `'v1'`: lets callers detect sources written against another version of the spec. */
@@ -147,4 +153,16 @@ export interface DataSourceV1 {
   locateBars?(request: BarsRequest): BarsRequestLocation;
   /** Optional: the range the origin currently has for a request's dataset and schema. */
   doFetchAvailableRange?(request: BarsRequest, options?: DataSourceCallOptions): Promise<AvailableRange>;
+  /**
+   * Optional (present when `capabilities.downloadApproval` is true): prices everything fetching all of
+   * `requests` would download, as one total, before any download, and rejects (downloading nothing) when
+   * the total is above the source's cost limit. Within the limit the following `doFetchBars` calls for these
+   * requests are not refused one by one. A cache in front of a source counts only what it would download.
+   * `fetchBars` calls it with every request of a call that makes several (the contracts of a continuous
+   * future). Resolves to one estimate in USD per request, in order (`undefined` when not priced).
+   */
+  doApproveDownloads?(
+    requests: readonly BarsRequest[],
+    options?: DataSourceCallOptions,
+  ): Promise<readonly (number | undefined)[]>;
 }

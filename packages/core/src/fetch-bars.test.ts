@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { continuousFuture, future, option, stock } from './asset.js';
+import { type Asset, continuousFuture, future, option, stock } from './asset.js';
 import { type Bar, Bars } from './bars.js';
+import type { BarsRequest, DataSourceCallOptions } from './data-source.js';
 import { DataSourceError, InvalidArgumentError, UnsupportedFunctionalityError } from './errors.js';
 import { fetchBars, fetchInstrument } from './fetch-bars.js';
 import { MockDataSource } from './testing/mock-data-source.js';
@@ -26,15 +27,50 @@ function hourlyBars(symbol: string, fromMs: number, toMs: number, price: (ms: nu
   return Bars.fromRows(rows, { symbol, timestep: hour });
 }
 
-function esSource(): MockDataSource {
+function esBars(): [Asset, Bars][] {
   const from = Date.UTC(2024, 2, 1);
   const to = Date.UTC(2024, 2, 8);
-  return new MockDataSource({
-    bars: [
-      [future('ESH4'), hourlyBars('ESH4', from, to, () => 5000)],
-      [future('ESM4'), hourlyBars('ESM4', from, to, () => 5050)],
-    ],
-  });
+  return [
+    [future('ESH4'), hourlyBars('ESH4', from, to, () => 5000)],
+    [future('ESM4'), hourlyBars('ESM4', from, to, () => 5050)],
+  ];
+}
+
+function esSource(): MockDataSource {
+  return new MockDataSource({ bars: esBars() });
+}
+
+/**
+ * A source that prices downloads like a billing origin: 1 USD per requested hour, refused above `limitUsd`
+ * in total, and records the order of approvals and fetches.
+ */
+class PricedSource extends MockDataSource {
+  readonly events: string[] = [];
+  readonly limitUsd: number;
+
+  constructor(limitUsd: number) {
+    super({ bars: esBars(), capabilities: { downloadApproval: true } });
+    this.limitUsd = limitUsd;
+  }
+
+  async doApproveDownloads(requests: readonly BarsRequest[]): Promise<number[]> {
+    const costs = requests.map((request) => (request.end.getTime() - request.start.getTime()) / 3_600_000);
+    const totalUsd = costs.reduce((sum, cost) => sum + cost, 0);
+    this.events.push(`approve ${requests.map((request) => describeRequest(request)).join(', ')}`);
+    if (totalUsd > this.limitUsd)
+      throw new DataSourceError(`total ${totalUsd} USD above ${this.limitUsd}`, { sourceId: 'mock' });
+    return costs;
+  }
+
+  override async doFetchBars(request: BarsRequest, options?: DataSourceCallOptions): Promise<Bars> {
+    this.events.push(`fetch ${describeRequest(request)}`);
+    return super.doFetchBars(request, options);
+  }
+}
+
+function describeRequest(request: BarsRequest): string {
+  const month = request.asset.type === 'future' ? request.asset.month : 0;
+  return `${request.asset.symbol}${month} ${request.start.toISOString().slice(5, 13)}..${request.end.toISOString().slice(5, 13)}`;
 }
 
 describe('fetchBars', () => {
@@ -61,6 +97,67 @@ describe('fetchBars', () => {
     ]);
     expect(bars.close[28]).toBe(5000);
     expect(bars.close[29]).toBe(5050);
+  });
+
+  it('should approve every contract of a continuous future together before the first fetch', async () => {
+    const input = {
+      asset: continuousFuture('ES'),
+      timestep: '1h',
+      start: '2024-03-04T00:00:00Z',
+      end: '2024-03-06T00:00:00Z',
+    } as const;
+    // The segments cost 29 and 19 USD: each is under 40, their total (48) is not.
+    const refused = new PricedSource(40);
+    await expect(fetchBars(refused, input)).rejects.toThrow('total 48 USD above 40');
+    expect(refused.events).toEqual(['approve ES3 03-04T00..03-05T05, ES6 03-05T05..03-06T00']);
+    expect(refused.calls.bars).toHaveLength(0);
+
+    const approved = new PricedSource(48);
+    expect((await fetchBars(approved, input)).length).toBe(48);
+    expect(approved.events).toEqual([
+      'approve ES3 03-04T00..03-05T05, ES6 03-05T05..03-06T00',
+      'fetch ES3 03-04T00..03-05T05',
+      'fetch ES6 03-05T05..03-06T00',
+    ]);
+  });
+
+  it('should include the roll lookback of back-adjustment in the approved total', async () => {
+    const source = new PricedSource(1_000);
+    await fetchBars(source, {
+      asset: continuousFuture('ES'),
+      timestep: '1h',
+      start: '2024-03-04T00:00:00Z',
+      end: '2024-03-06T00:00:00Z',
+      backAdjust: 'difference',
+    });
+    expect(source.events).toEqual([
+      'approve ES3 03-04T00..03-05T05, ES6 03-05T05..03-06T00, ES6 02-27T05..03-05T05',
+      'fetch ES3 03-04T00..03-05T05',
+      'fetch ES6 03-05T05..03-06T00',
+      'fetch ES6 02-27T05..03-05T05',
+    ]);
+  });
+
+  it('should not ask for approval of a single request, nor from a source without the capability', async () => {
+    const single = new PricedSource(0);
+    await fetchBars(single, {
+      asset: future('ESH4'),
+      timestep: '1h',
+      start: '2024-03-04T00:00:00Z',
+      end: '2024-03-05T00:00:00Z',
+    });
+    expect(single.events).toEqual(['fetch ES3 03-04T00..03-05T00']);
+
+    const withoutFlag = new PricedSource(0);
+    Object.assign(withoutFlag, { capabilities: { ...withoutFlag.capabilities, downloadApproval: false } });
+    const bars = await fetchBars(withoutFlag, {
+      asset: continuousFuture('ES'),
+      timestep: '1h',
+      start: '2024-03-04T00:00:00Z',
+      end: '2024-03-06T00:00:00Z',
+    });
+    expect(bars.length).toBe(48);
+    expect(withoutFlag.events.filter((event) => event.startsWith('approve'))).toEqual([]);
   });
 
   it('should back-adjust by difference and by ratio at the roll', async () => {

@@ -41,6 +41,8 @@ const UNITS_FINEST_FIRST: readonly TimestepUnit[] = ['second', 'minute', 'hour',
  * Fetches bars from any source: validates the request, resamples timesteps the source does not serve
  * natively, and turns a continuous future into its dated contracts (core roll schedule) when the source
  * does not resolve continuous futures itself, stitching the pieces and optionally back-adjusting them.
+ * A source with `capabilities.downloadApproval` gets every request of such a call in one
+ * `doApproveDownloads` before the first `doFetchBars`, so its cost limit applies to their total.
  * @throws InvalidArgumentError for invalid instants or `start` after `end`.
  * @throws UnsupportedFunctionalityError when the source cannot serve the asset type or timestep.
  */
@@ -150,18 +152,51 @@ async function fetchContinuous(
   options: DataSourceCallOptions,
 ): Promise<Bars> {
   const segments = rollSchedule(root, start, end);
+  const segmentRequests: BarsRequest[] = segments.map((segment) => ({
+    ...base,
+    asset: contractAsset(segment),
+    start: segment.start,
+    end: segment.end,
+  }));
+  const lookbackRequests =
+    backAdjust === 'none' || segments.length < 2
+      ? []
+      : segments.slice(0, -1).map((_segment, index) => rollLookbackRequest(segments, index, base));
+  await approveDownloads(source, [...segmentRequests, ...lookbackRequests], options);
   const parts: Bars[] = [];
-  for (const segment of segments) {
-    parts.push(
-      await source.doFetchBars(
-        { ...base, asset: contractAsset(segment), start: segment.start, end: segment.end },
-        options,
-      ),
-    );
-  }
+  for (const request of segmentRequests) parts.push(await source.doFetchBars(request, options));
   const stitched = Bars.concat(parts, { symbol: root, timestep: base.timestep });
-  if (backAdjust === 'none' || segments.length < 2) return stitched;
-  return adjustAtRolls(source, segments, parts, stitched, base, backAdjust, options);
+  if (lookbackRequests.length === 0) return stitched;
+  return adjustAtRolls(source, segments, parts, stitched, lookbackRequests, backAdjust, options);
+}
+
+/**
+ * Lets a source that prices downloads (`capabilities.downloadApproval`) check the total of every request
+ * one call makes against its cost limit before the first download, instead of each request alone.
+ */
+async function approveDownloads(
+  source: DataSourceV1,
+  requests: readonly BarsRequest[],
+  options: DataSourceCallOptions,
+): Promise<void> {
+  if (requests.length < 2 || source.capabilities.downloadApproval !== true) return;
+  if (source.doApproveDownloads === undefined) return;
+  await source.doApproveDownloads(requests, options.signal === undefined ? {} : { signal: options.signal });
+}
+
+/** The incoming contract's bars in the week before the roll that ends `segments[index]`. */
+function rollLookbackRequest(
+  segments: readonly RollSegment[],
+  index: number,
+  base: Omit<BarsRequest, 'asset' | 'start' | 'end'>,
+): BarsRequest {
+  const roll = segments[index]!.end;
+  return {
+    ...base,
+    asset: contractAsset(segments[index + 1]!),
+    start: new Date(roll.getTime() - ROLL_PRICE_LOOKBACK_MS),
+    end: roll,
+  };
 }
 
 async function adjustAtRolls(
@@ -169,7 +204,7 @@ async function adjustAtRolls(
   segments: readonly RollSegment[],
   parts: readonly Bars[],
   stitched: Bars,
-  base: Omit<BarsRequest, 'asset' | 'start' | 'end'>,
+  lookbackRequests: readonly BarsRequest[],
   backAdjust: BackAdjustment,
   options: DataSourceCallOptions,
 ): Promise<Bars> {
@@ -184,15 +219,7 @@ async function adjustAtRolls(
     const roll = segments[index]!.end;
     const outgoing = parts[index]!.close.at(-1);
     const outgoingTime = parts[index]!.tsEventNanos.at(-1);
-    const incomingBars = await source.doFetchBars(
-      {
-        ...base,
-        asset: contractAsset(segments[index + 1]!),
-        start: new Date(roll.getTime() - ROLL_PRICE_LOOKBACK_MS),
-        end: roll,
-      },
-      options,
-    );
+    const incomingBars = await source.doFetchBars(lookbackRequests[index]!, options);
     const incoming =
       outgoingTime === undefined
         ? undefined

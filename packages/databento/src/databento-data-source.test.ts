@@ -2,6 +2,7 @@ import {
   continuousFuture,
   DataSourceError,
   type DownloadReport,
+  fetchBars,
   future,
   InvalidArgumentError,
   stock,
@@ -206,6 +207,50 @@ describe('DatabentoDataSource', () => {
     expect(bars.length).toBe(90);
     expect(server.requestCount('metadata.get_cost')).toBe(2);
     expect(server.requestCount('timeseries.get_range')).toBe(2);
+  });
+
+  it('should apply maxCostUsd to the total of a continuous future fetched through core fetchBars', async () => {
+    const input = {
+      asset: continuousFuture('ES'),
+      timestep: '1m',
+      start: '2025-03-03T00:00:00Z',
+      end: '2025-03-15T00:00:00Z',
+    } as const;
+    // ESH5 1.68 USD and ESM5 3.36 USD: each under 4, 5.04 together.
+    const error = await fetchBars(source({ maxCostUsd: 4 }), input).catch((caught: unknown) => caught);
+    expect(CostLimitExceededError.isInstance(error)).toBe(true);
+    expect((error as CostLimitExceededError).estimatedCostUsd).toBeCloseTo(5.04, 10);
+    expect(server.requestCount('metadata.get_cost')).toBe(2);
+    expect(server.requestCount('timeseries.get_range')).toBe(0);
+    server.resetRequests();
+
+    const bars = await fetchBars(source({ maxCostUsd: 6 }), input);
+    expect(bars.length).toBe(90);
+    expect(server.requestCount('metadata.get_cost')).toBe(2);
+    expect(
+      server.requests
+        .filter((item) => item.endpoint === 'timeseries.get_range')
+        .map((item) => item.params.symbols),
+    ).toEqual(['ESH5', 'ESM5']);
+  });
+
+  it('should price the roll lookback of back-adjustment in the same total', async () => {
+    const input = {
+      asset: continuousFuture('ES'),
+      timestep: '1m',
+      start: '2025-03-03T00:00:00Z',
+      end: '2025-03-15T00:00:00Z',
+      backAdjust: 'difference',
+    } as const;
+    // ESM5's week before the roll adds its 30 bars of 2025-03-10 (1.68 USD): 6.72 in total.
+    const error = await fetchBars(source({ maxCostUsd: 6 }), input).catch((caught: unknown) => caught);
+    expect((error as CostLimitExceededError).estimatedCostUsd).toBeCloseTo(6.72, 10);
+    expect(server.requestCount('timeseries.get_range')).toBe(0);
+    server.resetRequests();
+
+    await fetchBars(source({ maxCostUsd: 7 }), input);
+    expect(server.requestCount('metadata.get_cost')).toBe(3);
+    expect(server.requestCount('timeseries.get_range')).toBe(3);
   });
 
   it('should price a whole plan with estimateBars, and refuse it with approveEstimate above the limit', async () => {

@@ -98,6 +98,7 @@ export class DatabentoDataSource implements DataSourceV1 {
     timestepUnits: ['second', 'minute', 'hour', 'day'] as const,
     continuousFutures: false,
     instruments: true,
+    downloadApproval: true,
   });
   /** The underlying historical client. */
   readonly client: DatabentoClient;
@@ -139,30 +140,21 @@ export class DatabentoDataSource implements DataSourceV1 {
     if (options.rollMode === 'databento') {
       return this.#fetch(request, callOptions, options.continuousRule);
     }
-    let approved: readonly DatabentoPricedDownload[] = [];
-    if (request.asset.type === 'continuous_future' && this.client.settings().maxCostUsd !== undefined) {
-      const estimate = await this.estimateDownloads(this.#expand(request, options), callOptions);
-      this.#approvals.approve(estimate);
-      approved = estimate.downloads;
-    }
-    try {
-      return await fetchBars(
-        this,
-        {
-          asset: request.asset,
-          timestep: request.timestep,
-          start: request.start,
-          end: request.end,
-          ...(options.exchange === undefined ? {} : { exchange: options.exchange }),
-          ...(options.forceCacheUpdate === undefined ? {} : { forceCacheUpdate: options.forceCacheUpdate }),
-          ...(options.backAdjust === undefined ? {} : { backAdjust: options.backAdjust }),
-        },
-        callOptions,
-      );
-    } finally {
-      // Estimates left unused (a failed segment) must not stand in for a later request's check.
-      this.#approvals.forget(approved);
-    }
+    // Core fetchBars prices every contract of a continuous future together (doApproveDownloads) before the
+    // first download.
+    return fetchBars(
+      this,
+      {
+        asset: request.asset,
+        timestep: request.timestep,
+        start: request.start,
+        end: request.end,
+        ...(options.exchange === undefined ? {} : { exchange: options.exchange }),
+        ...(options.forceCacheUpdate === undefined ? {} : { forceCacheUpdate: options.forceCacheUpdate }),
+        ...(options.backAdjust === undefined ? {} : { backAdjust: options.backAdjust }),
+      },
+      callOptions,
+    );
   }
 
   /**
@@ -258,6 +250,20 @@ export class DatabentoDataSource implements DataSourceV1 {
     const totalCostUsd = downloads.reduce((sum, download) => sum + download.costUsd, 0);
     this.approveEstimate({ totalCostUsd, downloads, maxCostUsd: this.client.settings().maxCostUsd });
     return estimates;
+  }
+
+  /**
+   * The spec's `doApproveDownloads` (core `fetchBars` calls it with every contract of a continuous future
+   * before the first download): with a cost limit, {@link approveDownloads}; without one there is nothing to
+   * check, and each download is priced when it starts, as before.
+   * @throws CostLimitExceededError when the total is above `maxCostUsd`.
+   */
+  async doApproveDownloads(
+    requests: readonly BarsRequest[],
+    options: DataSourceCallOptions = {},
+  ): Promise<readonly (number | undefined)[]> {
+    if (this.client.settings().maxCostUsd === undefined) return requests.map(() => undefined);
+    return this.approveDownloads(requests, options);
   }
 
   /** Instrument specs (multiplier, tick size, expiration, currency) for an asset at an instant. */

@@ -136,7 +136,8 @@ export function createRelayDataSource(settings: RelayDataSourceSettings): DataSo
   const source: DataSourceV1 = {
     specificationVersion: 'v1',
     sourceId: settings.description.sourceId,
-    capabilities: settings.description.capabilities,
+    // Approvals are not relayed (each request reaches the origin alone), so the relay cannot offer them.
+    capabilities: { ...settings.description.capabilities, downloadApproval: false },
     async doFetchBars(request, options = {}) {
       options.signal?.throwIfAborted();
       const message = barsMessage(request);

@@ -68,6 +68,9 @@ export function describeDataSourceContract(
       expect(source.capabilities.timestepUnits.length).toBeGreaterThan(0);
       expect(typeof source.capabilities.continuousFutures).toBe('boolean');
       expect(source.capabilities.instruments).toBe(typeof source.doFetchInstrument === 'function');
+      expect(source.capabilities.downloadApproval === true).toBe(
+        typeof source.doApproveDownloads === 'function',
+      );
     });
 
     it('should return sorted bars of the requested timestep inside [start, end)', async () => {
