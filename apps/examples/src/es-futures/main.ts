@@ -34,17 +34,18 @@ async function main(argv: readonly string[]): Promise<void> {
   process.stdout.write(`Data: ${opened.description}\n`);
 
   // Price before downloading: a paid source gets a quote, and a large one needs --yes.
-  if (opened.estimateCostUsd !== undefined) {
-    const estimatedCostUsd = await opened.estimateCostUsd();
+  if (opened.estimateCost !== undefined) {
+    const estimate = await opened.estimateCost();
     process.stdout.write(
-      `Estimated Databento cost: $${estimatedCostUsd.toFixed(4)} at most (days already cached are not downloaded again)\n`,
+      `Estimated Databento cost: $${estimate.totalCostUsd.toFixed(4)} at most (days already cached are not downloaded again)\n`,
     );
     const thresholdUsd = Number(process.env.LB_CONFIRM_ABOVE_USD || DEFAULT_CONFIRM_ABOVE_USD);
-    if (estimatedCostUsd > thresholdUsd && !argv.includes('--yes')) {
+    if (estimate.totalCostUsd > thresholdUsd && !argv.includes('--yes')) {
       throw new ExampleUsageError(
-        `The estimated cost $${estimatedCostUsd.toFixed(2)} exceeds $${thresholdUsd.toFixed(2)}: rerun with --yes to download.`,
+        `The estimated cost $${estimate.totalCostUsd.toFixed(2)} exceeds $${thresholdUsd.toFixed(2)}: rerun with --yes to download.`,
       );
     }
+    estimate.approve();
   }
 
   // On a terminal, a percentage on one line that the summary then overwrites.

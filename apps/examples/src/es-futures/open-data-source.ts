@@ -9,8 +9,19 @@ export interface OpenedDataSource {
   readonly description: string;
   /** For the results' header: where the data came from. */
   readonly dataDescription: string;
-  /** Databento only: the most the run's downloads can cost, in USD (cached days are not downloaded). */
-  readonly estimateCostUsd?: () => Promise<number>;
+  /** Databento only: prices the run's downloads (cached days are not downloaded) without downloading. */
+  readonly estimateCost?: () => Promise<CostEstimate>;
+}
+
+/** A quote for a paid source's downloads. */
+export interface CostEstimate {
+  /** The most the run's downloads can cost, in USD. */
+  readonly totalCostUsd: number;
+  /**
+   * Accepts the quote: the downloads reuse its prices instead of asking again, and a total above
+   * `DATABENTO_MAX_COST_USD` throws `CostLimitExceededError` before anything is downloaded.
+   */
+  approve(): void;
 }
 
 /** What {@link openDataSource} needs. */
@@ -67,8 +78,11 @@ export async function openDataSource(options: OpenDataSourceOptions): Promise<Op
     source: cached,
     description: `Databento historical API through the Feather cache at ${cached.cacheDir}`,
     dataDescription: 'Databento historical data (through the Feather cache)',
-    estimateCostUsd: async () =>
-      (await origin.estimateBars(asset, timestep, options.start, options.end, { cache: cached }))
-        .totalCostUsd,
+    estimateCost: async () => {
+      const estimate = await origin.estimateBars(asset, timestep, options.start, options.end, {
+        cache: cached,
+      });
+      return { totalCostUsd: estimate.totalCostUsd, approve: () => origin.approveEstimate(estimate) };
+    },
   };
 }
