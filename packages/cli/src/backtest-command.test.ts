@@ -128,7 +128,8 @@ describe('lb backtest', () => {
     expect(bad).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'error: --data-source must be databento or dbn-files, got "csv"\n',
+      stderr:
+        'error: Unknown data source "csv": use one of databento, dbn-files, or install the lb-source-* package that provides it (see \'lb sources\')\n',
     });
     const noFolder = await run(
       'backtest',

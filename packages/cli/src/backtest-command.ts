@@ -7,6 +7,7 @@ import type { CliIo } from './cli-io.js';
 import { resolveConfirmAboveUsd } from './cost-confirmation.js';
 import { requireFile, showPath } from './path-arguments.js';
 import { type DataRequirement, runBacktestJob } from './run-backtest-job.js';
+import { findInstalledSource } from './source-discovery.js';
 import { UsageError } from './usage-error.js';
 
 /**
@@ -60,7 +61,7 @@ export function registerBacktestCommand(program: Command, io: CliIo): void {
     .requiredOption('--end <instant>', 'end instant (exclusive), ISO-8601, read like --start')
     .option(
       '--data-source <name>',
-      'databento or dbn-files (default: DATA_SOURCE, else databento when DATABENTO_API_KEY is set)',
+      "databento, dbn-files or an installed lb-source-* package's source, see 'lb sources' (default: DATA_SOURCE, else databento when DATABENTO_API_KEY is set)",
     )
     .option(
       '--data-dir <dir>',
@@ -74,9 +75,8 @@ export function registerBacktestCommand(program: Command, io: CliIo): void {
     )
     .action(async (moduleFile: string, options: Record<string, string | boolean | undefined>) => {
       const dataSource = options.dataSource as string | undefined;
-      if (dataSource !== undefined && dataSource !== 'databento' && dataSource !== 'dbn-files') {
-        throw new UsageError(`--data-source must be databento or dbn-files, got "${dataSource}"`);
-      }
+      // Checked before the module loads: a misspelt source fails fast, naming the installed ones.
+      if (dataSource !== undefined) await findInstalledSource(dataSource);
       // Checked before the module loads, so a swapped range fails fast as bad usage.
       parseRangeArguments({ start: options.start as string, end: options.end as string });
       const loaded = await loadStrategyModule(moduleFile);

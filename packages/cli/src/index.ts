@@ -37,4 +37,15 @@ export {
   formatSummary,
   runBacktestJob,
 } from './run-backtest-job.js';
+export {
+  discoverSources,
+  findInstalledSource,
+  findSourcePackageNames,
+  type InstalledSource,
+  isSourcePackageName,
+  KNOWN_SOURCE_PACKAGES,
+  type KnownSourcePackage,
+  type SourceDiscovery,
+} from './source-discovery.js';
+export { formatSourceListing } from './sources-command.js';
 export { createStreamIo, type StreamIoTargets } from './stream-io.js';

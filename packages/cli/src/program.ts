@@ -10,6 +10,7 @@ import { registerLiveCommand } from './live-command.js';
 import { PackageNotAvailableError } from './optional-package.js';
 import { OutputClosedError } from './output-closed-error.js';
 import { describeFileSystemError } from './path-arguments.js';
+import { registerSourcesCommand } from './sources-command.js';
 import { createStreamIo } from './stream-io.js';
 import { registerSweepCommand } from './sweep-command.js';
 import { registerTradeCommand } from './trade-command.js';
@@ -48,6 +49,7 @@ export function createProgram(io: CliIo = defaultIo): Command {
   registerFuturesCommand(program, io);
   registerDbnCommand(program, io);
   registerBacktestCommand(program, io);
+  registerSourcesCommand(program, io);
   registerDatabentoCommands(program, io);
   registerCacheCommand(program, io);
   registerLiveCommand(program, io);

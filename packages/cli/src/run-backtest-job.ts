@@ -10,10 +10,14 @@ import { estimatePlannedBars, planDatabentoRequests } from './databento-plan.js'
 import { loadCacheFeather, loadDatabento, loadDbnFiles } from './optional-package.js';
 import { requireCreatableDirectory, requireDirectory, showPath } from './path-arguments.js';
 import { createProgressReporter, type ProgressReporter } from './progress-reporter.js';
+import { findInstalledSource } from './source-discovery.js';
 import { UsageError } from './usage-error.js';
 
-/** Where bars come from: Databento's API (through the Feather cache) or a folder of DBN files. */
-export type DataSourceChoice = 'databento' | 'dbn-files';
+/**
+ * Where bars come from: `databento` (Databento's API through the Feather cache), `dbn-files` (a folder of
+ * DBN files), or the name of an installed `lb-source-*` package's source (see `lb sources`).
+ */
+export type DataSourceChoice = string;
 
 /** Data a strategy reads, declared up front so a paid source can quote the cost before downloading. */
 export interface DataRequirement {
@@ -58,19 +62,15 @@ export interface BacktestJobOutcome {
   readonly estimatedCostUsd?: number;
 }
 
-/** Picks the data source: explicit setting, `DATA_SOURCE`, then Databento if a key is set, else DBN files. */
+/**
+ * Picks the data source name: explicit setting, `DATA_SOURCE`, then Databento if a key is set, else DBN
+ * files. Whether it is installed is checked when it is created ({@link findInstalledSource}).
+ */
 export function chooseDataSource(
   explicit: DataSourceChoice | undefined,
   environment: NodeJS.ProcessEnv,
 ): DataSourceChoice {
-  const choice =
-    explicit ?? environment.DATA_SOURCE ?? (environment.DATABENTO_API_KEY ? 'databento' : 'dbn-files');
-  if (choice !== 'databento' && choice !== 'dbn-files') {
-    throw new UsageError(
-      `Unknown data source "${choice}": use DATA_SOURCE=databento or DATA_SOURCE=dbn-files.`,
-    );
-  }
-  return choice;
+  return explicit || environment.DATA_SOURCE || (environment.DATABENTO_API_KEY ? 'databento' : 'dbn-files');
 }
 
 /**
@@ -91,6 +91,10 @@ export async function runBacktestJob(settings: BacktestJobSettings): Promise<Bac
   // Checked before any data is read: a results path that is a file would otherwise fail after the run.
   await requireCreatableDirectory(settings.outDirectory ?? 'results', 'results folder (--out)');
   let source: DataSourceV1;
+  let dataDescription =
+    choice === 'databento'
+      ? 'Databento historical data (through the Feather cache)'
+      : (settings.dataDescription ?? 'DBN files');
   let estimatedCostUsd: number | undefined;
   if (choice === 'dbn-files') {
     if (settings.dataDirectory === undefined) {
@@ -101,7 +105,7 @@ export async function runBacktestJob(settings: BacktestJobSettings): Promise<Bac
     io.stdout(
       `Data: ${settings.dataDescription ?? 'DBN files'} from ${settings.dataDirectory} (DBN file source, no API key needed)\n`,
     );
-  } else {
+  } else if (choice === 'databento') {
     const databento = await loadDatabento();
     const cache = await loadCacheFeather();
     const client = databento.createDatabento({});
@@ -126,6 +130,15 @@ export async function runBacktestJob(settings: BacktestJobSettings): Promise<Bac
     );
     confirmEstimatedCost({ estimatedCostUsd, thresholdUsd, yes: settings.yes === true });
     source = cached;
+  } else {
+    // Any other source comes from an installed package's descriptor (an `lb-source-*` package).
+    const installed = await findInstalledSource(choice);
+    source = await installed.descriptor.createDataSource({
+      environment,
+      ...(settings.dataDirectory === undefined ? {} : { dataDirectory: settings.dataDirectory }),
+    });
+    dataDescription = settings.dataDescription ?? installed.descriptor.description;
+    io.stdout(`Data: ${dataDescription} (${installed.packageName})\n`);
   }
 
   io.stdout(
@@ -151,10 +164,7 @@ export async function runBacktestJob(settings: BacktestJobSettings): Promise<Bac
     result,
     description: {
       title: settings.title,
-      dataDescription:
-        choice === 'dbn-files'
-          ? (settings.dataDescription ?? 'DBN files')
-          : 'Databento historical data (through the Feather cache)',
+      dataDescription,
     },
   });
   io.stdout(formatSummary(result, files));
@@ -208,7 +218,10 @@ async function openDbnFolder(
       `${label} ${showPath(directory)} holds no .dbn or .dbn.zst files; pass a folder of Databento OHLCV files`,
     );
   }
-  const source = files.createDbnFileSource({ dir: directory });
+  const source = await files.dataSourceDescriptor.createDataSource({
+    environment: process.env,
+    dataDirectory: directory,
+  });
   if (source.capabilities.timestepUnits.length === 0) {
     throw new UsageError(
       `${label} ${showPath(directory)} holds no readable OHLCV bars (ohlcv-1s, -1m, -1h or -1d DBN files); pass a folder of Databento OHLCV files`,

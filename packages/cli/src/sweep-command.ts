@@ -54,7 +54,10 @@ export function registerSweepCommand(program: Command, io: CliIo): void {
     )
     .requiredOption('--start <instant>', 'first instant, ISO-8601 (zone-less means UTC)')
     .requiredOption('--end <instant>', 'end instant (exclusive), ISO-8601')
-    .option('--data-source <name>', 'databento or dbn-files (as for lb backtest)')
+    .option(
+      '--data-source <name>',
+      "databento, dbn-files or an installed lb-source-* package's source (as for lb backtest)",
+    )
     .option(
       '--data-dir <dir>',
       'folder of .dbn/.dbn.zst files for the dbn-files source (default: LB_DATA_DIR)',

@@ -15,7 +15,10 @@ export function registerWorkerCommand(program: Command, io: CliIo): void {
     .requiredOption('--redis <url>', 'redis://[:password@]host[:port][/db] or rediss:// for TLS')
     .requiredOption('--strategies <dir>', 'folder of the only strategy modules this worker may run')
     .option('--concurrency <n>', 'parameter sets at once (default: one per core)')
-    .option('--data-source <name>', 'databento or dbn-files (as for lb backtest)')
+    .option(
+      '--data-source <name>',
+      "databento, dbn-files or an installed lb-source-* package's source (as for lb backtest)",
+    )
     .option(
       '--data-dir <dir>',
       'folder of .dbn/.dbn.zst files for the dbn-files source (default: LB_DATA_DIR)',

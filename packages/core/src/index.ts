@@ -2,6 +2,7 @@ export * from './asset.js';
 export * from './bars.js';
 export * from './bars-columns.js';
 export * from './data-source.js';
+export * from './data-source-descriptor.js';
 export * from './errors.js';
 export * from './fetch-bars.js';
 export * from './futures-symbology.js';

@@ -10,6 +10,7 @@ export type {
   DatabentoDownloadParams,
   DatabentoPricedDownload,
 } from './cost-approvals.js';
+export { dataSourceDescriptor } from './data-source-descriptor.js';
 export {
   createDatabentoData,
   DataBentoData,

@@ -1,3 +1,4 @@
+export { dataSourceDescriptor } from './data-source-descriptor.js';
 export { DbnFileError } from './dbn-file-error.js';
 export {
   createDbnFileSource,

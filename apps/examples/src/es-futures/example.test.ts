@@ -163,3 +163,23 @@ describe('ES futures example', () => {
     expect(output.stderr.trim()).toBe('error: DataBento package not available: add @lb/databento');
   }, 60_000);
 });
+
+describe('ES example composition', () => {
+  it('should use the public packages only, not the CLI', async () => {
+    const manifest = JSON.parse(await readFile(path.join(exampleDirectory, 'package.json'), 'utf8'));
+    expect(Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies }).sort()).toEqual([
+      '@lb/backtest',
+      '@lb/cache-feather',
+      '@lb/core',
+      '@lb/databento',
+      '@lb/dbn',
+      '@lb/dbn-files',
+      '@lb/report',
+    ]);
+    for (const file of await readdir(path.join(exampleDirectory, 'src/es-futures'))) {
+      if (!file.endsWith('.ts')) continue;
+      const text = await readFile(path.join(exampleDirectory, 'src/es-futures', file), 'utf8');
+      expect(text, file).not.toMatch(/from '@lb\/cli'|import\('@lb\/cli'\)/);
+    }
+  });
+});

@@ -1,4 +1,4 @@
-import type { MockDatabentoBar, MockDatabentoData } from '../testing/mock-databento-server.js';
+import type { MockDatabentoBar, MockDatabentoData } from '../testing/mock-types.js';
 
 /** Minute bars every minute from `start` for `count` minutes, prices drifting from `base`. */
 export function minuteBars(start: string, count: number, base: number): MockDatabentoBar[] {

@@ -1,14 +1,14 @@
-export {
-  type MockDatabentoBar,
-  type MockDatabentoContinuous,
-  type MockDatabentoData,
-  type MockDatabentoDefinition,
-  type MockDatabentoEndpoint,
-  type MockDatabentoFault,
-  type MockDatabentoOptions,
-  type MockDatabentoRequest,
-  type MockDatabentoSeries,
-  type MockDatabentoServer,
-  type MockInstant as MockDatabentoInstant,
-  startMockDatabento,
-} from './mock-databento-server.js';
+export { startMockDatabento } from './mock-databento-server.js';
+export type {
+  MockDatabentoBar,
+  MockDatabentoContinuous,
+  MockDatabentoData,
+  MockDatabentoDefinition,
+  MockDatabentoEndpoint,
+  MockDatabentoFault,
+  MockDatabentoOptions,
+  MockDatabentoRequest,
+  MockDatabentoSeries,
+  MockDatabentoServer,
+  MockInstant as MockDatabentoInstant,
+} from './mock-types.js';
