@@ -4,6 +4,7 @@ import {
   type BrokerEvent,
   bindStrategyContext,
   type CreateOrderOptions,
+  createDataNotLoadedError,
   createOrderFromOptions,
   type HistoricalPricesOptions,
   type HookResult,
@@ -311,6 +312,31 @@ class EventLoop implements StrategyContext {
     return Promise.resolve(this.#feed.window(series, length, this.#nowMs));
   }
 
+  getLoadedHistoricalPrices(
+    asset: Asset,
+    length: number,
+    timestep: string | Timestep = this.#config.fillTimestep,
+    options?: HistoricalPricesOptions,
+  ): Bars {
+    // The same cache as getHistoricalPrices, minus the promise: a synchronous hook pays one window view.
+    let series = this.#lastSeries;
+    if (
+      series === undefined ||
+      asset !== this.#lastAsset ||
+      timestep !== this.#lastTimestep ||
+      options !== this.#lastOptions ||
+      length > series.lookbackBars
+    ) {
+      series = this.#feed.loaded(asset, timestep, length, options);
+      if (series === undefined) throw createDataNotLoadedError({ asset, length, timestep });
+      this.#lastSeries = series;
+      this.#lastAsset = asset;
+      this.#lastTimestep = timestep;
+      this.#lastOptions = options;
+    }
+    return this.#feed.window(series, length, this.#nowMs);
+  }
+
   async #loadWindow(
     asset: Asset,
     length: number,
@@ -339,6 +365,19 @@ class EventLoop implements StrategyContext {
       return this.#feed.ensure(asset, this.#config.fillTimestep, 1).then((loaded) => this.#lastClose(loaded));
     }
     return Promise.resolve(this.#lastClose(series));
+  }
+
+  getLoadedLastPrice(asset: Asset): number | undefined {
+    const series = this.#feed.loaded(asset, this.#config.fillTimestep, 1);
+    if (series === undefined) {
+      throw createDataNotLoadedError({
+        asset,
+        length: 1,
+        timestep: this.#config.fillTimestep,
+        accessor: 'getLoadedLastPrice',
+      });
+    }
+    return this.#lastClose(series);
   }
 
   #lastClose(series: FeedSeries): number | undefined {

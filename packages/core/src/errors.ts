@@ -186,3 +186,31 @@ export class InvalidSettingsError extends LbError {
     return hasMarker(error, invalidSettingsMarker);
   }
 }
+
+const dataNotLoadedMarker = markerFor('DataNotLoadedError');
+/**
+ * A synchronous data accessor (`getLoadedHistoricalPrices`, `getLoadedLastPrice`) was asked for a series
+ * that is not in memory yet. The hook is not re-run: load the series once with the async accessor first.
+ */
+export class DataNotLoadedError extends LbError {
+  private readonly [dataNotLoadedMarker] = true;
+  /** The asset asked for, as a readable key (e.g. `future:MESH4`). */
+  readonly asset: string;
+  /** The timestep asked for (e.g. `1m`). */
+  readonly timestep: string;
+  /** The number of bars asked for. */
+  readonly length: number;
+  constructor(
+    message: string,
+    options: LbErrorOptions & { asset: string; timestep: string; length: number },
+  ) {
+    super(message, options);
+    this.name = 'DataNotLoadedError';
+    this.asset = options.asset;
+    this.timestep = options.timestep;
+    this.length = options.length;
+  }
+  static override isInstance(error: unknown): error is DataNotLoadedError {
+    return hasMarker(error, dataNotLoadedMarker);
+  }
+}

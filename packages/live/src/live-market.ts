@@ -12,6 +12,8 @@ interface AssetBars {
   readonly bars: LiveBar[];
   released: number;
   history: Promise<{ bars: Bars; seamNanos: bigint }> | undefined;
+  /** The history once loaded, for the synchronous accessors. */
+  loadedHistory: Bars | undefined;
 }
 
 /**
@@ -117,21 +119,36 @@ export class LiveMarket {
       now: new Date(startedAtMs),
     });
     const history = await entry.history;
+    entry.loadedHistory = history.bars;
+    return this.#withLiveBars(entry, history.bars, nowMs);
+  }
+
+  /**
+   * {@link barsAt} without the promise: undefined until an earlier `barsAt` for `asset` has loaded its
+   * history (then the same bars).
+   */
+  loadedBarsAt(asset: Asset, nowMs: number): Bars | undefined {
+    const entry = this.#byKey.get(assetKey(asset));
+    if (entry?.loadedHistory === undefined) return undefined;
+    return this.#withLiveBars(entry, entry.loadedHistory, nowMs);
+  }
+
+  #withLiveBars(entry: AssetBars, history: Bars, nowMs: number): Bars {
     const visible: LiveBar[] = [];
     for (const bar of entry.bars) {
       if (Number(bar.tsEventNanos / 1_000_000n) + this.#stepMs > nowMs) break;
       visible.push(bar);
     }
-    if (visible.length === 0) return history.bars;
+    if (visible.length === 0) return history;
     const live = Bars.fromRows(visible, { symbol: visible.at(-1)!.symbol, timestep: this.timestep });
-    return mergeBarsAtSeam({ history: history.bars, live });
+    return mergeBarsAtSeam({ history, live });
   }
 
   #entry(asset: Asset): AssetBars {
     const key = assetKey(asset);
     let entry = this.#byKey.get(key);
     if (entry === undefined) {
-      entry = { asset, bars: [], released: 0, history: undefined };
+      entry = { asset, bars: [], released: 0, history: undefined, loadedHistory: undefined };
       this.#byKey.set(key, entry);
     }
     return entry;

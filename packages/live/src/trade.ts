@@ -7,6 +7,7 @@ import {
   type BrokerEvent,
   bindStrategyContext,
   type CreateOrderOptions,
+  createDataNotLoadedError,
   createOrderFromOptions,
   type DataSourceV1,
   getMarketCalendar,
@@ -399,6 +400,28 @@ function createContext(input: ContextInput): StrategyContext {
     const target = timestep === undefined ? market.timestep : parseTimestep(timestep);
     const ratio = target.durationMs / market.timestep.durationMs;
     const all = await market.barsAt(asset, input.now(), length * Math.max(1, ratio), input.startMs);
+    return lastWindow(all, target, ratio, length);
+  };
+  // The synchronous twin of `bars`: the same window from history already loaded, or DataNotLoadedError.
+  const loadedBars = (
+    asset: Asset,
+    length: number,
+    timestep: string | Timestep | undefined,
+    accessor?: string,
+  ): Bars => {
+    const target = timestep === undefined ? market.timestep : parseTimestep(timestep);
+    const all = market.loadedBarsAt(asset, input.now());
+    if (all === undefined) {
+      throw createDataNotLoadedError({
+        asset,
+        length,
+        timestep: timestep ?? market.timestep,
+        ...(accessor === undefined ? {} : { accessor }),
+      });
+    }
+    return lastWindow(all, target, target.durationMs / market.timestep.durationMs, length);
+  };
+  const lastWindow = (all: Bars, target: Timestep, ratio: number, length: number): Bars => {
     const resampled = ratio === 1 ? all : all.resample(target);
     // A resampled bar is visible once its whole interval has ended, as in backtests.
     let end = resampled.length;
@@ -409,6 +432,8 @@ function createContext(input: ContextInput): StrategyContext {
   const context: StrategyContext = {
     getHistoricalPrices: (asset, length, timestep, _options?: HistoricalPricesOptions) =>
       bars(asset, length, timestep),
+    getLoadedHistoricalPrices: (asset, length, timestep, _options?: HistoricalPricesOptions) =>
+      loadedBars(asset, length, timestep),
     async getHistoricalPricesForAssets(assets, length, timestep) {
       const result = new Map<Asset, Bars>();
       for (const asset of assets) result.set(asset, await bars(asset, length, timestep));
@@ -416,6 +441,10 @@ function createContext(input: ContextInput): StrategyContext {
     },
     async getLastPrice(asset) {
       const recent = await bars(asset, 1);
+      return recent.length === 0 ? undefined : recent.close[recent.length - 1];
+    },
+    getLoadedLastPrice(asset) {
+      const recent = loadedBars(asset, 1, undefined, 'getLoadedLastPrice');
       return recent.length === 0 ? undefined : recent.close[recent.length - 1];
     },
     async getLastPrices(assets) {

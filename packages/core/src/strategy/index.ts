@@ -1,4 +1,5 @@
 export * from './broker.js';
+export * from './data-not-loaded.js';
 export * from './market-time.js';
 export * from './order-options.js';
 export * from './sleeptime.js';

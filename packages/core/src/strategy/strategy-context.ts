@@ -68,6 +68,11 @@ export type StatsRow = Readonly<Record<string, number | string | boolean | null>
  * Data accessors are asynchronous (`await this.getHistoricalPrices(...)`): the first request for an asset
  * may need a network or disk load, and the hook waits for it instead of being aborted and re-run, so each
  * hook runs exactly once per event. Everything else is synchronous.
+ *
+ * The fast path: {@link getLoadedHistoricalPrices} and {@link getLoadedLastPrice} answer synchronously from
+ * series already in memory (loaded by an earlier `await getHistoricalPrices`, e.g. in an async
+ * `initialize()`), so a hot `onTradingIteration` can stay synchronous and cost no promise. They throw
+ * `DataNotLoadedError` for a series not loaded yet; the hook is never re-run.
  */
 export interface StrategyContext {
   /**
@@ -80,6 +85,26 @@ export interface StrategyContext {
     timestep?: string | Timestep,
     options?: HistoricalPricesOptions,
   ): Promise<Bars>;
+  /**
+   * {@link getHistoricalPrices} without the promise, for series already in memory: the same window (the last
+   * `length` bars ended by now, no lookahead), returned synchronously.
+   *
+   * @example
+   * override async initialize() {
+   *   await this.getHistoricalPrices(asset, 50, '1m'); // loads the series once
+   * }
+   * override onTradingIteration() {
+   *   const close = this.getLoadedHistoricalPrices(asset, 50, '1m').close;
+   * }
+   * @throws DataNotLoadedError when that asset and timestep (with `length` bars of warm-up in a backtest)
+   * were not loaded by an earlier `await getHistoricalPrices`. The hook is not re-run.
+   */
+  getLoadedHistoricalPrices(
+    asset: Asset,
+    length: number,
+    timestep?: string | Timestep,
+    options?: HistoricalPricesOptions,
+  ): Bars;
   /** {@link getHistoricalPrices} for several assets at once, keyed by the asset objects passed. */
   getHistoricalPricesForAssets(
     assets: readonly Asset[],
@@ -89,6 +114,12 @@ export interface StrategyContext {
   ): Promise<Map<Asset, Bars>>;
   /** Close of the last completed bar (at the fill timestep), or undefined before the first bar. */
   getLastPrice(asset: Asset): Promise<number | undefined>;
+  /**
+   * {@link getLastPrice} without the promise, for an asset whose series at the engine's default timestep
+   * is already in memory (e.g. after `await this.getLastPrice(asset)` in `initialize()`).
+   * @throws DataNotLoadedError when it is not loaded yet. The hook is not re-run.
+   */
+  getLoadedLastPrice(asset: Asset): number | undefined;
   /** {@link getLastPrice} for several assets, keyed by the asset objects passed. */
   getLastPrices(assets: readonly Asset[]): Promise<Map<Asset, number | undefined>>;
   /** The position held in `asset` (for a continuous future: in the contract currently held), if any. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { future } from '../asset.js';
-import { InvalidArgumentError, LbError } from '../errors.js';
+import { DataNotLoadedError, InvalidArgumentError, LbError } from '../errors.js';
+import { createDataNotLoadedError } from './data-not-loaded.js';
 import { createOrderFromOptions } from './order-options.js';
 import { defineStrategy, STRATEGY_HOOK_NAMES, Strategy, strategyImplementsHook } from './strategy.js';
 
@@ -63,5 +64,18 @@ describe('createOrderFromOptions', () => {
     expect(() =>
       createOrderFromOptions(asset, 1, 'buy', { timeInForce: 'ioc' as never, limitPrice: 1 }),
     ).toThrow(/timeInForce/);
+  });
+});
+
+describe('createDataNotLoadedError', () => {
+  it('should name the series and say how to load it, as a typed LbError', () => {
+    const error = createDataNotLoadedError({ asset: future('MESH4'), length: 50, timestep: '1m' });
+    expect(DataNotLoadedError.isInstance(error)).toBe(true);
+    expect(LbError.isInstance(error)).toBe(true);
+    expect(error.name).toBe('DataNotLoadedError');
+    expect([error.asset, error.timestep, error.length]).toEqual(['future:MESH2024', '1m', 50]);
+    expect(error.message).toBe(
+      "getLoadedHistoricalPrices(future:MESH2024, 50, '1m') needs that series in memory, and it is not loaded yet (or was loaded with fewer than 50 bars of warm-up). Load it once with `await this.getHistoricalPrices(asset, 50, '1m')` (for example in an async initialize()), or call the async getHistoricalPrices in this hook instead. The hook is not re-run.",
+    );
   });
 });

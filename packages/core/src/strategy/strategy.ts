@@ -138,6 +138,19 @@ export class Strategy<P extends object = Record<string, unknown>> implements Str
   ): Promise<Bars> {
     return this.context.getHistoricalPrices(asset, length, timestep, options);
   }
+  /**
+   * The last `length` bars, synchronously, from a series already loaded (see
+   * {@link StrategyContext.getLoadedHistoricalPrices}).
+   * @throws DataNotLoadedError when the series was not loaded by an earlier `await getHistoricalPrices`.
+   */
+  getLoadedHistoricalPrices(
+    asset: Asset,
+    length: number,
+    timestep?: string | Timestep,
+    options?: HistoricalPricesOptions,
+  ): Bars {
+    return this.context.getLoadedHistoricalPrices(asset, length, timestep, options);
+  }
   getHistoricalPricesForAssets(
     assets: readonly Asset[],
     length: number,
@@ -148,6 +161,13 @@ export class Strategy<P extends object = Record<string, unknown>> implements Str
   }
   getLastPrice(asset: Asset): Promise<number | undefined> {
     return this.context.getLastPrice(asset);
+  }
+  /**
+   * The last close, synchronously, for an asset already loaded (see {@link StrategyContext.getLoadedLastPrice}).
+   * @throws DataNotLoadedError when it was not loaded yet.
+   */
+  getLoadedLastPrice(asset: Asset): number | undefined {
+    return this.context.getLoadedLastPrice(asset);
   }
   getLastPrices(assets: readonly Asset[]): Promise<Map<Asset, number | undefined>> {
     return this.context.getLastPrices(assets);
