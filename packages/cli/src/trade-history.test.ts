@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type MockDatabentoServer, startMockDatabento } from '@lb/databento/testing';
 import { type MockDatabentoLive, startMockDatabentoLive } from '@lb/databento-live/testing';
 import { type DatabentoRecord, DatabentoRType, encodeOhlcvColumns } from '@lb/dbn';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -12,11 +13,14 @@ const MINUTE_MS = 60_000;
 const PROBE = fileURLToPath(new URL('./__fixtures__/trade-history-probe.ts', import.meta.url));
 
 let mock: MockDatabentoLive | undefined;
+let historical: MockDatabentoServer | undefined;
 const folders: string[] = [];
 afterEach(async () => {
   vi.unstubAllEnvs();
   await mock?.close();
   mock = undefined;
+  await historical?.close();
+  historical = undefined;
   for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
 });
 
@@ -148,4 +152,65 @@ describe('lb trade history', () => {
       Array.from({ length: livePart.length }, (_, index) => [liveStartMs + index * MINUTE_MS, 6001 + index]),
     );
   }, 30_000);
+
+  it('should price Databento history first and download nothing above the threshold without --yes', async () => {
+    const liveStartMs = Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS - 3 * MINUTE_MS;
+    historical = await startMockDatabento({
+      apiKey: API_KEY,
+      data: {
+        series: [
+          {
+            dataset: 'GLBX.MDP3',
+            schema: 'ohlcv-1m',
+            symbol: 'ESH6',
+            instrumentId: 100,
+            bars: Array.from({ length: 10 }, (_, index) => ({
+              time: new Date(liveStartMs - (10 - index) * MINUTE_MS),
+              open: 5000,
+              high: 5001,
+              low: 4999,
+              close: 5000 + index,
+              volume: 10,
+            })),
+          },
+        ],
+        pricePerGbUsd: 1_000_000,
+      },
+    });
+    mock = await startMockDatabentoLive({
+      apiKey: API_KEY,
+      instruments: [{ instrumentId: 100, rawSymbol: 'ESH6', parent: 'ES.FUT', continuous: ['ES.c.0'] }],
+      records: [],
+    });
+    const folder = tempFolder();
+    vi.stubEnv('DATABENTO_API_KEY', API_KEY);
+    vi.stubEnv('DATABENTO_BASE_URL', historical.baseURL);
+    vi.stubEnv('DATABENTO_LIVE_GATEWAY', mock.gateway);
+    vi.stubEnv('LB_CACHE_DIR', path.join(folder, 'cache'));
+    vi.stubEnv('LB_CONFIRM_ABOVE_USD', '0.01');
+    const result = await run(
+      'trade',
+      PROBE,
+      '--paper',
+      '--symbols',
+      'ESH6',
+      '--data-source',
+      'databento',
+      '--history-days',
+      '1',
+      '--state-file',
+      path.join(folder, 'account.json'),
+      '--out',
+      path.join(folder, 'results'),
+    );
+    expect(result.code).toBe(2);
+    expect(result.stdout).toMatch(/^History: Databento historical API through the Feather cache at /m);
+    expect(result.stdout).toMatch(/^Estimated Databento cost: \$\d+\.\d{4} at most/m);
+    expect(result.stderr).toMatch(
+      /error: The estimated cost \$\d+\.\d\d exceeds \$0\.01: rerun with --yes to download\.\n$/,
+    );
+    // Refused before any download and before the live session: nothing billed, no gateway connection.
+    expect(historical.requestCount('timeseries.get_range')).toBe(0);
+    expect(mock.connectionCount).toBe(0);
+  });
 });
