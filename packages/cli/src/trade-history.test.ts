@@ -77,6 +77,40 @@ function writeHistoryFile(directory: string, startMs: number, count: number): vo
   writeFileSync(path.join(directory, 'ohlcv-1m', 'ESH6.dbn'), bytes);
 }
 
+/** Four live minute bars from `liveStartMs`, closes 6001 to 6004. */
+function liveRecords(liveStartMs: number): DatabentoRecord[] {
+  return Array.from({ length: 4 }, (_, index) => ({
+    rtype: DatabentoRType.Ohlcv1m,
+    publisherId: 1,
+    instrumentId: 100,
+    tsEvent: BigInt(liveStartMs + index * MINUTE_MS) * 1_000_000n,
+    open: BigInt(6000 + index) * 1_000_000_000n,
+    high: BigInt(6002 + index) * 1_000_000_000n,
+    low: BigInt(5999 + index) * 1_000_000_000n,
+    close: BigInt(6001 + index) * 1_000_000_000n,
+    volume: BigInt(100 + index),
+  }));
+}
+
+/**
+ * The probe's first iteration saw the ten history bars (closes 5000 to 5009) and then the live bars closed
+ * so far (three, or four if the minute turned during the run): one bar per minute, none missing or
+ * repeated at the seam.
+ */
+function expectHistoryThenLive(stdout: string, historyStartMs: number, liveStartMs: number): void {
+  const line = /first iteration sees (.*)$/m.exec(stdout);
+  expect(line).not.toBeNull();
+  const seen = line![1]!.split(',').map((entry) => entry.split('@').map(Number));
+  expect(seen.slice(0, 10)).toEqual(
+    Array.from({ length: 10 }, (_, index) => [historyStartMs + index * MINUTE_MS, 5000 + index]),
+  );
+  const livePart = seen.slice(10);
+  expect([3, 4]).toContain(livePart.length);
+  expect(livePart).toEqual(
+    Array.from({ length: livePart.length }, (_, index) => [liveStartMs + index * MINUTE_MS, 6001 + index]),
+  );
+}
+
 describe('lb trade history', () => {
   it('should refuse a --history-days that is not a positive number of days', async () => {
     const result = await run('trade', PROBE, '--paper', '--symbols', 'ESH6', '--history-days', '0');
@@ -94,17 +128,7 @@ describe('lb trade history', () => {
     // Live: four bars from three minutes ago; history: ten minutes before them plus three overlapping them,
     // with different closes, so the test sees which side of the seam each bar came from.
     const liveStartMs = Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS - 3 * MINUTE_MS;
-    const records: DatabentoRecord[] = Array.from({ length: 4 }, (_, index) => ({
-      rtype: DatabentoRType.Ohlcv1m,
-      publisherId: 1,
-      instrumentId: 100,
-      tsEvent: BigInt(liveStartMs + index * MINUTE_MS) * 1_000_000n,
-      open: BigInt(6000 + index) * 1_000_000_000n,
-      high: BigInt(6002 + index) * 1_000_000_000n,
-      low: BigInt(5999 + index) * 1_000_000_000n,
-      close: BigInt(6001 + index) * 1_000_000_000n,
-      volume: BigInt(100 + index),
-    }));
+    const records = liveRecords(liveStartMs);
     mock = await startMockDatabentoLive({
       apiKey: API_KEY,
       instruments: [{ instrumentId: 100, rawSymbol: 'ESH6', parent: 'ES.FUT', continuous: ['ES.c.0'] }],
@@ -136,21 +160,7 @@ describe('lb trade history', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`History: DBN files from ${data}\n`);
-    const line = /first iteration sees (.*)$/m.exec(result.stdout);
-    expect(line).not.toBeNull();
-    const seen = line![1]!.split(',').map((entry) => entry.split('@').map(Number) as [number, number]);
-    // History before the first live bar, then the live bars closed so far (three, or four if the minute
-    // turned during the run): one bar per minute, none missing or repeated at the seam.
-    const historyPart = Array.from({ length: 10 }, (_, index) => [
-      historyStartMs + index * MINUTE_MS,
-      5000 + index,
-    ]);
-    expect(seen.slice(0, 10)).toEqual(historyPart);
-    const livePart = seen.slice(10);
-    expect([3, 4]).toContain(livePart.length);
-    expect(livePart).toEqual(
-      Array.from({ length: livePart.length }, (_, index) => [liveStartMs + index * MINUTE_MS, 6001 + index]),
-    );
+    expectHistoryThenLive(result.stdout, historyStartMs, liveStartMs);
   }, 30_000);
 
   it('should price Databento history first and download nothing above the threshold without --yes', async () => {
@@ -213,4 +223,81 @@ describe('lb trade history', () => {
     expect(historical.requestCount('timeseries.get_range')).toBe(0);
     expect(mock.connectionCount).toBe(0);
   });
+
+  it('should load Databento history through the cache with --yes and join it to the live bars at the seam', async () => {
+    const liveStartMs = Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS - 3 * MINUTE_MS;
+    historical = await startMockDatabento({
+      apiKey: API_KEY,
+      data: {
+        series: [
+          {
+            dataset: 'GLBX.MDP3',
+            schema: 'ohlcv-1m',
+            symbol: 'ESH6',
+            instrumentId: 100,
+            bars: Array.from({ length: 10 }, (_, index) => ({
+              time: new Date(liveStartMs - (10 - index) * MINUTE_MS),
+              open: 5000,
+              high: 5001,
+              low: 4999,
+              close: 5000 + index,
+              volume: 10,
+            })),
+          },
+        ],
+        // The historical origin lags the live one by three minutes: live replays them.
+        datasetRanges: {
+          'GLBX.MDP3': { start: new Date(liveStartMs - 2 * 86_400_000), end: new Date(liveStartMs) },
+        },
+        pricePerGbUsd: 1_000_000,
+      },
+    });
+    mock = await startMockDatabentoLive({
+      apiKey: API_KEY,
+      instruments: [{ instrumentId: 100, rawSymbol: 'ESH6', parent: 'ES.FUT', continuous: ['ES.c.0'] }],
+      records: liveRecords(liveStartMs),
+    });
+    const folder = tempFolder();
+    vi.stubEnv('DATABENTO_API_KEY', API_KEY);
+    vi.stubEnv('DATABENTO_BASE_URL', historical.baseURL);
+    vi.stubEnv('DATABENTO_LIVE_GATEWAY', mock.gateway);
+    vi.stubEnv('LB_CACHE_DIR', path.join(folder, 'cache'));
+    vi.stubEnv('LB_CONFIRM_ABOVE_USD', '0.01');
+    const result = await run(
+      'trade',
+      PROBE,
+      '--paper',
+      '--symbols',
+      'ESH6',
+      '--data-source',
+      'databento',
+      '--history-days',
+      '1',
+      '--yes',
+      '--state-file',
+      path.join(folder, 'account.json'),
+      '--duration',
+      '6s',
+      '--bar-wait',
+      '1s',
+      '--out',
+      path.join(folder, 'results'),
+    );
+    // The quote says the origin lags (the live replay covers the lag); nothing else goes to stderr.
+    const lagEnd = new Date(liveStartMs).toISOString();
+    const rangeStart = new Date(liveStartMs - 2 * 86_400_000).toISOString();
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^warning: GLBX\\.MDP3 ohlcv-1m has data from ${rangeStart} to ${lagEnd}; nothing after ${lagEnd} \\(requested until [^)]+\\)\n$`,
+      ),
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Estimated Databento cost: \$\d+\.\d{4} at most/m);
+    expectHistoryThenLive(result.stdout, liveStartMs - 10 * MINUTE_MS, liveStartMs);
+    // Downloaded once, through the cache; the live subscription replayed from where history ends.
+    expect(historical.requestCount('timeseries.get_range')).toBe(1);
+    expect(mock.receivedLines.find((line) => line.startsWith('schema='))).toContain(
+      `start=${BigInt(liveStartMs) * 1_000_000n}`,
+    );
+  }, 30_000);
 });
