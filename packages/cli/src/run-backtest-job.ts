@@ -204,9 +204,12 @@ function noTradesReason(result: BacktestResult): string {
 
 const DBN_FILE_PATTERN = /\.dbn(\.zst)?$/i;
 
-// A wrong folder would otherwise surface deep in the run as "serves  bars, which cannot be aggregated";
-// say which folder and what it lacks instead.
-async function openDbnFolder(
+/**
+ * The dbn-files source over `directory`, checked up front: a wrong folder would otherwise surface deep in
+ * the run as "serves  bars, which cannot be aggregated"; this says which folder and what it lacks instead.
+ * @throws UsageError when the folder is missing or holds no readable OHLCV DBN files.
+ */
+export async function openDbnFolder(
   files: typeof import('@lb/dbn-files'),
   directory: string,
 ): Promise<DataSourceV1> {

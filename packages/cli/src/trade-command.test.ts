@@ -79,6 +79,9 @@ describe('lb trade', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Paper trading ESH6 (ohlcv-1m)');
+    expect(result.stdout).toContain(
+      'History: none (pass --data-source or --data-dir to load it); the strategy sees only the live bars closed so far\n',
+    );
     expect(result.stdout).toContain(`Account saved to ${stateFile}`);
     expect(mock.connectionCount).toBe(1);
     expect(result.stdout).toContain('submitted order 1: buy 1 future:ESH2026 market');

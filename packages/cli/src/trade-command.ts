@@ -15,8 +15,11 @@ import { type RunRecord, writeResults } from '@lb/report';
 import type { Command } from 'commander';
 import { loadStrategyModule } from './backtest-command.js';
 import type { CliIo } from './cli-io.js';
+import { resolveConfirmAboveUsd } from './cost-confirmation.js';
 import { loadDatabentoLive } from './live-command.js';
 import { loadOptionalPackage } from './optional-package.js';
+import { findInstalledSource } from './source-discovery.js';
+import { liveReplayStart, openTradeHistory } from './trade-history.js';
 import { UsageError } from './usage-error.js';
 
 type LiveTradingModule = typeof import('@lb/live');
@@ -35,6 +38,11 @@ interface TradeCommandOptions {
   dataset: string;
   out: string;
   barWait: string;
+  dataSource?: string;
+  dataDir?: string;
+  historyDays: string;
+  yes?: boolean;
+  confirmAboveUsd?: string;
 }
 
 const BAR_SCHEMAS = ['ohlcv-1s', 'ohlcv-1m', 'ohlcv-1h'] as const;
@@ -88,6 +96,21 @@ export function registerTradeCommand(program: Command, io: CliIo): void {
     .option('--dataset <dataset>', 'dataset code', 'GLBX.MDP3')
     .option('--out <dir>', 'results folder; each run writes into <dir>/<run-id>/', 'results')
     .option('--bar-wait <time>', 'how long past a step to wait for its bars while connected', '10s')
+    .option(
+      '--data-source <name>',
+      "history before the live bars: databento, dbn-files or an installed lb-source-* package's source (default: no history)",
+    )
+    .option('--data-dir <dir>', 'folder of .dbn/.dbn.zst files: history from the dbn-files source')
+    .option(
+      '--history-days <days>',
+      'days of history before the session (the Databento quote covers them)',
+      '5',
+    )
+    .option('--yes', 'confirm a Databento history download above the cost threshold')
+    .option(
+      '--confirm-above-usd <usd>',
+      'estimates above this need --yes (default: LB_CONFIRM_ABOVE_USD, else 1)',
+    )
     .action(async (moduleFile: string, options: TradeCommandOptions) => {
       if (options.paper !== true) {
         throw new UsageError('lb trade needs --paper: only paper trading is available (no real broker yet).');
@@ -118,6 +141,13 @@ export function registerTradeCommand(program: Command, io: CliIo): void {
           throw new UsageError(`--bar-wait must look like 2s or 1m, got "${options.barWait}"`);
         throw error;
       }
+      const historyDays = Number(options.historyDays);
+      if (!Number.isFinite(historyDays) || historyDays <= 0) {
+        throw new UsageError(`--history-days must be a number of days above 0, got "${options.historyDays}"`);
+      }
+      const thresholdUsd = resolveConfirmAboveUsd(options.confirmAboveUsd);
+      // Checked before the module loads: a misspelt source fails fast, naming the installed ones.
+      if (options.dataSource !== undefined) await findInstalledSource(options.dataSource);
       const loaded = await loadStrategyModule(moduleFile);
       const strategy = typeof loaded.default === 'function' ? new loaded.default() : loaded.default;
       const settings: Omit<BacktestOptions, 'strategy' | 'dataSource' | 'start' | 'end'> =
@@ -125,6 +155,22 @@ export function registerTradeCommand(program: Command, io: CliIo): void {
       const live = await loadLiveTrading();
       const { createDatabentoLive, createLiveBarFeed } = await loadDatabentoLive();
 
+      const parsed = symbols.map(assetOfSymbol);
+      const nowMs = Date.now();
+      const historyMs = historyDays * 86_400_000;
+      const timestep = schema.slice('ohlcv-'.length);
+      const history = await openTradeHistory({
+        ...(options.dataSource === undefined ? {} : { dataSource: options.dataSource }),
+        ...(options.dataDir === undefined ? {} : { dataDirectory: options.dataDir }),
+        assets: parsed.map((entry) => entry.asset),
+        timestep,
+        nowMs,
+        historyMs,
+        yes: options.yes === true,
+        thresholdUsd,
+        environment: process.env,
+        io,
+      });
       const stateFile = path.resolve(options.stateFile);
       const broker = new live.PaperBroker({
         stateFile,
@@ -135,11 +181,27 @@ export function registerTradeCommand(program: Command, io: CliIo): void {
         ...(settings.slippage === undefined ? {} : { slippageTicks: settings.slippage }),
         ...(settings.instruments === undefined ? {} : { instruments: settings.instruments }),
       });
-      const parsed = symbols.map(assetOfSymbol);
+      // With history, the live subscription replays from where history ends, so the two meet without a gap.
+      const replayStart =
+        history === undefined
+          ? undefined
+          : await liveReplayStart({
+              history,
+              assets: parsed.map((entry) => entry.asset),
+              timestep,
+              nowMs,
+              historyMs,
+            });
       const client = createDatabentoLive({ dataset: options.dataset });
       for (const stypeIn of ['raw_symbol', 'continuous'] as const) {
         const group = symbols.filter((_, index) => parsed[index]!.stypeIn === stypeIn);
-        if (group.length > 0) client.subscribe({ schema, symbols: group, stypeIn });
+        if (group.length > 0)
+          client.subscribe({
+            schema,
+            symbols: group,
+            stypeIn,
+            ...(replayStart === undefined ? {} : { start: replayStart }),
+          });
       }
       const feed = createLiveBarFeed({ client, schema });
       const isTerminal = process.stderr.isTTY === true;
@@ -156,7 +218,7 @@ export function registerTradeCommand(program: Command, io: CliIo): void {
       try {
         result = await live.trade({
           strategy,
-          history: liveBarsOnly,
+          history: history ?? liveBarsOnly,
           live: feed,
           broker,
           ...(durationMs === undefined ? {} : { endMs: startMs + durationMs }),
