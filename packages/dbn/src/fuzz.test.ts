@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createFuzzCase, loadFuzzFixtures } from './fuzz-cases.js';
 import { checkFuzzCase, type FuzzOutcome } from './fuzz-check.js';
 
-const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const fixturesDirectory = [
   process.env.LB_DBN_FIXTURES,
   path.resolve(repositoryRoot, '../shared/fixtures/dbn'),

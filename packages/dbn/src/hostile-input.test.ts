@@ -8,7 +8,7 @@ import { decodeDbn, openDbnStream } from './stream-decoder.js';
 import { decompressZstd, decompressZstdSync } from './zstd.js';
 import { MAX_ZSTD_FRAME_INFLATED_BYTES, MAX_ZSTD_WINDOW_BYTES } from './zstd-frame-guard.js';
 
-const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const fixturesDirectory = [
   process.env.LB_DBN_FIXTURES,
   path.resolve(repositoryRoot, '../shared/fixtures/dbn'),
