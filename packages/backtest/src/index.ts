@@ -2,6 +2,7 @@ export { type BacktestOptions, backtest } from './backtest.js';
 export type { BacktestResult, BacktestStatsRow } from './backtest-result.js';
 export { type CalendarSession, parseSleeptime, type SessionCalendar, type Sleeptime } from './clock.js';
 export { AssetNotInSourceError, MissingInstrumentSpecError } from './errors.js';
+export { computeFillFee, type FillFeeContext } from './fill-fee.js';
 export { type FillModelOrder, findFillPrice } from './fill-model.js';
 export {
   FuturesLedger,

@@ -13,6 +13,7 @@ import {
 } from '@lb/core';
 import type { OrderRecord, PositionRecord, TradeRecord } from './broker-records.js';
 import type { FeedSeries } from './data-feed.js';
+import { computeFillFee } from './fill-fee.js';
 import { findFillPrice } from './fill-model.js';
 import type { ResolvedInstrument } from './instruments.js';
 import { IsoTimeFormatter } from './iso-time.js';
@@ -393,17 +394,13 @@ export class SimulatedBroker implements Broker {
     const ledger = this.#settings.ledger;
     const quantity = order.spec.quantity;
     const signedQuantity = order.side === 'buy' ? quantity : -quantity;
-    const isMaker = order.type === 'limit' || order.type === 'stop_limit';
-    const fees = order.side === 'buy' ? this.#settings.buyFees : this.#settings.sellFees;
-    let fee = 0;
-    for (let index = 0; index < fees.length; index++) {
-      const schedule = fees[index]!;
-      if (isMaker ? !schedule.maker : !schedule.taker) continue;
-      fee +=
-        schedule.flatFee +
-        schedule.perContractFee * quantity +
-        schedule.percentFee * price * quantity * instrument.multiplier;
-    }
+    const fee = computeFillFee({
+      schedules: order.side === 'buy' ? this.#settings.buyFees : this.#settings.sellFees,
+      orderType: order.type,
+      quantity,
+      price,
+      multiplier: instrument.multiplier,
+    });
     // The exact preview walks the lots; skip it when even opening the whole quantity is affordable.
     const worstCaseCost =
       fee +

@@ -1,4 +1,5 @@
 import {
+  computeFillFee,
   type FillModelOrder,
   FuturesLedger,
   findFillPrice,
@@ -385,15 +386,13 @@ export class PaperBroker implements Broker {
     }
     const quantity = record.quantity;
     const signed = record.side === 'buy' ? quantity : -quantity;
-    const isMaker = record.type === 'limit' || record.type === 'stop_limit';
-    let fee = 0;
-    for (const schedule of record.side === 'buy' ? this.#buyFees : this.#sellFees) {
-      if (isMaker ? !schedule.maker : !schedule.taker) continue;
-      fee +=
-        schedule.flatFee +
-        schedule.perContractFee * quantity +
-        schedule.percentFee * price * quantity * instrument.multiplier;
-    }
+    const fee = computeFillFee({
+      schedules: record.side === 'buy' ? this.#buyFees : this.#sellFees,
+      orderType: record.type,
+      quantity,
+      price,
+      multiplier: instrument.multiplier,
+    });
     const cashDelta = this.#ledger.previewCashDelta(instrument, signed, price, fee);
     if (cashDelta < 0 && this.#ledger.cash + cashDelta < 0) {
       // Not enough cash for the margin (or the shares): rejected, as the backtest's broker does.
