@@ -101,8 +101,12 @@ export function costedRequest(params: DatabentoDownloadParams): DatabentoCostedR
   };
 }
 
+/** One line naming a request in logs and errors: dataset, schema, symbols and range. */
+export function describeCostedRequest(request: DatabentoCostedRequest): string {
+  return `${request.dataset} ${request.schema} ${request.symbols.join(',')} ${request.start.toISOString()}..${request.end.toISOString()}`;
+}
+
 function describeDownloads(downloads: readonly DatabentoPricedDownload[]): string {
-  const first = costedRequest(downloads[0]!.params);
-  const head = `${first.dataset} ${first.schema} ${first.symbols.join(',')} ${first.start.toISOString()}..${first.end.toISOString()}`;
+  const head = describeCostedRequest(costedRequest(downloads[0]!.params));
   return downloads.length === 1 ? head : `${downloads.length} requests (first: ${head})`;
 }

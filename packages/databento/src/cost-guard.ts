@@ -1,5 +1,6 @@
-import { CostLimitExceededError, type DatabentoCostedRequest } from './errors.js';
-import type { DatabentoCallOptions, DatabentoClient, DatabentoRangeParams } from './historical-client.js';
+import { costedRequest, type DatabentoDownloadParams, describeCostedRequest } from './cost-approvals.js';
+import { CostLimitExceededError } from './errors.js';
+import type { DatabentoCallOptions, DatabentoClient } from './historical-client.js';
 
 /**
  * Asks Databento what exactly this request would cost (`metadata.get_cost` with the same dataset, schema,
@@ -9,21 +10,13 @@ import type { DatabentoCallOptions, DatabentoClient, DatabentoRangeParams } from
  */
 export async function guardCost(
   client: DatabentoClient,
-  params: DatabentoRangeParams & { start: Date; end: Date },
+  params: DatabentoDownloadParams,
   maxCostUsd: number | undefined,
   options: DatabentoCallOptions = {},
 ): Promise<number> {
   const estimatedCostUsd = await client.metadata.getCost(params, options);
-  const request: DatabentoCostedRequest = {
-    dataset: params.dataset,
-    schema: params.schema,
-    symbols: typeof params.symbols === 'string' ? [params.symbols] : [...params.symbols],
-    stypeIn: params.stypeIn ?? 'raw_symbol',
-    start: params.start,
-    end: params.end,
-    ...(params.limit === undefined ? {} : { limit: params.limit }),
-  };
-  const described = `${request.dataset} ${request.schema} ${request.symbols.join(',')} ${request.start.toISOString()}..${request.end.toISOString()}`;
+  const request = costedRequest(params);
+  const described = describeCostedRequest(request);
   client.logger.info(`databento cost estimate $${estimatedCostUsd.toFixed(4)} for ${described}`, {
     estimatedCostUsd,
     ...(maxCostUsd === undefined ? {} : { maxCostUsd }),
