@@ -1,20 +1,9 @@
 import { DataNotLoadedError, defineStrategy, future, type Strategy } from '@lb/core';
 import { MockDataSource } from '@lb/core/testing';
-import { createDatabentoLive, createLiveBarFeed } from '@lb/databento-live';
-import { startMockDatabentoLive } from '@lb/databento-live/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ParityStrategy, SyncParityStrategy } from './__fixtures__/parity-strategy.js';
-import {
-  ES_INSTRUMENTS,
-  ESH6,
-  MINUTE_MS,
-  minuteBarRecords,
-  minuteBars,
-  TAPE_START_MS,
-  TEST_API_KEY,
-  TEST_INSTRUMENTS,
-} from './__fixtures__/tape.js';
-import { createTestClock } from './clock.js';
+import { ES_INSTRUMENTS, ESH6, MINUTE_MS, minuteBars, TAPE_START_MS } from './__fixtures__/tape.js';
+import { openTapeSession } from './__fixtures__/tape-session.js';
 import { PaperBroker } from './paper-broker.js';
 import { trade } from './trade.js';
 
@@ -26,22 +15,10 @@ afterEach(async () => {
 
 /** Trades `strategy` on the paper broker over the mock gateway's tape of ESH6 minute bars. */
 async function tradeOnTape(strategy: Strategy<object>) {
-  const mock = await startMockDatabentoLive({
-    apiKey: TEST_API_KEY,
-    instruments: TEST_INSTRUMENTS,
-    records: minuteBarRecords(BAR_COUNT),
+  const { live, clock } = await openTapeSession({
+    barCount: BAR_COUNT,
+    onCleanup: (close) => cleanups.push(close),
   });
-  cleanups.push(() => mock.close());
-  const client = createDatabentoLive({
-    apiKey: TEST_API_KEY,
-    dataset: 'GLBX.MDP3',
-    gateway: mock.gateway,
-    env: {},
-  });
-  cleanups.push(() => client.close());
-  client.subscribe({ schema: 'ohlcv-1m', symbols: 'ESH6', start: BigInt(TAPE_START_MS) * 1_000_000n });
-  const live = createLiveBarFeed({ client, schema: 'ohlcv-1m' });
-  const clock = createTestClock(TAPE_START_MS);
   const broker = new PaperBroker({
     instruments: ES_INSTRUMENTS,
     clockMs: clock.nowMs,
