@@ -303,72 +303,9 @@ export class Bars implements BarsColumns {
    * @throws InvalidArgumentError when the target is not a whole multiple of the series' timestep.
    */
   resample(target: Timestep | string): Bars {
-    const timestep = parseTimestep(target);
-    if (!isMultipleOf(timestep, this.metadata.timestep)) {
-      throw new InvalidArgumentError(
-        `Cannot resample ${this.metadata.timestep.label} bars to ${timestep.label}: the target must be a whole multiple of the source timestep.`,
-        { argument: 'timestep' },
-      );
-    }
-    const times = this.timestampsMs;
+    const timestep = this.#coarserTimestep(target);
     const bucketMs = timestep.durationMs;
-    const columns = allocateBarsColumns(this.length);
-    let count = -1;
-    let currentBucket = Number.NaN;
-    for (let index = 0; index < this.length; index++) {
-      const bucket = Math.floor(times[index]! / bucketMs);
-      if (bucket !== currentBucket) {
-        currentBucket = bucket;
-        count++;
-        columns.tsEventNanos[count] = BigInt(bucket * bucketMs) * 1_000_000n;
-        columns.open[count] = this.open[index]!;
-        columns.high[count] = this.high[index]!;
-        columns.low[count] = this.low[index]!;
-        columns.volume[count] = 0;
-      }
-      if (this.high[index]! > columns.high[count]!) columns.high[count] = this.high[index]!;
-      if (this.low[index]! < columns.low[count]!) columns.low[count] = this.low[index]!;
-      columns.close[count] = this.close[index]!;
-      columns.volume[count] = columns.volume[count]! + this.volume[index]!;
-    }
-    const length = count + 1;
-    const segments = this.metadata.segments;
-    let resampledSegments: BarsSegment[] | undefined;
-    if (segments !== undefined) {
-      resampledSegments = [];
-      // Bucket indexes are monotonic in row index, so one pass maps each segment start to its bucket.
-      let bucketIndex = -1;
-      let previousBucket = Number.NaN;
-      let row = 0;
-      for (const segment of segments) {
-        for (; row <= segment.startIndex && row < this.length; row++) {
-          const bucket = Math.floor(times[row]! / bucketMs);
-          if (bucket !== previousBucket) {
-            previousBucket = bucket;
-            bucketIndex++;
-          }
-        }
-        if (segment.startIndex >= this.length) continue;
-        const startIndex = Math.max(bucketIndex, 0);
-        if (resampledSegments.at(-1)?.startIndex === startIndex) resampledSegments.pop();
-        if (resampledSegments.at(-1)?.symbol !== segment.symbol) {
-          resampledSegments.push({ symbol: segment.symbol, startIndex });
-        }
-      }
-    }
-    const trimmed: BarsColumns = {
-      tsEventNanos: columns.tsEventNanos.slice(0, length),
-      open: columns.open.slice(0, length),
-      high: columns.high.slice(0, length),
-      low: columns.low.slice(0, length),
-      close: columns.close.slice(0, length),
-      volume: columns.volume.slice(0, length),
-    };
-    return new Bars(trimmed, {
-      symbol: this.metadata.symbol,
-      timestep,
-      ...(resampledSegments === undefined ? {} : { segments: resampledSegments }),
-    });
+    return this.#aggregate(timestep, (timeMs) => Math.floor(timeMs / bucketMs) * bucketMs);
   }
 
   /**
@@ -409,6 +346,25 @@ export class Bars implements BarsColumns {
    * @throws InvalidArgumentError when the target is not a whole multiple of the series' timestep.
    */
   resampleToSessions(target: Timestep | string, calendar: SessionSource): Bars {
+    const timestep = this.#coarserTimestep(target);
+    const times = this.timestampsMs;
+    const length = this.length;
+    if (length === 0) return new Bars(allocateBarsColumns(0), { symbol: this.metadata.symbol, timestep });
+    const sessions = calendar.sessions(new Date(times[0]!), new Date(times[length - 1]! + 1));
+    const bucketMs = timestep.durationMs;
+    // Rows arrive in time order, so the session pointer only moves forward.
+    let session = 0;
+    return this.#aggregate(timestep, (timeMs) => {
+      while (session < sessions.length && sessions[session]!.close.getTime() <= timeMs) session++;
+      if (session >= sessions.length) return undefined;
+      const openMs = sessions[session]!.open.getTime();
+      if (timeMs < openMs) return undefined;
+      return openMs + Math.floor((timeMs - openMs) / bucketMs) * bucketMs;
+    });
+  }
+
+  /** `target` parsed, checked to be a whole multiple of this series' timestep. */
+  #coarserTimestep(target: Timestep | string): Timestep {
     const timestep = parseTimestep(target);
     if (!isMultipleOf(timestep, this.metadata.timestep)) {
       throw new InvalidArgumentError(
@@ -416,24 +372,27 @@ export class Bars implements BarsColumns {
         { argument: 'timestep' },
       );
     }
+    return timestep;
+  }
+
+  /**
+   * The aggregation both resamplers share: rows with the same bucket start (from `bucketStartMsOf`, called
+   * once per row in time order; undefined drops the row) become one bar stamped at that start, open = first
+   * open, high = max, low = min, close = last close, volume = sum. A stitched series keeps its segments:
+   * each starts at the bucket holding the segment's first kept row; a bucket straddling a roll closes in the
+   * new contract, so it belongs to the new segment.
+   */
+  #aggregate(timestep: Timestep, bucketStartMsOf: (timeMs: number) => number | undefined): Bars {
     const times = this.timestampsMs;
     const length = this.length;
     const columns = allocateBarsColumns(length);
-    if (length === 0) return new Bars(columns, { symbol: this.metadata.symbol, timestep });
-    const sessions = calendar.sessions(new Date(times[0]!), new Date(times[length - 1]! + 1));
-    const bucketMs = timestep.durationMs;
     // Bucket of each row (-1 when dropped), to carry a stitched series' segments over.
     const bucketOfRow = new Int32Array(length).fill(-1);
-    let session = 0;
     let count = -1;
     let currentBucket = Number.NaN;
     for (let index = 0; index < length; index++) {
-      const time = times[index]!;
-      while (session < sessions.length && sessions[session]!.close.getTime() <= time) session++;
-      if (session >= sessions.length) break;
-      const openMs = sessions[session]!.open.getTime();
-      if (time < openMs) continue;
-      const bucketStartMs = openMs + Math.floor((time - openMs) / bucketMs) * bucketMs;
+      const bucketStartMs = bucketStartMsOf(times[index]!);
+      if (bucketStartMs === undefined) continue;
       if (bucketStartMs !== currentBucket) {
         currentBucket = bucketStartMs;
         count++;
@@ -457,7 +416,6 @@ export class Bars implements BarsColumns {
         let row = segment.startIndex;
         while (row < length && bucketOfRow[row] === -1) row++;
         if (row >= length) continue;
-        // A bucket straddling a roll closes in the new contract, so it belongs to the new segment.
         const startIndex = bucketOfRow[row]!;
         if (segments.at(-1)?.startIndex === startIndex) segments.pop();
         if (segments.at(-1)?.symbol !== segment.symbol) segments.push({ symbol: segment.symbol, startIndex });
