@@ -98,6 +98,41 @@ export interface AvailableRange {
   readonly end: Date;
 }
 
+/** What {@link DataSourceV1.doListAssets} should return: how many symbols, and which first. */
+export interface ListAssetsRequest {
+  /**
+   * Put the symbols closest to this one first (typically the symbol a user asked for and the source does
+   * not have), so a bounded listing still shows the likely typo fixes. Without it, symbols are sorted.
+   */
+  readonly near?: string;
+  /** Return at most this many assets (a positive integer). Default {@link DEFAULT_ASSET_LISTING_LIMIT}. */
+  readonly limit?: number;
+}
+
+/** How many assets {@link DataSourceV1.doListAssets} returns when the request names no `limit`. */
+export const DEFAULT_ASSET_LISTING_LIMIT = 20;
+
+/** One asset a source has, as its listing names it. */
+export interface ListedAsset {
+  /** The symbol to request it by, as `listingSymbol` writes it (`ESH4` for a future, `AAPL` for a stock). */
+  readonly symbol: string;
+  /** Origin datasets holding it (e.g. `GLBX.MDP3`), sorted; empty when the source has no datasets. */
+  readonly datasets: readonly string[];
+}
+
+/**
+ * A bounded description of what a source has, so an error about a missing asset can say what exists
+ * without a source with millions of symbols returning them all.
+ */
+export interface AssetListing {
+  /** At most `limit` assets, one per symbol: closest to `near` first when given, else sorted by symbol. */
+  readonly assets: readonly ListedAsset[];
+  /** True when the source has more assets than `assets` holds. */
+  readonly truncated: boolean;
+  /** How many assets the source has in all, when it knows (it may not for a paged remote listing). */
+  readonly totalAssets?: number;
+}
+
 /** What a source can do. Callers check these before calling optional members. */
 export interface DataSourceCapabilities {
   /** Asset types `doFetchBars` accepts; others throw `UnsupportedFunctionalityError`. */
@@ -116,6 +151,11 @@ export interface DataSourceCapabilities {
    * requests together before fetching any, so a cost limit applies to their total. Absent means false.
    */
   readonly downloadApproval?: boolean;
+  /**
+   * True when `doListAssets` is implemented: the source can say which assets it has cheaply, without
+   * downloading or billing anything. Absent means false.
+   */
+  readonly assetListing?: boolean;
 }
 
 /**
@@ -128,6 +168,8 @@ export interface DataSourceCapabilities {
  * - Unsupported asset types or timesteps throw `UnsupportedFunctionalityError`.
  * - An aborted `signal` rejects the call.
  * - `capabilities.downloadApproval` is true exactly when `doApproveDownloads` is implemented.
+ * - `capabilities.assetListing` is true exactly when `doListAssets` is implemented; a listing is bounded by
+ *   the request's `limit`, names each symbol once, and never downloads (no `onDownload` call).
  */
 export interface DataSourceV1 {
   /** The literal `'v1'`: lets callers detect sources written against another version of the spec. */
@@ -165,4 +207,12 @@ export interface DataSourceV1 {
     requests: readonly BarsRequest[],
     options?: DataSourceCallOptions,
   ): Promise<readonly (number | undefined)[]>;
+  /**
+   * Optional (present when `capabilities.assetListing` is true): which assets the source has, at most
+   * `request.limit` of them (closest to `request.near` first), with whether there are more. Answers from what
+   * the source already holds or a free metadata call: it never downloads or bills data (so it never calls
+   * `options.onDownload`). Sources that cannot list cheaply (a vendor without a free symbol list) leave it
+   * out. `buildAssetListing` builds the result from an in-memory list.
+   */
+  doListAssets?(request?: ListAssetsRequest, options?: DataSourceCallOptions): Promise<AssetListing>;
 }

@@ -1,4 +1,5 @@
 export * from './asset.js';
+export * from './asset-listing.js';
 export * from './bars.js';
 export * from './bars-columns.js';
 export * from './data-source.js';

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Asset, option } from '../asset.js';
+import { listingSymbol } from '../asset-listing.js';
 import type { Bars } from '../bars.js';
-import type { DataSourceV1 } from '../data-source.js';
+import { type DataSourceV1, DEFAULT_ASSET_LISTING_LIMIT, type DownloadReport } from '../data-source.js';
 import { UnsupportedFunctionalityError } from '../errors.js';
 import { parseTimestep, type Timestep } from '../timestep.js';
 
@@ -22,6 +23,11 @@ export interface DataSourceContractFixture {
   readonly unsupportedAsset?: Asset;
   /** An instrument the source knows, when `capabilities.instruments` is true. */
   readonly instrument?: { readonly asset: Asset; readonly at: Date };
+  /**
+   * The symbol `doListAssets` names the `bars` asset by, when the source lists assets; defaults to
+   * `listingSymbol(bars.asset)` (`ESH4`).
+   */
+  readonly listedSymbol?: string;
   /** Releases servers, temp folders... after the suite. */
   readonly teardown?: () => Promise<void> | void;
 }
@@ -71,6 +77,7 @@ export function describeDataSourceContract(
       expect(source.capabilities.downloadApproval === true).toBe(
         typeof source.doApproveDownloads === 'function',
       );
+      expect(source.capabilities.assetListing === true).toBe(typeof source.doListAssets === 'function');
     });
 
     it('should return sorted bars of the requested timestep inside [start, end)', async () => {
@@ -153,6 +160,56 @@ export function describeDataSourceContract(
       expect(spec.tickSize).toBeGreaterThan(0);
       expect(spec.currency).toMatch(/^[A-Z]{3}$/);
       expect(spec.symbol.length).toBeGreaterThan(0);
+    });
+
+    const listAssets = (context: { skip: (note: string) => void }) => {
+      const { source } = fixture;
+      if (source.capabilities.assetListing !== true || source.doListAssets === undefined) {
+        context.skip('the source has no assetListing capability');
+        return undefined;
+      }
+      return source.doListAssets.bind(source);
+    };
+
+    it('should list the fixture asset first when asked near its symbol, without downloading', async (context) => {
+      const list = listAssets(context);
+      if (list === undefined) return;
+      const symbol = fixture.listedSymbol ?? listingSymbol(fixture.bars.asset);
+      const downloads: DownloadReport[] = [];
+      const listing = await list(
+        { near: symbol, limit: 1 },
+        { onDownload: (report) => downloads.push(report) },
+      );
+      expect(listing.assets.map((asset) => asset.symbol)).toEqual([symbol]);
+      expect(downloads).toEqual([]);
+      if (listing.totalAssets !== undefined) expect(listing.truncated).toBe(listing.totalAssets > 1);
+    });
+
+    it('should bound an asset listing by its limit and name each symbol once', async (context) => {
+      const list = listAssets(context);
+      if (list === undefined) return;
+      const whole = await list();
+      expect(whole.assets.length).toBeLessThanOrEqual(DEFAULT_ASSET_LISTING_LIMIT);
+      const symbols = whole.assets.map((asset) => asset.symbol);
+      expect(new Set(symbols).size).toBe(symbols.length);
+      for (const asset of whole.assets) expect(Array.isArray(asset.datasets)).toBe(true);
+      if (whole.totalAssets !== undefined) {
+        expect(whole.totalAssets).toBeGreaterThanOrEqual(whole.assets.length);
+        expect(whole.truncated).toBe(whole.totalAssets > whole.assets.length);
+      }
+      const one = await list({ limit: 1 });
+      expect(one.assets.length).toBe(1);
+      expect(one.truncated).toBe(whole.assets.length > 1 || whole.truncated);
+    });
+
+    it('should reject an asset listing when the signal is already aborted', async (context) => {
+      const list = listAssets(context);
+      if (list === undefined) return;
+      const controller = new AbortController();
+      controller.abort(new Error('listing cancelled by the contract suite'));
+      await expect(list({}, { signal: controller.signal })).rejects.toThrow(
+        'listing cancelled by the contract suite',
+      );
     });
   });
 }

@@ -66,4 +66,29 @@ describe('MockDataSource', () => {
       (error) => UnsupportedFunctionalityError.isInstance(error),
     );
   });
+
+  it('should list the symbols it was given bars or specs for, closest to the requested one first', async () => {
+    const nq = future('NQM4');
+    const source = new MockDataSource({
+      bars: [
+        [esh4, minuteBars(2)],
+        [stock('AAPL'), minuteBars(2)],
+      ],
+      instruments: [[nq, { symbol: 'NQM4', multiplier: 20, tickSize: 0.25, currency: 'USD' }]],
+    });
+    expect(await source.doListAssets!({ near: 'ESM4', limit: 2 })).toEqual({
+      assets: [
+        { symbol: 'ESH4', datasets: [] },
+        { symbol: 'NQM4', datasets: [] },
+      ],
+      truncated: true,
+      totalAssets: 3,
+    });
+    expect(source.calls.listings).toEqual([{ near: 'ESM4', limit: 2 }]);
+  });
+
+  it('should not list when its capabilities say it cannot', () => {
+    const source = new MockDataSource({ capabilities: { assetListing: false } });
+    expect(source.doListAssets).toBeUndefined();
+  });
 });

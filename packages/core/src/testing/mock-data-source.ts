@@ -1,12 +1,15 @@
 import { type Asset, assetKey } from '../asset.js';
 import { Bars } from '../bars.js';
+import { buildAssetListing, listingSymbol } from '../asset-listing.js';
 import type {
+  AssetListing,
   BarsRequest,
   DataSourceCallOptions,
   DataSourceCapabilities,
   DataSourceV1,
   InstrumentRequest,
   InstrumentSpec,
+  ListAssetsRequest,
 } from '../data-source.js';
 import { UnsupportedFunctionalityError } from '../errors.js';
 import { isMultipleOf } from '../timestep.js';
@@ -19,7 +22,10 @@ export interface MockDataSourceSettings {
   readonly bars?: ReadonlyArray<readonly [Asset, Bars]>;
   /** Instrument specs per asset; `doFetchInstrument` throws for assets not listed. */
   readonly instruments?: ReadonlyArray<readonly [Asset, InstrumentSpec]>;
-  /** Overrides of the default capabilities (stocks and futures, every timestep unit, instruments). */
+  /**
+   * Overrides of the default capabilities (stocks and futures, every timestep unit, instruments, asset
+   * listing). `assetListing: false` removes `doListAssets`, as for a source that cannot list.
+   */
   readonly capabilities?: Partial<DataSourceCapabilities>;
 }
 
@@ -35,9 +41,20 @@ export class MockDataSource implements DataSourceV1 {
   /** Defaults merged with the settings' overrides. */
   readonly capabilities: DataSourceCapabilities;
   /** Every request received, in order. */
-  readonly calls: { bars: BarsRequest[]; instruments: InstrumentRequest[] } = { bars: [], instruments: [] };
+  readonly calls: { bars: BarsRequest[]; instruments: InstrumentRequest[]; listings: ListAssetsRequest[] } = {
+    bars: [],
+    instruments: [],
+    listings: [],
+  };
+  /**
+   * Lists the symbols of every asset given bars or an instrument spec; absent when the settings'
+   * capabilities set `assetListing: false`.
+   */
+  readonly doListAssets?: (request?: ListAssetsRequest, options?: DataSourceCallOptions) => Promise<AssetListing>;
   readonly #bars = new Map<string, Bars>();
   readonly #instruments = new Map<string, InstrumentSpec>();
+  // Symbol per asset key, for the listing: the maps above are keyed by asset key.
+  readonly #symbols = new Map<string, string>();
 
   constructor(settings: MockDataSourceSettings = {}) {
     this.sourceId = settings.sourceId ?? 'mock';
@@ -46,8 +63,19 @@ export class MockDataSource implements DataSourceV1 {
       timestepUnits: ['second', 'minute', 'hour', 'day'],
       continuousFutures: false,
       instruments: true,
+      assetListing: true,
       ...settings.capabilities,
     };
+    if (this.capabilities.assetListing === true) {
+      this.doListAssets = async (request = {}, options = {}) => {
+        options.signal?.throwIfAborted();
+        this.calls.listings.push(request);
+        return buildAssetListing({
+          assets: [...this.#symbols.values()].map((symbol) => ({ symbol, datasets: [] })),
+          request,
+        });
+      };
+    }
     for (const [asset, bars] of settings.bars ?? []) this.setBars(asset, bars);
     for (const [asset, spec] of settings.instruments ?? []) this.setInstrument(asset, spec);
   }
@@ -55,11 +83,13 @@ export class MockDataSource implements DataSourceV1 {
   /** Replaces the bars served for `asset`. */
   setBars(asset: Asset, bars: Bars): void {
     this.#bars.set(assetKey(asset), bars);
+    this.#symbols.set(assetKey(asset), listingSymbol(asset));
   }
 
   /** Replaces the instrument spec served for `asset`. */
   setInstrument(asset: Asset, spec: InstrumentSpec): void {
     this.#instruments.set(assetKey(asset), spec);
+    this.#symbols.set(assetKey(asset), listingSymbol(asset));
   }
 
   /**

@@ -1,5 +1,6 @@
 // Run by describe-data-source-contract.test.ts in a child vitest: the contract suite against a source that
-// serves options, has no instruments capability, and a fixture without an empty window.
+// serves options, has neither the instruments nor the asset listing capability, and a fixture without an
+// empty window.
 import { future } from '../../asset.js';
 import { type Bar, Bars } from '../../bars.js';
 import type { DataSourceV1 } from '../../data-source.js';
@@ -24,7 +25,7 @@ const mock = new MockDataSource({
 const barsOnly: DataSourceV1 = {
   specificationVersion: 'v1',
   sourceId: 'bars-only',
-  capabilities: { ...mock.capabilities, instruments: false },
+  capabilities: { ...mock.capabilities, instruments: false, assetListing: false },
   doFetchBars: (request, options) => mock.doFetchBars(request, options),
 };
 
