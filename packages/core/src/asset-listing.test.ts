@@ -59,9 +59,9 @@ describe('buildAssetListing', () => {
 describe('compareSymbolCloseness', () => {
   it('should rank the common prefix before the edit distance, then the symbol', () => {
     // Near ZZM4 nothing shares a prefix; edits: ESM4 2, NQM4 2 (ESM4 first by symbol), ESH4 3.
-    expect(['ESH4', 'NQM4', 'ESM4'].sort((left, right) => compareSymbolCloseness('ZZM4', left, right))).toEqual(
-      ['ESM4', 'NQM4', 'ESH4'],
-    );
+    expect(
+      ['ESH4', 'NQM4', 'ESM4'].sort((left, right) => compareSymbolCloseness('ZZM4', left, right)),
+    ).toEqual(['ESM4', 'NQM4', 'ESH4']);
     expect(compareSymbolCloseness('ES', 'ESH4', 'E')).toBeLessThan(0);
   });
 });

@@ -142,6 +142,7 @@ describe('createDbnFileSource', () => {
       timestepUnits: ['minute'],
       continuousFutures: false,
       instruments: true,
+      assetListing: true,
     });
     expect(source.files().map((file) => file.metadata.schema)).toEqual([
       'definition',
@@ -207,6 +208,25 @@ describe('createDbnFileSource', () => {
     expect(bars.length).toBe(60);
     expect(bars.metadata.symbol).toBe('MESH4');
     expect(bars.close[0]).toBe(4710);
+  });
+
+  it('should list raw symbols from headers and from definitions whose header names none', async () => {
+    // ESZ3 and ESH4 are named by their OHLCV headers; MESH4 only by a record of the definition file,
+    // whose header (like the hand-made MES file's) has no mappings.
+    const source = createDbnFileSource({ dir });
+    expect(await source.doListAssets({ near: 'ESM4', limit: 2 })).toEqual({
+      assets: [
+        { symbol: 'ESH4', datasets: ['GLBX.MDP3'] },
+        { symbol: 'ESZ3', datasets: ['GLBX.MDP3'] },
+      ],
+      truncated: true,
+      totalAssets: 3,
+    });
+    expect((await source.doListAssets()).assets.map((asset) => asset.symbol)).toEqual([
+      'ESH4',
+      'ESZ3',
+      'MESH4',
+    ]);
   });
 
   it('should resample to multiples of a schema it has', async () => {
@@ -369,6 +389,31 @@ describe('createDbnFileSource with corrupt files', () => {
       expect(DbnFileError.isInstance(error)).toBe(true);
       expect((error as DbnFileError).filePath).toBe(path);
       expect((error as DbnFileError).message).toContain(`Cannot decode DBN file ${path}`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('should list a file from its header even when its records are truncated', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lb-dbn-files-listing-'));
+    try {
+      const whole = await ohlcvFile({
+        rawSymbol: 'NQH4',
+        instrumentId: 301,
+        start: '2023-12-06T00:00:00Z',
+        end: '2023-12-06T01:00:00Z',
+        base: 16000,
+      });
+      await writeFixture(dir, 'NQH4.dbn', whole.subarray(0, whole.length - 20));
+      const source = createDbnFileSource({ dir });
+      expect(await source.doListAssets()).toEqual({
+        assets: [{ symbol: 'NQH4', datasets: ['GLBX.MDP3'] }],
+        truncated: false,
+        totalAssets: 1,
+      });
+      await expect(source.doFetchBars({ ...request, asset: future('NQH4') })).rejects.toSatisfy((error) =>
+        DbnFileError.isInstance(error),
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -1,11 +1,13 @@
 import { resolve } from 'node:path';
 import { debuglog } from 'node:util';
 import {
+  type AssetListing,
   type AvailableRange,
   allocateBarsColumns,
   Bars,
   type BarsRequest,
   type BarsRequestLocation,
+  buildAssetListing,
   copyBarsColumns,
   createTimestep,
   type DataSourceCallOptions,
@@ -15,6 +17,7 @@ import {
   type InstrumentRequest,
   type InstrumentSpec,
   InvalidSettingsError,
+  type ListAssetsRequest,
   type Timestep,
   type TimestepUnit,
   toDatabentoRawSymbol,
@@ -34,6 +37,7 @@ import {
   loadDefinitions,
   toInstrumentSpec,
 } from './instrument-definitions.js';
+import { assetsInDefinitions, assetsInHeaders } from './listed-assets.js';
 
 /** Receives the source's diagnostics (files indexed, assets not found). `console` fits. */
 export interface DbnFileSourceLogger {
@@ -117,6 +121,7 @@ export class DbnFileSource implements DataSourceV1 {
       timestepUnits: UNITS_FINEST_FIRST.filter((unit) => schemas.has(SCHEMA_BY_UNIT[unit] as never)),
       continuousFutures: false,
       instruments: true,
+      assetListing: true,
     };
   }
 
@@ -209,6 +214,27 @@ export class DbnFileSource implements DataSourceV1 {
       );
     }
     return toInstrumentSpec(definition);
+  }
+
+  /**
+   * The raw symbols the folder holds, from file headers (the symbol mappings Databento writes), never by
+   * decoding bars. Definition files whose header names no symbols (parent or `ALL_SYMBOLS` downloads) add
+   * the raw symbols of their records, decoded once and shared with `doFetchInstrument`. An OHLCV file of a
+   * parent download without a definition file lists nothing: its bars cannot be served either.
+   */
+  async doListAssets(
+    request: ListAssetsRequest = {},
+    options: DataSourceCallOptions = {},
+  ): Promise<AssetListing> {
+    options.signal?.throwIfAborted();
+    const headers = assetsInHeaders(this.files());
+    const assets = [...headers.assets];
+    if (headers.unnamedDefinitionFiles.length > 0) {
+      const definitions = await this.#getDefinitions();
+      options.signal?.throwIfAborted();
+      assets.push(...assetsInDefinitions(definitions, headers.unnamedDefinitionFiles));
+    }
+    return buildAssetListing({ assets, request });
   }
 
   #reset(): void {

@@ -1,6 +1,6 @@
 import { type Asset, assetKey } from '../asset.js';
-import { Bars } from '../bars.js';
 import { buildAssetListing, listingSymbol } from '../asset-listing.js';
+import { Bars } from '../bars.js';
 import type {
   AssetListing,
   BarsRequest,
@@ -50,7 +50,10 @@ export class MockDataSource implements DataSourceV1 {
    * Lists the symbols of every asset given bars or an instrument spec; absent when the settings'
    * capabilities set `assetListing: false`.
    */
-  readonly doListAssets?: (request?: ListAssetsRequest, options?: DataSourceCallOptions) => Promise<AssetListing>;
+  readonly doListAssets?: (
+    request?: ListAssetsRequest,
+    options?: DataSourceCallOptions,
+  ) => Promise<AssetListing>;
   readonly #bars = new Map<string, Bars>();
   readonly #instruments = new Map<string, InstrumentSpec>();
   // Symbol per asset key, for the listing: the maps above are keyed by asset key.
