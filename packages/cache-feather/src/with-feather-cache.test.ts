@@ -391,6 +391,29 @@ describe('withFeatherCache with stitched series', () => {
   });
 });
 
+describe('withFeatherCache asset listing', () => {
+  it("should answer a listing with the wrapped source's, writing nothing to the cache", async () => {
+    const inner = new MockDataSource({ bars: [[AAPL, hourlyBars('2024-01-01', 5)]] });
+    const cached = withFeatherCache(inner, { cacheDir });
+    expect(cached.capabilities.assetListing).toBe(true);
+    expect(await cached.doListAssets!({ near: 'AAPL', limit: 5 })).toEqual({
+      assets: [{ symbol: 'AAPL', datasets: [] }],
+      truncated: false,
+      totalAssets: 1,
+    });
+    expect(inner.calls.listings).toEqual([{ near: 'AAPL', limit: 5 }]);
+    expect(await readdir(cacheDir)).toEqual([]);
+  });
+
+  it('should not list when the wrapped source cannot', () => {
+    const cached = withFeatherCache(new MockDataSource({ capabilities: { assetListing: false } }), {
+      cacheDir,
+    });
+    expect(cached.capabilities.assetListing).toBe(false);
+    expect(cached.doListAssets).toBeUndefined();
+  });
+});
+
 describeDataSourceContract('withFeatherCache(MockDataSource)', async () => {
   const directory = await mkdtemp(join(tmpdir(), 'lb-cache-contract-'));
   return {

@@ -9,6 +9,7 @@ import {
   type DownloadReport,
   type InstrumentRequest,
   type InstrumentSpec,
+  type ListAssetsRequest,
   UnsupportedFunctionalityError,
 } from '@lb/core';
 import { z } from 'zod';
@@ -88,7 +89,8 @@ const instrumentSpecSchema = z.object({
  * days are refetched once the origin may have more. Writes are atomic, one process at a time downloads a
  * series, and files that fail validation are moved aside and refetched, never served. A source that can
  * price downloads (`approveDownloads`, as the Databento source does) prices all of a request's downloads
- * before the first; each download writes a pending ledger line before it starts.
+ * before the first; each download writes a pending ledger line before it starts. `doListAssets` is the
+ * wrapped source's, when it has one: listing costs nothing there, and the cached symbols are only a subset.
  *
  * ```ts
  * const databento = withFeatherCache(createDatabentoData({ apiKey }), { cacheDir: '.cache' });
@@ -362,6 +364,14 @@ export function withFeatherCache(
             approveMissing(requests, innerApproval, callOptions),
         }),
     ...(source.locateBars ? { locateBars: (request: BarsRequest) => source.locateBars!(request) } : {}),
+    // Listing is cheap by contract, so it is not cached; the cache's own partitions are a subset of what
+    // the origin has and would mislead as "what the source has" (`listPartitions` shows those).
+    ...(source.doListAssets
+      ? {
+          doListAssets: (request?: ListAssetsRequest, callOptions?: DataSourceCallOptions) =>
+            source.doListAssets!(request, callOptions),
+        }
+      : {}),
     ...(source.doFetchAvailableRange
       ? {
           doFetchAvailableRange: (request: BarsRequest, callOptions?: DataSourceCallOptions) =>

@@ -89,6 +89,10 @@ export interface DatabentoEstimateBarsOptions extends DatabentoGetBarsOptions {
  * `getBars(..., { rollMode: 'databento' })` asks for Databento's continuous symbology. With a cost limit
  * (`maxCostUsd`, `DATABENTO_MAX_COST_USD`), everything one call downloads is priced before the first byte
  * and refused when the total is above the limit.
+ *
+ * It does not implement the spec's optional `doListAssets`: Databento's HTTP API has no free endpoint that
+ * lists a dataset's symbols (`symbology.resolve` only resolves symbols it is given, and a `definition`
+ * download of `ALL_SYMBOLS` is billed), so a missing asset is reported with the dataset's range instead.
  */
 export class DatabentoDataSource implements DataSourceV1 {
   readonly specificationVersion = 'v1' as const;
