@@ -1,4 +1,11 @@
-import { type Asset, assetKey, type DataSourceV1, type Timestep } from '@lb/core';
+import {
+  type Asset,
+  type AssetListing,
+  assetKey,
+  type DataSourceV1,
+  listingSymbol,
+  type Timestep,
+} from '@lb/core';
 import { AssetNotInSourceError } from './errors.js';
 import { describeAsset } from './instruments.js';
 
@@ -13,9 +20,13 @@ export interface ConfirmAssetOptions {
   readonly signal?: AbortSignal;
 }
 
+/** How many symbols the error names: enough for the likely typo fixes, short enough to read. */
+const LISTED_SYMBOLS_IN_ERROR = 20;
+
 /**
  * A series came back without a single bar, warm-up included. When the source can say whether it knows
- * the instrument and does not, the asset is not in the source at all: fail with what the source has.
+ * the instrument and does not, the asset is not in the source at all: fail with what the source has (its
+ * symbols closest to the asked one when it can list them, else the range it has data for).
  * @throws AssetNotInSourceError
  */
 export async function confirmAssetInSource(options: ConfirmAssetOptions): Promise<void> {
@@ -31,23 +42,60 @@ export async function confirmAssetInSource(options: ConfirmAssetOptions): Promis
     return;
   } catch (error) {
     signal?.throwIfAborted();
-    let has = '';
-    if (source.doFetchAvailableRange !== undefined) {
-      try {
-        const range = await source.doFetchAvailableRange({
-          asset,
-          timestep,
-          start: new Date(fetchStartMs),
-          end: new Date(endMs),
-        });
-        has = ` It has ${timestep.label} data from ${range.start.toISOString()} to ${range.end.toISOString()} for other symbols.`;
-      } catch {
-        // The range is only a hint for the message.
-      }
-    }
+    const has = await describeWhatSourceHas(options);
     throw new AssetNotInSourceError(
       `Source "${source.sourceId}" does not have ${describeAsset(asset)}: no ${timestep.label} bars from ${new Date(fetchStartMs).toISOString()} to ${new Date(endMs).toISOString()} and no instrument definition (${error instanceof Error ? error.message : String(error)}).${has} Check the symbol and the source's dataset.`,
       { asset: assetKey(asset), sourceId: source.sourceId, cause: error },
     );
+  }
+}
+
+/** The sentence of the error saying what the source has, with a leading space; empty when unknown. */
+async function describeWhatSourceHas(options: ConfirmAssetOptions): Promise<string> {
+  const { dataSource: source, asset, signal } = options;
+  if (source.capabilities.assetListing === true && source.doListAssets !== undefined) {
+    try {
+      const listing = await source.doListAssets(
+        { near: listingSymbol(asset), limit: LISTED_SYMBOLS_IN_ERROR },
+        signal === undefined ? {} : { signal },
+      );
+      return ` ${describeListing(listing)}`;
+    } catch (error) {
+      signal?.throwIfAborted();
+      const range = await describeRange(options);
+      return ` Listing its symbols failed (${error instanceof Error ? error.message : String(error)}).${range}`;
+    }
+  }
+  return `${await describeRange(options)} It cannot list its symbols.`;
+}
+
+function describeListing(listing: AssetListing): string {
+  const symbols = listing.assets.map((listed) => listed.symbol);
+  if (symbols.length === 0) return 'It has no symbols at all.';
+  if (!listing.truncated) {
+    return symbols.length === 1
+      ? `It has 1 symbol: ${symbols[0]}.`
+      : `It has ${symbols.length} symbols, closest first: ${symbols.join(', ')}.`;
+  }
+  const total = listing.totalAssets;
+  return total === undefined
+    ? `It has more than ${symbols.length} symbols, closest first: ${symbols.join(', ')} and more.`
+    : `It has ${total} symbols, closest first: ${symbols.join(', ')} and ${total - symbols.length} more.`;
+}
+
+/** The range sentence, with a leading space; empty when the source cannot tell (it is only a hint). */
+async function describeRange(options: ConfirmAssetOptions): Promise<string> {
+  const { dataSource: source, asset, timestep, fetchStartMs, endMs } = options;
+  if (source.doFetchAvailableRange === undefined) return '';
+  try {
+    const range = await source.doFetchAvailableRange({
+      asset,
+      timestep,
+      start: new Date(fetchStartMs),
+      end: new Date(endMs),
+    });
+    return ` It has ${timestep.label} data from ${range.start.toISOString()} to ${range.end.toISOString()} for other symbols.`;
+  } catch {
+    return '';
   }
 }
