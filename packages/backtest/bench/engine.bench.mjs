@@ -21,11 +21,14 @@ const dataSource = new MockDataSource({
   instruments: [[asset, { symbol: 'MESH4', multiplier: 5, tickSize: 0.25, currency: 'USD' }]],
 });
 
-const Empty = defineStrategy({ name: 'Empty', sleeptime: '1M' });
+// minutesBeforeClosing 0: every strategy iterates on every bar up to the close, so each workload is one
+// hook call per bar (the default would skip each session's last 5 minutes).
+const Empty = defineStrategy({ name: 'Empty', sleeptime: '1M', minutesBeforeClosing: 0 });
 
 const SmaCross = defineStrategy({
   name: 'SmaCross',
   sleeptime: '1M',
+  minutesBeforeClosing: 0,
   initialize() {
     this.vars.long = false;
   },
@@ -50,6 +53,7 @@ const SmaCross = defineStrategy({
 const SmaCrossSync = defineStrategy({
   name: 'SmaCrossSync',
   sleeptime: '1M',
+  minutesBeforeClosing: 0,
   async initialize() {
     this.vars.long = false;
     await this.getHistoricalPrices(asset, 50, '1m');

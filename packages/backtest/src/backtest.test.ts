@@ -27,6 +27,8 @@ class ScriptedStrategy extends Strategy {
   readonly canceled: Order[] = [];
   /** `[cash, portfolio value]` as the strategy saw them at each iteration, after its own actions. */
   readonly seen: Array<[number, number]> = [];
+  // Scripts act at every minute up to the close; the last-minutes cutoff has its own tests.
+  override minutesBeforeClosing = 0;
   constructor(script: Record<number, (strategy: ScriptedStrategy) => void>) {
     super();
     this.script = new Map(Object.entries(script).map(([minute, action]) => [Number(minute), action]));
@@ -130,6 +132,7 @@ describe('backtest', () => {
     const asset = future('ESM4');
     const seen: Array<{ stamps: string[]; last: number | undefined }> = [];
     const Peek = defineStrategy({
+      minutesBeforeClosing: 0,
       async onTradingIteration() {
         if (this.getTimestampMs() !== Date.parse('2024-03-04T14:32:00Z')) return;
         const bars = await this.getHistoricalPrices(asset, 3, '1m');
@@ -362,6 +365,7 @@ describe('no lookahead', () => {
     const asset = future('ESM4');
     const seen: Record<string, string[]> = {};
     const Peek = defineStrategy({
+      minutesBeforeClosing: 0,
       async onTradingIteration() {
         const bars = await this.getHistoricalPrices(asset, 2, '5m', { exchange: 'CME' });
         const now = new Date(this.getTimestampMs()).toISOString().slice(11, 16);
@@ -395,7 +399,10 @@ describe('backtest defaults', () => {
       end: '2024-03-04T15:00:00Z',
     });
     // NYSE opens 14:30 UTC in winter: 14:30-21:00 on Friday, nothing at the weekend, 14:30-15:00 on Monday.
-    expect(result.iterations).toBe(390 + 30);
+    // The hook stops 5 minutes (minutesBeforeClosing) before Friday's close; the curve still has every minute.
+    // Monday's session is cut by the end of the backtest, not closed, so it runs to the end.
+    expect(result.equityCurve.timestampsMs).toHaveLength(390 + 30);
+    expect(result.iterations).toBe(385 + 30);
     expect(new Date(result.equityCurve.timestampsMs[0]!).toISOString()).toBe('2024-03-01T14:30:00.000Z');
     expect(new Date(result.equityCurve.timestampsMs.at(-1)!).toISOString()).toBe('2024-03-04T14:59:00.000Z');
   });
@@ -427,7 +434,7 @@ describe('backtest options', () => {
       calendar,
     });
     expect([result.start, result.end]).toEqual(['2024-03-04T14:30:00.000Z', '2024-03-04T14:40:00.000Z']);
-    expect(result.iterations).toBe(10);
+    expect(result.equityCurve.timestampsMs).toHaveLength(10);
   });
 
   it('should read zone-less strings as UTC for the 24/7 market, and keep explicit zones', async () => {

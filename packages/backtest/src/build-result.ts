@@ -22,6 +22,8 @@ export interface BuildResultInput {
   readonly cash: Float64Array;
   readonly benchmark: { readonly asset: Asset; readonly values: Float64Array } | undefined;
   readonly statsRows: BacktestStatsRow[];
+  /** Number of onTradingIteration calls. */
+  readonly iterations: number;
   /** Index of each session's first iteration, plus one final entry equal to the number of iterations. */
   readonly sessionFirstIteration: Int32Array;
   readonly warnings: string[];
@@ -58,7 +60,7 @@ export function buildBacktestResult(input: BuildResultInput): BacktestResult {
     end: new Date(input.endMs).toISOString(),
     budget: input.budget,
     parameters: { ...input.strategy.parameters } as Record<string, unknown>,
-    iterations: input.timesMs.length,
+    iterations: input.iterations,
     ...(benchmark === undefined ? {} : { benchmarkAsset: assetKey(benchmark.asset) }),
     trades: broker.trades,
     positions: broker.positions,

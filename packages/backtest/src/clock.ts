@@ -11,6 +11,8 @@ export interface CalendarSession {
  * `MarketCalendar` (from `getMarketCalendar('us_futures' | 'nyse')`) satisfies it.
  */
 export interface SessionCalendar {
+  /** The market's name; `24/7` has no real close, so iterations run up to each (UTC midnight) session end. */
+  readonly name?: string;
   sessions(start: Date, end: Date): readonly CalendarSession[];
 }
 

@@ -36,6 +36,8 @@ function source() {
 
 function holdThroughRoll(positions: Array<Position | undefined>) {
   return defineStrategy({
+    // Reads the position in the session's last minute, inside the default 5-minute cutoff.
+    minutesBeforeClosing: 0,
     onTradingIteration() {
       if (this.getTimestampMs() === Date.parse('2024-03-05T04:51:00Z'))
         this.submitOrder(this.createOrder(MES, 1, 'buy'));

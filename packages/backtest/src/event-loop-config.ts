@@ -41,6 +41,8 @@ export interface RunState {
   readonly progressStep: number;
   readonly traceStats: boolean;
   readonly statsRows: BacktestStatsRow[];
+  /** onTradingIteration calls so far (none in the last minutesBeforeClosing of a session). */
+  hookCalls: number;
 }
 
 /** An order submitted while its data was still loading: accepted by the broker once the hook settles. */

@@ -140,6 +140,7 @@ class EventLoop implements StrategyContext {
         progressStep: Math.max(1, Math.floor(total / 100)),
         traceStats: strategyImplementsHook(strategy, 'traceStats'),
         statsRows: [],
+        hookCalls: 0,
       };
       const onProgress = config.onProgress;
       const hasBeforeClose = strategyImplementsHook(strategy, 'beforeMarketCloses');
@@ -147,6 +148,7 @@ class EventLoop implements StrategyContext {
       const hasStartTrading = strategyImplementsHook(strategy, 'beforeStartingTrading');
       const hasAfterClose = strategyImplementsHook(strategy, 'afterMarketCloses');
       const minutesBeforeClosingMs = Math.max(0, strategy.minutesBeforeClosing) * 60_000;
+      const stopsBeforeClose = minutesBeforeClosingMs > 0 && calendar.name !== '24/7';
       const sessionFirst = schedule.sessionFirstIteration;
 
       for (let session = 0; session + 1 < sessionFirst.length; session++) {
@@ -159,16 +161,16 @@ class EventLoop implements StrategyContext {
         this.#nowMs = times[first]!;
         if (hasBeforeOpen) await this.#step(this.#nowMs, () => strategy.beforeMarketOpens());
         if (hasStartTrading) await this.#step(this.#nowMs, () => strategy.beforeStartingTrading());
+        // As in Lumibot, onTradingIteration stops minutesBeforeClosing before the close, when
+        // beforeMarketCloses runs: a strategy that flattens there cannot reopen before the close. The
+        // instants after it still fill orders and record the equity curve. A 24/7 market has no real close.
+        let split = first;
+        while (split < last && times[split]! < beforeCloseMs) split++;
+        await this.#iterate(first, split, run, true);
         if (hasBeforeClose && beforeCloseMs < closeMs) {
-          // beforeMarketCloses runs at its instant, between the iterations before it and those after.
-          let split = first;
-          while (split < last && times[split]! < beforeCloseMs) split++;
-          await this.#iterate(first, split, run);
           await this.#step(Math.max(beforeCloseMs, this.#nowMs), () => strategy.beforeMarketCloses());
-          await this.#iterate(split, last, run);
-        } else {
-          await this.#iterate(first, last, run);
         }
+        await this.#iterate(split, last, run, !stopsBeforeClose);
         // Bars ending at the close can still fill orders placed in the session's last iteration; day orders
         // still working then expire.
         this.#nowMs = closeMs;
@@ -215,6 +217,7 @@ class EventLoop implements StrategyContext {
         cash,
         benchmark,
         statsRows: run.statsRows,
+        iterations: run.hookCalls,
         sessionFirstIteration: schedule.sessionFirstIteration,
         warnings: this.#warnings,
         logs: this.#logs,
@@ -236,10 +239,11 @@ class EventLoop implements StrategyContext {
   }
 
   /**
-   * Iterations `[from, to)` of the schedule. Kept apart from run() on purpose: an async function resumes
-   * after every await by restoring its frame, and this one's is small (an async hook awaits each time).
+   * Iterations `[from, to)` of the schedule, calling onTradingIteration when `callsHook` (else only fills
+   * and the equity curve advance). Kept apart from run() on purpose: an async function resumes after every
+   * await by restoring its frame, and this one's is small (an async hook awaits each time).
    */
-  async #iterate(from: number, to: number, run: RunState): Promise<void> {
+  async #iterate(from: number, to: number, run: RunState, callsHook: boolean): Promise<void> {
     const strategy = this.#config.strategy;
     const broker = this.#broker;
     const times = run.times;
@@ -251,12 +255,15 @@ class EventLoop implements StrategyContext {
       if (this.#fillSeries.hasContinuous) await rollHeldPositions(this.#rollContext(nowMs));
       if (broker.workingCount > 0) broker.process(nowMs);
       if (broker.events.length > 0) await this.#dispatchEvents();
-      // The common case inline: a synchronous hook costs one call and no promise.
-      const result = strategy.onTradingIteration();
-      if (result !== undefined) await result;
-      if (this.#queued.length > 0) await this.#flushQueued();
-      if (broker.events.length > 0) await this.#dispatchEvents();
-      this.#record(iteration, nowMs, run);
+      if (callsHook) {
+        // The common case inline: a synchronous hook costs one call and no promise.
+        const result = strategy.onTradingIteration();
+        if (result !== undefined) await result;
+        run.hookCalls++;
+        if (this.#queued.length > 0) await this.#flushQueued();
+        if (broker.events.length > 0) await this.#dispatchEvents();
+      }
+      this.#record(iteration, nowMs, run, callsHook);
       if ((iteration + 1) % run.progressStep === 0) {
         const yielded = this.#reportProgress(iteration + 1, times.length);
         if (yielded !== undefined) await yielded;
@@ -265,11 +272,11 @@ class EventLoop implements StrategyContext {
   }
 
   /** Records the state after iteration `iteration`: cash, value, traceStats row. */
-  #record(iteration: number, nowMs: number, run: RunState): void {
+  #record(iteration: number, nowMs: number, run: RunState, callsHook: boolean): void {
     const ledger = this.#ledger;
     run.cash[iteration] = ledger.cash;
     run.values[iteration] = ledger.holdings.length === 0 ? ledger.cash : this.#markToMarket(nowMs);
-    if (run.traceStats) {
+    if (run.traceStats && callsHook) {
       const row = this.#config.strategy.traceStats();
       if (row !== undefined) run.statsRows.push(toStatsRow(nowMs, row));
     }

@@ -14,6 +14,8 @@ describe('the end of a backtest', () => {
     // Buying in the last iteration (14:39) fills at the open of the 14:39 bar, which ends at the 14:40 close:
     // the fill and the valuation at the end must both show in the result.
     const LastMinuteBuy = defineStrategy({
+      // Iterate up to the close (the default stops the hook 5 minutes before it).
+      minutesBeforeClosing: 0,
       onTradingIteration() {
         if (this.getTimestampMs() === Date.parse('2024-03-04T14:39:00Z')) {
           this.submitOrder(this.createOrder(MESH4, 1, 'buy'));

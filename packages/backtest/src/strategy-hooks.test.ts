@@ -77,8 +77,8 @@ describe('strategy hooks', () => {
       'beforeStartingTrading@14:30',
       'iteration@14:30',
       'iteration@14:40',
+      // As in Lumibot, onTradingIteration stops when beforeMarketCloses runs (no iteration at 14:50).
       'beforeMarketCloses@14:45',
-      'iteration@14:50',
       'afterMarketCloses@15:00',
       'onStrategyEnd@15:00',
     ]);
@@ -132,8 +132,9 @@ describe('strategy hooks', () => {
       end: ONE_DAY_END,
       calendar,
     });
-    expect(result.iterations).toBe(6);
-    expect(strategy.vars.count).toBe(6);
+    // 14:30 to 14:50 every 5 minutes; 14:55 is within minutesBeforeClosing of the 15:00 close.
+    expect(result.iterations).toBe(5);
+    expect(strategy.vars.count).toBe(5);
     expect(result.orders.map((order) => [order.id, order.status])).toEqual([['1', 'filled']]);
     expect(result.logs.slice(0, 4)).toEqual([
       '2024-03-04T14:30:00.000Z iteration 1',
@@ -148,8 +149,8 @@ describe('strategy hooks', () => {
     const Flatten = defineStrategy({
       sleeptime: '1M',
       minutesBeforeClosing: 5,
+      // Ported as Lumibot users write it: no time guard here, the engine stops iterating before the close.
       onTradingIteration() {
-        if (this.getMinutesToClose() <= this.minutesBeforeClosing) return;
         if (this.getPositions().length === 0 && this.getOpenOrders().length === 0)
           this.submitOrder(this.createOrder(ES, 2, 'buy'));
       },
@@ -176,6 +177,41 @@ describe('strategy hooks', () => {
       ['03-05T14:30', 'buy', 205],
       ['03-05T14:55', 'sell', 230],
     ]);
+    // The curve still has a point every minute up to the close, flat after the sale.
+    const curve = result.equityCurve;
+    const lastPoint = curve.timestampsMs.findIndex((time) => time === Date.parse('2024-03-04T14:59:00Z'));
+    expect(lastPoint).toBe(29);
+    expect(curve.portfolioValue[lastPoint]).toBe(curve.cash[lastPoint]);
+    expect(result.iterations).toBe(50);
+  });
+
+  it('should iterate up to the close when minutesBeforeClosing is 0, and through the day on 24/7', async () => {
+    const times = (seen: string[]) => [seen.at(-1), seen.length];
+    const run = async (
+      settings: { minutesBeforeClosing?: number; market?: '24/7' },
+      range = { start: START, end: ONE_DAY_END },
+    ) => {
+      const seen: string[] = [];
+      const Clock = defineStrategy({
+        sleeptime: '1M',
+        ...settings,
+        onTradingIteration() {
+          seen.push(hhmm(this.getDatetime()));
+        },
+      });
+      const result = await backtest({
+        strategy: new Clock(),
+        dataSource: source(),
+        ...range,
+        ...(settings.market === undefined ? { calendar } : {}),
+      });
+      return [...times(seen), result.iterations];
+    };
+    expect(await run({})).toEqual(['14:54', 25, 25]);
+    expect(await run({ minutesBeforeClosing: 0 })).toEqual(['14:59', 30, 30]);
+    // 24/7 sessions end at UTC midnight, not at a market close: the hook runs up to midnight.
+    const beforeMidnight = { start: '2024-03-04T23:30:00Z', end: '2024-03-05T00:00:00Z' };
+    expect(await run({ market: '24/7' }, beforeMidnight)).toEqual(['23:59', 30, 30]);
   });
 
   it('should report fills with the position, new orders, and cancels with their reason', async () => {

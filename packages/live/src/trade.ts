@@ -113,8 +113,8 @@ function isBarDriven(broker: Broker | BarDrivenBroker): broker is BarDrivenBroke
 /**
  * Trades `strategy` live on the wall clock with the same hooks and timing as a backtest: in each session,
  * `beforeMarketOpens` and `beforeStartingTrading` at the open (or at start), `onTradingIteration` every
- * `sleeptime` on the session's grid, `beforeMarketCloses` `minutesBeforeClosing` before the close,
- * `afterMarketCloses` at the close; `initialize` first and `onStrategyEnd` last; order hooks as the broker
+ * `sleeptime` on the session's grid until `beforeMarketCloses`, `minutesBeforeClosing` before the close
+ * (the equity is still recorded on the grid after it), `afterMarketCloses` at the close; `initialize` first and `onStrategyEnd` last; order hooks as the broker
  * reports. Before each step at T, closed bars through T go to the broker (a paper broker fills on them,
  * as the backtest's does) and become visible to `getHistoricalPrices`: history plus live bars closed by T.
  *
@@ -298,6 +298,9 @@ export async function trade<S extends Strategy<object>>(options: TradeOptions<S>
     const calendar = options.calendar ?? getMarketCalendar(strategy.market);
     const sleeptimeMs = parseSleeptime(strategy.sleeptime);
     const beforeCloseMs = Math.max(0, strategy.minutesBeforeClosing) * 60_000;
+    // As a backtest (and Lumibot): no onTradingIteration in the last minutesBeforeClosing of a session, so a
+    // strategy that flattens in beforeMarketCloses cannot reopen before the close. 24/7 has no real close.
+    const stopsBeforeClose = beforeCloseMs > 0 && calendar.name !== '24/7';
     let windowStartMs = startMs;
     running: while (!stop.signal.aborted) {
       const windowEndMs = Math.min(options.endMs ?? Number.POSITIVE_INFINITY, windowStartMs + WEEK_MS);
@@ -327,8 +330,10 @@ export async function trade<S extends Strategy<object>>(options: TradeOptions<S>
             beforeCloseDone = true;
           }
           if (!(await advance(timeMs))) break running;
-          await runHook(() => strategy.onTradingIteration());
-          iterations++;
+          if (!stopsBeforeClose || timeMs < beforeCloseAtMs) {
+            await runHook(() => strategy.onTradingIteration());
+            iterations++;
+          }
           equity.timesMs.push(nowMs);
           equity.values.push(broker.getPortfolioValue());
           equity.cash.push(broker.getCash());

@@ -20,8 +20,8 @@ export type HookResult = void | Promise<void>;
 
 /**
  * Every hook an engine calls, in Lumibot's order within a session: `beforeMarketOpens`,
- * `beforeStartingTrading`, `onTradingIteration` every `sleeptime`, `beforeMarketCloses`
- * (`minutesBeforeClosing` before the close), `afterMarketCloses`; `initialize` once first and
+ * `beforeStartingTrading`, `onTradingIteration` every `sleeptime` until `beforeMarketCloses`
+ * (`minutesBeforeClosing` before the close, after which iterations stop), `afterMarketCloses`; `initialize` once first and
  * `onStrategyEnd` once last; the order hooks whenever the broker reports; `onAbruptClosing` on an error or
  * abort; `traceStats` after each iteration.
  */
@@ -68,7 +68,11 @@ export class Strategy<P extends object = Record<string, unknown>> implements Str
   sleeptime: Sleeptime = '1M';
   /** Calendar whose sessions the strategy iterates in. Read after `initialize()`. */
   market: MarketName = 'us_futures';
-  /** Minutes before each session close at which `beforeMarketCloses` runs. Default 5. */
+  /**
+   * Minutes before each session close at which `beforeMarketCloses` runs and `onTradingIteration` stops
+   * until the next session (as in Lumibot; fills and the equity curve go on to the close). Default 5; 0
+   * iterates up to the close. Ignored by `24/7`, whose sessions are UTC days rather than market closes.
+   */
   minutesBeforeClosing = 5;
   /** Typed parameters; an engine's `parameters` option is merged over them before `initialize`. */
   parameters: P;
