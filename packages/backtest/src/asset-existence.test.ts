@@ -62,6 +62,10 @@ describe('confirmAssetInSource', () => {
     expect((error as Error).message).toBe(
       `${MISSING} It has 3 symbols, closest first: ESM4, NQM4, ESH4.${FIX}`,
     );
+    // The listing is on the error too, for programs that offer a fix.
+    const listing = (error as AssetNotInSourceError).listing;
+    expect(listing?.assets.map((listed) => listed.symbol)).toEqual(['ESM4', 'NQM4', 'ESH4']);
+    expect(listing?.truncated).toBe(false);
   });
 
   it('should name twenty symbols, those sharing the root first, and how many more there are', async () => {
@@ -90,9 +94,11 @@ describe('confirmAssetInSource', () => {
       bars: [[future('ESM2024'), bars('ESM4')]],
       capabilities: { assetListing: false },
     });
-    expect(((await errorOf(source)) as Error).message).toBe(
+    const error = await errorOf(source);
+    expect((error as Error).message).toBe(
       `${MISSING} It has 1m data from 2024-03-04T14:25:00.000Z to 2024-03-05T15:00:00.000Z for other symbols. It cannot list its symbols.${FIX}`,
     );
+    expect((error as AssetNotInSourceError).listing).toBeUndefined();
     const withoutRange = new MockDataSource({ capabilities: { assetListing: false } });
     expect(((await errorOf(withoutRange)) as Error).message).toBe(
       `${MISSING} It cannot list its symbols.${FIX}`,

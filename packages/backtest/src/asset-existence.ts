@@ -44,14 +44,24 @@ export async function confirmAssetInSource(options: ConfirmAssetOptions): Promis
     signal?.throwIfAborted();
     const has = await describeWhatSourceHas(options);
     throw new AssetNotInSourceError(
-      `Source "${source.sourceId}" does not have ${describeAsset(asset)}: no ${timestep.label} bars from ${new Date(fetchStartMs).toISOString()} to ${new Date(endMs).toISOString()} and no instrument definition (${error instanceof Error ? error.message : String(error)}).${has} Check the symbol and the source's dataset.`,
-      { asset: assetKey(asset), sourceId: source.sourceId, cause: error },
+      `Source "${source.sourceId}" does not have ${describeAsset(asset)}: no ${timestep.label} bars from ${new Date(fetchStartMs).toISOString()} to ${new Date(endMs).toISOString()} and no instrument definition (${error instanceof Error ? error.message : String(error)}).${has.sentence} Check the symbol and the source's dataset.`,
+      {
+        asset: assetKey(asset),
+        sourceId: source.sourceId,
+        cause: error,
+        ...(has.listing === undefined ? {} : { listing: has.listing }),
+      },
     );
   }
 }
 
-/** The sentence of the error saying what the source has, with a leading space; empty when unknown. */
-async function describeWhatSourceHas(options: ConfirmAssetOptions): Promise<string> {
+/**
+ * What the source has: the error's sentence (with a leading space; empty when unknown) and the listing it
+ * was built from, when the source could list its assets.
+ */
+async function describeWhatSourceHas(
+  options: ConfirmAssetOptions,
+): Promise<{ readonly sentence: string; readonly listing?: AssetListing }> {
   const { dataSource: source, asset, signal } = options;
   if (source.capabilities.assetListing === true && source.doListAssets !== undefined) {
     try {
@@ -59,14 +69,16 @@ async function describeWhatSourceHas(options: ConfirmAssetOptions): Promise<stri
         { near: listingSymbol(asset), limit: LISTED_SYMBOLS_IN_ERROR },
         signal === undefined ? {} : { signal },
       );
-      return ` ${describeListing(listing)}`;
+      return { sentence: ` ${describeListing(listing)}`, listing };
     } catch (error) {
       signal?.throwIfAborted();
       const range = await describeRange(options);
-      return ` Listing its symbols failed (${error instanceof Error ? error.message : String(error)}).${range}`;
+      return {
+        sentence: ` Listing its symbols failed (${error instanceof Error ? error.message : String(error)}).${range}`,
+      };
     }
   }
-  return `${await describeRange(options)} It cannot list its symbols.`;
+  return { sentence: `${await describeRange(options)} It cannot list its symbols.` };
 }
 
 function describeListing(listing: AssetListing): string {

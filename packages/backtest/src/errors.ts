@@ -1,4 +1,4 @@
-import { LbError, type LbErrorOptions } from '@lb/core';
+import { type AssetListing, LbError, type LbErrorOptions } from '@lb/core';
 
 // Same convention as @lb/core: a Symbol.for marker so isInstance works across duplicate installs.
 const missingInstrumentMarker = Symbol.for('lb.error.MissingInstrumentSpecError');
@@ -37,11 +37,17 @@ export class AssetNotInSourceError extends LbError {
   readonly asset: string;
   /** The data source's `sourceId`. */
   readonly sourceId: string;
-  constructor(message: string, options: LbErrorOptions & { asset: string; sourceId: string }) {
+  /** What the source has, closest symbols first, when it can list its assets (`doListAssets`). */
+  readonly listing: AssetListing | undefined;
+  constructor(
+    message: string,
+    options: LbErrorOptions & { asset: string; sourceId: string; listing?: AssetListing },
+  ) {
     super(message, options);
     this.name = 'AssetNotInSourceError';
     this.asset = options.asset;
     this.sourceId = options.sourceId;
+    this.listing = options.listing;
   }
   static override isInstance(error: unknown): error is AssetNotInSourceError {
     return hasMarker(error, assetNotInSourceMarker);
