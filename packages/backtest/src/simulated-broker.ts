@@ -54,7 +54,8 @@ export class SimulatedBroker implements Broker {
   readonly #settings: SimulatedBrokerSettings;
   readonly #working: WorkingOrder[] = [];
   readonly #all: WorkingOrder[] = [];
-  readonly #byId = new Map<string, WorkingOrder>();
+  // Indexed by the order's sequence number (its id is that number as text): cheaper than a Map keyed by id.
+  readonly #bySequence: Array<WorkingOrder | undefined> = [];
   readonly #point = new Int32Array(1);
   readonly #candidateOrders: WorkingOrder[] = [];
   readonly #candidatePrices: number[] = [];
@@ -129,7 +130,7 @@ export class SimulatedBroker implements Broker {
 
   /** Cancels a working order (and the legs of an OCO container). Returns false if it was not working. */
   cancel(orderId: string, reason: CancelReason = 'canceled'): boolean {
-    const order = this.#byId.get(orderId);
+    const order = this.#orderById(orderId);
     if (order === undefined || order.status !== 'open') return false;
     this.#cancel(order, reason === 'rejected' ? 'rejected' : 'canceled', reason);
     if (order.isContainer) for (const leg of order.siblings ?? []) this.#cancel(leg, 'canceled', reason);
@@ -148,7 +149,7 @@ export class SimulatedBroker implements Broker {
    * @throws InvalidArgumentError when the changed order is invalid (e.g. a limit price on a market order).
    */
   modifyOrder(orderId: string, changes: ModifyOrderOptions): Order | undefined {
-    const order = this.#byId.get(orderId);
+    const order = this.#orderById(orderId);
     if (order === undefined || order.status !== 'open' || order.isContainer) return undefined;
     const changed = changedSpec(order, changes);
     order.spec = changed;
@@ -174,7 +175,7 @@ export class SimulatedBroker implements Broker {
 
   /** The current state of an order. */
   getOrder(orderId: string): Order | undefined {
-    const order = this.#byId.get(orderId);
+    const order = this.#orderById(orderId);
     return order === undefined ? undefined : toOrder(order);
   }
 
@@ -227,12 +228,20 @@ export class SimulatedBroker implements Broker {
   process(nowMs: number): void {
     const working = this.#working;
     if (working.length === 0) return;
-    const seen: FeedSeries[] = [];
-    for (let index = 0; index < working.length; index++) {
-      const series = working[index]!.series;
-      if (!seen.includes(series)) seen.push(series);
+    const first = working[0]!.series;
+    let single = true;
+    for (let index = 1; index < working.length && single; index++) single = working[index]!.series === first;
+    if (single) {
+      // The common case, orders on one instrument: no list of series to build.
+      this.#processSeries(first, this.#settings.feed.visibleCount(first, nowMs));
+    } else {
+      const seen: FeedSeries[] = [];
+      for (let index = 0; index < working.length; index++) {
+        const series = working[index]!.series;
+        if (!seen.includes(series)) seen.push(series);
+      }
+      for (const series of seen) this.#processSeries(series, this.#settings.feed.visibleCount(series, nowMs));
     }
-    for (const series of seen) this.#processSeries(series, this.#settings.feed.visibleCount(series, nowMs));
     this.#prune();
   }
 
@@ -267,9 +276,8 @@ export class SimulatedBroker implements Broker {
     const prices = this.#candidatePrices;
     const points = this.#candidatePoints;
     for (let bar = first; bar < visible; bar++) {
-      orders.length = 0;
-      prices.length = 0;
-      points.length = 0;
+      // A count rather than `length = 0`: resetting three arrays' lengths per bar costs more than the rest.
+      let candidates = 0;
       // Children placed by a fill in this bar start on the next bar, so a snapshot of the length is enough.
       const count = working.length;
       for (let index = 0; index < count; index++) {
@@ -296,19 +304,20 @@ export class SimulatedBroker implements Broker {
         );
         if (Number.isNaN(price)) continue;
         // Keep candidates ordered by path point, then submission order: the earliest touch wins an OCO race.
-        let position = orders.length;
-        while (position > 0 && points[position - 1]! > this.#point[0]!) position--;
-        if (position === orders.length) {
-          orders.push(order);
-          prices.push(price);
-          points.push(this.#point[0]!);
-        } else {
-          orders.splice(position, 0, order);
-          prices.splice(position, 0, price);
-          points.splice(position, 0, this.#point[0]!);
+        const point = this.#point[0]!;
+        let position = candidates;
+        while (position > 0 && points[position - 1]! > point) {
+          orders[position] = orders[position - 1]!;
+          prices[position] = prices[position - 1]!;
+          points[position] = points[position - 1]!;
+          position--;
         }
+        orders[position] = order;
+        prices[position] = price;
+        points[position] = point;
+        candidates++;
       }
-      for (let index = 0; index < orders.length; index++) {
+      for (let index = 0; index < candidates; index++) {
         const order = orders[index]!;
         if (order.status === 'open') this.#execute(order, prices[index]!, series, bar);
       }
@@ -471,7 +480,7 @@ export class SimulatedBroker implements Broker {
     }
     this.#cancelSiblings(order);
     if (order.parentId !== undefined) {
-      const parent = this.#byId.get(order.parentId);
+      const parent = this.#orderById(order.parentId);
       if (parent?.isContainer === true && parent.status === 'open') {
         parent.status = 'filled';
         parent.filledAtMs = timestampMs;
@@ -539,8 +548,14 @@ export class SimulatedBroker implements Broker {
     };
     this.#working.push(order);
     this.#all.push(order);
-    this.#byId.set(order.id, order);
+    this.#bySequence[sequence] = order;
     return order;
+  }
+
+  #orderById(orderId: string): WorkingOrder | undefined {
+    const order = this.#bySequence[Number(orderId)];
+    // Number() also reads '1.0' or ' 1' as 1: only the exact id names the order.
+    return order !== undefined && order.id === orderId ? order : undefined;
   }
 
   /** ISO 8601 text of an instant (see {@link IsoTimeFormatter}). */
