@@ -19,6 +19,11 @@ export function activeSweepsKey(keyPrefix: string): string {
   return `${keyPrefix}:active-sweeps`;
 }
 
+/** The pub/sub channel on which submitters announce a new sweep id, so workers join without waiting a poll. */
+export function sweepsChannel(keyPrefix: string): string {
+  return `${keyPrefix}:sweeps-announced`;
+}
+
 /** BullMQ prefix of one sweep: all its keys start with it, so the sweep is deleted with one SCAN. */
 export function sweepPrefix(keyPrefix: string, sweepId: string): string {
   return `${keyPrefix}-${sweepId}`;

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { FlowProducer, Job, Queue } from 'bullmq';
+import { FlowProducer, Job, Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import {
   activeSweepsKey,
@@ -9,6 +9,7 @@ import {
   type ParameterSetJobData,
   SWEEPS_QUEUE,
   sweepPrefix,
+  sweepsChannel,
 } from './bull-protocol.js';
 import { SweepFailedError } from './errors.js';
 import { canonicalJson } from './parameter-grid.js';
@@ -27,21 +28,33 @@ export interface BullRunnerSettings {
   readonly attempts?: number;
   /** First retry delay, doubled each retry. Default 1000 ms. */
   readonly backoffMs?: number;
-  /** How often to collect finished results. Default 250 ms. */
+  /**
+   * Results are collected as soon as BullMQ reports a finished parameter set; this is the longest wait
+   * between two checks when no report arrives (a reconnect). Default 1000 ms.
+   */
   readonly pollIntervalMs?: number;
 }
 
-function sleep(milliseconds: number, signal: AbortSignal | undefined): Promise<void> {
+/** Resolves after `milliseconds`, or earlier when `wake` is called; rejects when `signal` aborts. */
+function sleep(
+  milliseconds: number,
+  signal: AbortSignal | undefined,
+  wake: { current: () => void },
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, milliseconds);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      wake.current = () => {};
+      resolve();
+    };
+    const timer = setTimeout(done, milliseconds);
+    wake.current = done;
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 
@@ -75,11 +88,23 @@ export class BullRunner implements SweepRunner {
     const flow = new FlowProducer({ connection, prefix });
     const sweeps = new Queue(SWEEPS_QUEUE, { connection, prefix });
     const parameterSets = new Queue(PARAMETER_SETS_QUEUE, { connection, prefix });
+    // Finished children wake the result loop at once instead of at its next poll.
+    const events = new QueueEvents(PARAMETER_SETS_QUEUE, { connection, prefix });
+    events.on('error', () => {});
+    const wake = { current: () => {} };
+    let finishedSinceCheck = false;
+    const onFinished = () => {
+      finishedSinceCheck = true;
+      wake.current();
+    };
+    events.on('completed', onFinished);
+    events.on('failed', onFinished);
     const parentId = `sweep-${plan.sweepId}`;
     const childIds = plan.parameterSets.map((parameters, index) =>
       hashedJobId('set', plan.sweepId, index, canonicalJson(parameters)),
     );
     try {
+      await events.waitUntilReady();
       await flow.add({
         name: 'sweep',
         queueName: SWEEPS_QUEUE,
@@ -109,29 +134,36 @@ export class BullRunner implements SweepRunner {
         }),
       });
       await redis.sadd(activeSweepsKey(keyPrefix), plan.sweepId);
+      await redis.publish(sweepsChannel(keyPrefix), plan.sweepId);
       const reported = new Set<number>();
       for (;;) {
         context.signal?.throwIfAborted();
+        finishedSinceCheck = false;
         const parent = await Job.fromId(sweeps, parentId);
         if (parent === undefined) throw new SweepFailedError(`Sweep ${plan.sweepId} vanished from Redis.`);
-        const values = await parent.getChildrenValues<ParameterSetOutcome>();
-        for (const outcome of Object.values(values)) {
-          if (reported.has(outcome.index)) continue;
-          reported.add(outcome.index);
-          context.onOutcome(outcome);
-        }
-        if (reported.size === plan.parameterSets.length) return;
+        const collect = async () => {
+          const values = await parent.getChildrenValues<ParameterSetOutcome>();
+          for (const outcome of Object.values(values)) {
+            if (reported.has(outcome.index)) continue;
+            reported.add(outcome.index);
+            context.onOutcome(outcome);
+          }
+          return reported.size === plan.parameterSets.length;
+        };
+        if (await collect()) return;
         // A child that failed for good releases the parent early (failParentOnFailure): the parent leaves
         // waiting-children with results missing. Nothing processes the parent job; this loop is its consumer.
         const state = await parent.getState();
         if (state !== 'waiting-children') {
+          // The last child may have finished between the two reads: its result is there now.
+          if (await collect()) return;
           throw await this.#describeFailure(parameterSets, childIds, plan);
         }
-        await sleep(this.#settings.pollIntervalMs ?? 250, context.signal);
+        if (!finishedSinceCheck) await sleep(this.#settings.pollIntervalMs ?? 1000, context.signal, wake);
       }
     } finally {
       // Close the BullMQ clients first: they can still write (queue metadata) while closing.
-      await Promise.all([flow.close(), sweeps.close(), parameterSets.close()]);
+      await Promise.all([flow.close(), sweeps.close(), parameterSets.close(), events.close()]);
       await redis.srem(activeSweepsKey(keyPrefix), plan.sweepId);
       await deleteKeys(redis, `${prefix}:*`);
       redis.disconnect();

@@ -8,6 +8,8 @@ import { type LoadedStrategyModule, loadStrategyModule } from './strategy-module
 
 /** One task of the local pool. @internal */
 export interface LocalPoolTask {
+  /** The data cache holds one sweep's bars: a task of another sweep empties it first. */
+  readonly sweepId: string;
   readonly strategyPath: string;
   readonly index: number;
   readonly parameters: ParameterSet;
@@ -27,6 +29,7 @@ export type LocalPoolReply =
 // Kept for the life of the thread: every parameter set it runs reuses the module and the shared bars.
 const modules = new Map<string, Promise<LoadedStrategyModule>>();
 const dataCache = new Map<string, Promise<unknown>>();
+let dataCacheSweepId: string | undefined;
 
 /** Runs one parameter set in a pool thread. */
 export default async function runLocalPoolTask(task: LocalPoolTask): Promise<ParameterSetOutcome> {
@@ -34,6 +37,11 @@ export default async function runLocalPoolTask(task: LocalPoolTask): Promise<Par
   if (module === undefined) {
     module = loadStrategyModule(task.strategyPath);
     modules.set(task.strategyPath, module);
+  }
+  if (dataCacheSweepId !== task.sweepId) {
+    // Another sweep may read another source: its answers must not leak into this one, nor stay in memory.
+    dataCache.clear();
+    dataCacheSweepId = task.sweepId;
   }
   let nextId = 0;
   const pending = new Map<
