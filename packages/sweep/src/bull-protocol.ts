@@ -51,10 +51,12 @@ export const parameterSetJobSchema = z.object({
 /** Data of a parameter-set job. */
 export type ParameterSetJobData = z.infer<typeof parameterSetJobSchema>;
 
-/** What a prepare job returns: where its bars are (or the instrument spec itself). */
+/** What a prepare job returns: where its bars are, or the instrument spec or approval itself. */
 export interface PrepareJobResult {
   readonly dataKey?: string;
   readonly instrument?: unknown;
+  /** Of an approval: one estimate in USD per request, `null` when the source did not price it (JSON). */
+  readonly estimates?: readonly (number | null)[];
 }
 
 /** A strategy module a worker was given at start. */

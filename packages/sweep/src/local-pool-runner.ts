@@ -5,7 +5,7 @@ import { Piscina } from 'piscina';
 import { encodeBars } from './bars-codec.js';
 import { type DataRequestMessage, dataRequestKey, describeSource, serveDataRequest } from './data-relay.js';
 import { InvalidSweepError, SweepFailedError } from './errors.js';
-import type { LocalPoolReply, LocalPoolTask } from './local-pool-worker.js';
+import type { LocalPoolAnswer, LocalPoolReply, LocalPoolTask } from './local-pool-worker.js';
 import type { ParameterSetOutcome } from './parameter-set-run.js';
 import type { SweepPlan, SweepRunContext, SweepRunner } from './sweep-runner.js';
 import { workerEntryUrl } from './worker-entry.js';
@@ -73,7 +73,9 @@ export class LocalPoolRunner implements SweepRunner {
         idleTimeout: 1000,
       });
     this.#pool = pool;
-    const served = new Map<string, Promise<Uint8Array | InstrumentSpec>>();
+    // One answer per distinct request for the whole sweep: a partition is loaded once, and downloads are
+    // approved once (the origin's cost limit then applies to the sweep's total, not to each thread's call).
+    const served = new Map<string, Promise<LocalPoolAnswer>>();
     const serve = (request: DataRequestMessage) => {
       const key = dataRequestKey(request);
       let answer = served.get(key);
@@ -82,9 +84,11 @@ export class LocalPoolRunner implements SweepRunner {
           source,
           request,
           context.signal === undefined ? {} : { signal: context.signal },
-        ).then((value) =>
-          request.kind === 'bars' ? encodeBars(value as Bars, { shared: true }) : (value as InstrumentSpec),
-        );
+        ).then((value): LocalPoolAnswer => {
+          if (request.kind === 'bars') return { bars: encodeBars(value as Bars, { shared: true }) };
+          if (request.kind === 'approval') return { estimates: value as readonly (number | undefined)[] };
+          return { instrument: value as InstrumentSpec };
+        });
         served.set(key, answer);
         answer.catch(() => served.delete(key));
       }
@@ -97,10 +101,7 @@ export class LocalPoolRunner implements SweepRunner {
         channel.port1.on('message', (message: { id: number; request: DataRequestMessage }) => {
           serve(message.request).then(
             (value) => {
-              const reply: LocalPoolReply =
-                value instanceof Uint8Array
-                  ? { id: message.id, bars: value }
-                  : { id: message.id, instrument: value };
+              const reply: LocalPoolReply = { id: message.id, ...value };
               channel.port1.postMessage(reply);
             },
             (error: unknown) => {

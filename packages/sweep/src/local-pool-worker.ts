@@ -20,11 +20,14 @@ export interface LocalPoolTask {
   readonly port: MessagePort;
 }
 
+/** The parent's answer to one data request. @internal */
+export type LocalPoolAnswer =
+  | { readonly bars: Uint8Array }
+  | { readonly instrument: InstrumentSpec }
+  | { readonly estimates: readonly (number | undefined)[] };
+
 /** Reply of the parent to one data request. @internal */
-export type LocalPoolReply =
-  | { readonly id: number; readonly bars: Uint8Array }
-  | { readonly id: number; readonly instrument: InstrumentSpec }
-  | { readonly id: number; readonly error: string };
+export type LocalPoolReply = { readonly id: number } & (LocalPoolAnswer | { readonly error: string });
 
 // Kept for the life of the thread: every parameter set it runs reuses the module and the shared bars.
 const modules = new Map<string, Promise<LoadedStrategyModule>>();
@@ -74,6 +77,12 @@ export default async function runLocalPoolTask(task: LocalPoolTask): Promise<Par
         if ('error' in reply) throw new Error(reply.error);
         if (!('instrument' in reply)) throw new Error('The parent answered an instrument request with bars.');
         return reply.instrument;
+      },
+      async approveDownloads(request) {
+        const reply = await ask(request);
+        if ('error' in reply) throw new Error(reply.error);
+        if (!('estimates' in reply)) throw new Error('The parent answered an approval with data.');
+        return reply.estimates;
       },
     },
   });

@@ -137,6 +137,9 @@ export async function startSweepWorker(settings: SweepWorkerSettings): Promise<S
       throw new UnrecoverableError(reason);
     }
     if (request.kind === 'instrument') return { instrument: value };
+    if (request.kind === 'approval') {
+      return { estimates: (value as readonly (number | undefined)[]).map((estimate) => estimate ?? null) };
+    }
     await redis.set(dataKey, Buffer.from(encodeBars(value as Bars)));
     return { dataKey };
   };
