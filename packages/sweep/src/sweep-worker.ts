@@ -123,6 +123,7 @@ export async function startSweepWorker(settings: SweepWorkerSettings): Promise<S
   };
   // One pool of sandboxed threads for every sweep this process joins, so each sweep finds them warm.
   const sandbox = createSharedSandbox({ processFile: processorFile, workerThreadsOptions });
+  await sandbox?.warm(concurrency);
 
   const prepare = async (job: Job): Promise<PrepareJobResult> => {
     const { request, dataKey } = job.data as { request: DataRequestMessage; dataKey: string };
