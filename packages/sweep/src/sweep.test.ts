@@ -420,6 +420,71 @@ describe('BullMQ workers', () => {
   });
 });
 
+describe('warm threads', () => {
+  const twoSweeps = async (runner: SweepRunner, log: string) => {
+    for (const tags of [
+      [1, 2, 3],
+      [4, 5, 6],
+    ]) {
+      await runSweep({
+        strategy: path.join(fixtures, 'records-thread.mjs'),
+        parameters: { tag: tags },
+        start,
+        end,
+        dataSource: createSyntheticSource(BAR_COUNT),
+        runner,
+      });
+    }
+    return (await readFile(log, 'utf8')).trim().split('\n');
+  };
+
+  it('should run every parameter set of two sweeps in one kept pool thread', async () => {
+    const directory = await mkdtemp(path.join(tmpdir(), 'lb-sweep-threads-'));
+    scratch.push(directory);
+    const log = path.join(directory, 'threads.log');
+    process.env.SWEEP_TEST_THREAD_LOG = log;
+    const runner = new LocalPoolRunner({ workers: 1, keepThreads: true });
+    try {
+      const lines = await twoSweeps(runner, log);
+      expect(lines).toHaveLength(6);
+      expect(new Set(lines).size).toBe(1);
+      expect(lines[0]).not.toBe(`${process.pid}:0`);
+    } finally {
+      delete process.env.SWEEP_TEST_THREAD_LOG;
+      await runner.close();
+    }
+  });
+
+  it('should run every parameter set of two sweeps in the one sandboxed thread a BullMQ worker started with', async (context) => {
+    if (redisMissing) {
+      if (process.env.CI === 'true') throw new Error('redis-server is missing: install Debian redis-server.');
+      return context.skip('redis-server is not installed (apt-get install redis-server)');
+    }
+    const directory = await mkdtemp(path.join(tmpdir(), 'lb-sweep-threads-'));
+    scratch.push(directory);
+    const log = path.join(directory, 'threads.log');
+    const [worker] = await startWorkerProcesses(1, {
+      SWEEP_TEST_THREAD_LOG: log,
+      SWEEP_TEST_CONCURRENCY: '1',
+    });
+    try {
+      const lines = await twoSweeps(
+        new BullRunner({ redisUrl: redis!.url, backoffMs: 100, pollIntervalMs: 50 }),
+        log,
+      );
+      expect(lines).toHaveLength(6);
+      expect(new Set(lines).size).toBe(1);
+      expect(lines[0]!.startsWith(`${worker!.pid}:`)).toBe(true);
+      expect(lines[0]).not.toBe(`${worker!.pid}:0`);
+    } finally {
+      await new Promise<void>((resolve) => {
+        worker!.once('exit', () => resolve());
+        worker!.kill('SIGTERM');
+      });
+    }
+  });
+});
+
 describe('an aborted sweep', () => {
   it('should reject with the reason on the local pool', async () => {
     const controller = new AbortController();
@@ -456,7 +521,12 @@ describe('an aborted sweep', () => {
         runner: new BullRunner({ redisUrl: redis!.url, pollIntervalMs: 50 }),
         signal: controller.signal,
       });
-      for (let tries = 0; (await client.keys('lb-sweep-aborted:*')).length === 0 && tries < 100; tries++) {
+      // Listed in the active set last, after its jobs are in Redis.
+      for (
+        let tries = 0;
+        !(await client.smembers('lb-sweep:active-sweeps')).includes('aborted') && tries < 100;
+        tries++
+      ) {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       expect(await client.smembers('lb-sweep:active-sweeps')).toEqual(['aborted']);
