@@ -185,12 +185,14 @@ for (let round = 1; round <= ROUNDS; round++) {
   rows.serial.push(serial);
   rows.pool.push(await measure(sweepWith(pool, createSource())));
   if (bull !== undefined) rows.bull.push(await bull.run());
+  const serialRound = rows.serial[round - 1];
   const line = Object.entries(rows)
     .filter(([, list]) => list.length === round)
-    .map(
-      ([name, list]) =>
-        `${name} ${list[round - 1].seconds.toFixed(2)} s (cpu ${list[round - 1].cpuSeconds.toFixed(2)})`,
-    )
+    .map(([name, list]) => {
+      const row = list[round - 1];
+      const ratio = name === 'serial' ? '' : ` ${(serialRound.seconds / row.seconds).toFixed(2)}x`;
+      return `${name} ${row.seconds.toFixed(2)} s${ratio} (cpu ${row.cpuSeconds.toFixed(2)})`;
+    })
     .join(', ');
   console.log(`round ${round}/${ROUNDS}: ${line}; load average ${load()}`);
 }
@@ -207,6 +209,8 @@ const serialCpuSeconds = median(rows.serial.map((row) => row.cpuSeconds));
 console.log(
   `serial backtest() x ${sets.length} (warm): ${serialSeconds.toFixed(2)} s (cpu ${serialCpuSeconds.toFixed(2)} s), median of ${ROUNDS}`,
 );
+// Speedups are taken per round (serial and runners measured within seconds of each other, under the same
+// outside load), then the median and the best round are shown.
 for (const [name, label] of [
   ['pool', `local pool, ${WORKERS} threads (warm)`],
   ['bull', `BullMQ, ${WORKERS} worker processes (warm)`],
@@ -215,8 +219,10 @@ for (const [name, label] of [
   if (list.length === 0) continue;
   const seconds = median(list.map((row) => row.seconds));
   const cpuSeconds = median(list.map((row) => row.cpuSeconds));
+  const speedups = list.map((row, index) => rows.serial[index].seconds / row.seconds);
+  const cpuRatio = median(list.map((row, index) => row.cpuSeconds / rows.serial[index].cpuSeconds));
   console.log(
-    `${label}: ${seconds.toFixed(2)} s (cpu ${cpuSeconds.toFixed(2)} s), speedup ${(serialSeconds / seconds).toFixed(2)}x, CPU ${(cpuSeconds / serialCpuSeconds).toFixed(2)}x serial (at most ${((WORKERS * serialCpuSeconds) / cpuSeconds).toFixed(2)}x on ${WORKERS} idle cores), same sweep.csv as serial: ${list.every((row) => row.value)}`,
+    `${label}: ${seconds.toFixed(2)} s (cpu ${cpuSeconds.toFixed(2)} s), speedup median ${median(speedups).toFixed(2)}x, best round ${Math.max(...speedups).toFixed(2)}x; CPU ${cpuRatio.toFixed(2)}x serial (at most ${(WORKERS / cpuRatio).toFixed(2)}x on ${WORKERS} idle cores); same sweep.csv as serial: ${list.every((row) => row.value)}`,
   );
 }
 console.log(`load average at the end ${load()}`);
