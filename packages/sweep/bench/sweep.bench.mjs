@@ -1,6 +1,6 @@
 // Sweep throughput on the engine benchmark's W2 workload (350,000 one-minute bars, the 20/50 SMA rule read
 // through the async getHistoricalPrices accessor, with its two lengths swept: 32 parameter sets; fixture
-// src/__fixtures__/sma-cross.mjs for every row). Serial backtest() calls in this process are the baseline;
+// src/__fixtures__/sma-cross.mjs for every row, or sma-cross-sync.mjs with SWEEP_BENCH_ACCESSOR=sync). Serial backtest() calls in this process are the baseline;
 // then the local thread pool (2 threads) and BullMQ with 2 worker processes on a local redis-server.
 //
 // Warm state is matched: the serial baseline runs after one unmeasured backtest (imports done, code
@@ -29,9 +29,12 @@ import {
 } from '../dist/index.js';
 
 const ROUNDS = Number(process.env.SWEEP_BENCH_ROUNDS ?? 3);
+// SWEEP_BENCH_ACCESSOR=sync runs every row on sma-cross-sync.mjs (the synchronous getLoadedHistoricalPrices
+// fast path) instead; the rows of one run always share one fixture.
+const ACCESSOR = process.env.SWEEP_BENCH_ACCESSOR === 'sync' ? 'sync' : 'async';
 const WORKERS = 2;
 const fixtures = fileURLToPath(new URL('../src/__fixtures__/', import.meta.url));
-const strategy = `${fixtures}sma-cross.mjs`;
+const strategy = `${fixtures}${ACCESSOR === 'sync' ? 'sma-cross-sync.mjs' : 'sma-cross.mjs'}`;
 const grid = { fast: [10, 15, 20, 25], slow: [40, 45, 50, 55, 60, 65, 70, 75] };
 const sets = expandParameterGrid(grid);
 const bars = makeBars();
@@ -45,7 +48,7 @@ const load = () =>
     .join(' ');
 
 console.log(
-  `@lb/sweep bench: ${sets.length} parameter sets x ${BAR_COUNT} one-minute bars (W2 rule, async accessor), ${availableParallelism()} cores, Node ${process.version}, load average ${load()}`,
+  `@lb/sweep bench: ${sets.length} parameter sets x ${BAR_COUNT} one-minute bars (W2 rule, ${ACCESSOR} accessor: ${strategy.slice(fixtures.length)}), ${availableParallelism()} cores, Node ${process.version}, load average ${load()}`,
 );
 
 // CPU seconds of other processes (worker processes, redis-server) from /proc; undefined elsewhere.
