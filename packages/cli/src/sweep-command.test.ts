@@ -2,7 +2,8 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMockDatabento } from '@lb/databento/testing';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCaptured as run } from './__fixtures__/run-captured.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -73,6 +74,78 @@ describe('lb sweep', () => {
     );
     expect(stats.parameters).toEqual({ fast: 5, slow: 20 });
   }, 60_000);
+
+  it('should price a Databento sweep before queueing anything, on the local pool and with --redis', async () => {
+    const apiKey = 'db-SWEEPCOSTKEY0123456789abcdefghi';
+    const server = await startMockDatabento({
+      apiKey,
+      data: {
+        series: [
+          {
+            dataset: 'GLBX.MDP3',
+            schema: 'ohlcv-1m',
+            symbol: 'MESH4',
+            instrumentId: 42,
+            bars: [
+              {
+                time: new Date('2024-01-03T14:30:00Z'),
+                open: 4800,
+                high: 4801,
+                low: 4799,
+                close: 4800.5,
+                volume: 3,
+              },
+            ],
+          },
+        ],
+        pricePerGbUsd: 1_000_000,
+      },
+    });
+    try {
+      vi.stubEnv('DATABENTO_API_KEY', apiKey);
+      vi.stubEnv('DATABENTO_BASE_URL', server.baseURL);
+      vi.stubEnv('LB_CACHE_DIR', path.join(out, 'cache'));
+      const priced = (...extra: string[]) =>
+        run(
+          'sweep',
+          path.join(here, '__fixtures__/sma-cross-mes-priced.ts'),
+          '--grid',
+          grid,
+          '--start',
+          '2024-01-03T14:30:00Z',
+          '--end',
+          '2024-01-06T00:00:00Z',
+          '--data-source',
+          'databento',
+          '--out',
+          path.join(out, 'priced'),
+          '--confirm-above-usd',
+          '0.01',
+          ...extra,
+        );
+      const refusal = 'error: The estimated cost $0.06 exceeds $0.01: rerun with --yes to download.\n';
+      const local = await priced();
+      expect(local.code).toBe(2);
+      expect(local.stdout.split('\n')[1]).toBe(
+        'Estimated Databento cost: $0.0560 at most (cached days are not downloaded again)',
+      );
+      expect(local.stderr.endsWith(refusal)).toBe(true);
+      // Nothing listens on port 1: had the sweep been queued, the run would fail on the connection instead.
+      const queued = await priced('--redis', 'redis://127.0.0.1:1');
+      expect(queued.code).toBe(2);
+      expect(queued.stdout).toBe(
+        'Data: loaded by the BullMQ workers from their own sources (each partition once)\n' +
+          'Estimated Databento cost: $0.0560 at most (each partition downloaded once by the workers; days their caches hold are not downloaded again)\n',
+      );
+      expect(queued.stderr.endsWith(refusal)).toBe(true);
+      expect(server.requestCount('timeseries.get_range')).toBe(0);
+      // One quote per run: the local one through the (empty) cache, the --redis one without it.
+      expect(server.requestCount('metadata.get_cost')).toBe(2);
+    } finally {
+      vi.unstubAllEnvs();
+      await server.close();
+    }
+  });
 
   it('should exit 2 with one line for a malformed grid or sort metric', async () => {
     const badGrid = path.join(out, 'bad-grid.json');

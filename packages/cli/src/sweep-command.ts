@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { parseInstant } from '@lb/core';
 import type { Command } from 'commander';
-import { loadStrategyModule } from './backtest-command.js';
 import type { CliIo } from './cli-io.js';
+import { resolveConfirmAboveUsd } from './cost-confirmation.js';
 import { loadDatabento, loadOptionalPackage } from './optional-package.js';
 import { createProgressReporter } from './progress-reporter.js';
-import { estimateCost } from './run-backtest-job.js';
+import { chooseDataSource } from './run-backtest-job.js';
+import { quoteSweepCost } from './sweep-cost.js';
 import { createCliDataSource } from './sweep-data-source.js';
 import { UsageError } from './usage-error.js';
 
@@ -41,7 +41,7 @@ function positiveInteger(value: string | undefined, option: string): number | un
 
 /**
  * Registers `lb sweep <strategy-module> --grid <grid.json> --start --end [--data-source] [--data-dir]
- * [--workers N] [--redis URL] [--out DIR] [--sort METRIC] [--yes]`.
+ * [--workers N] [--redis URL] [--out DIR] [--sort METRIC] [--yes] [--confirm-above-usd USD]`.
  */
 export function registerSweepCommand(program: Command, io: CliIo): void {
   program
@@ -67,6 +67,10 @@ export function registerSweepCommand(program: Command, io: CliIo): void {
     .option('--out <dir>', 'results folder; each sweep writes into <dir>/<run-id>/', 'results')
     .option('--sort <metric>', `metric the HTML page sorts by: ${METRICS.join(', ')}`, 'sharpe')
     .option('--yes', 'confirm a Databento download above the cost threshold')
+    .option(
+      '--confirm-above-usd <usd>',
+      'estimates above this need --yes (default: LB_CONFIRM_ABOVE_USD, else 1)',
+    )
     .action(async (moduleFile: string, options: Record<string, string | boolean | undefined>) => {
       const sort = options.sort as string;
       if (!(METRICS as readonly string[]).includes(sort)) {
@@ -90,6 +94,8 @@ export function registerSweepCommand(program: Command, io: CliIo): void {
       }
       const start = options.start as string;
       const end = options.end as string;
+      const thresholdUsd = resolveConfirmAboveUsd(options.confirmAboveUsd as string | undefined);
+      const yes = options.yes === true;
       let dataSource: import('@lb/core').DataSourceV1 | undefined;
       if (redisUrl === undefined) {
         const created = await createCliDataSource({
@@ -99,31 +105,35 @@ export function registerSweepCommand(program: Command, io: CliIo): void {
         });
         dataSource = created.source;
         if (created.client !== undefined) {
-          // Bars are loaded once for the whole sweep, so one backtest's estimate is the sweep's.
-          const module = await loadStrategyModule(moduleFile);
-          const databento = await loadDatabento();
-          const cost = await estimateCost(
-            databento,
-            created.client,
-            module.requirements ?? [],
-            { start: parseInstant(start, 'start'), end: parseInstant(end, 'end') },
-            io,
+          await quoteSweepCost({
+            moduleFile,
+            start,
+            end,
+            client: created.client,
             // Days the cache already holds are not priced.
-            'planDownloads' in created.source
+            ...('planDownloads' in created.source
               ? { cache: created.source as import('@lb/databento').DatabentoDownloadPlanner }
-              : {},
-          );
-          io.stdout(
-            `Estimated Databento cost: $${cost.toFixed(4)} at most (cached days are not downloaded again)\n`,
-          );
-          if (cost > 1 && options.yes !== true) {
-            throw new UsageError(
-              `The estimated cost $${cost.toFixed(2)} exceeds $1.00: rerun with --yes to download.`,
-            );
-          }
+              : {}),
+            thresholdUsd,
+            yes,
+            io,
+          });
         }
       } else {
         io.stdout('Data: loaded by the BullMQ workers from their own sources (each partition once)\n');
+        // The workers download on this account's behalf: price it here, before anything is queued.
+        if (chooseDataSource(options.dataSource as string | undefined, process.env) === 'databento') {
+          const databento = await loadDatabento();
+          await quoteSweepCost({
+            moduleFile,
+            start,
+            end,
+            client: databento.createDatabento({}),
+            thresholdUsd,
+            yes,
+            io,
+          });
+        }
       }
       const runner =
         redisUrl === undefined

@@ -84,6 +84,12 @@ function redisRelay(sandbox: SandboxConfig, prefix: string): DataRelay {
     async loadInstrument(request) {
       return (await prepare(sandbox, prefix, request)).instrument as InstrumentSpec;
     },
+    // One prepare job per distinct approval for the whole fleet: the first worker to need it prices the
+    // total with its source's cost limit, and every parameter set waits for that one answer.
+    async approveDownloads(request) {
+      const { estimates } = await prepare(sandbox, prefix, request);
+      return (estimates ?? []).map((estimate) => estimate ?? undefined);
+    },
   };
 }
 

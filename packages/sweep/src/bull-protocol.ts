@@ -19,6 +19,11 @@ export function activeSweepsKey(keyPrefix: string): string {
   return `${keyPrefix}:active-sweeps`;
 }
 
+/** The pub/sub channel on which submitters announce a new sweep id, so workers join without waiting a poll. */
+export function sweepsChannel(keyPrefix: string): string {
+  return `${keyPrefix}:sweeps-announced`;
+}
+
 /** BullMQ prefix of one sweep: all its keys start with it, so the sweep is deleted with one SCAN. */
 export function sweepPrefix(keyPrefix: string, sweepId: string): string {
   return `${keyPrefix}-${sweepId}`;
@@ -46,10 +51,12 @@ export const parameterSetJobSchema = z.object({
 /** Data of a parameter-set job. */
 export type ParameterSetJobData = z.infer<typeof parameterSetJobSchema>;
 
-/** What a prepare job returns: where its bars are (or the instrument spec itself). */
+/** What a prepare job returns: where its bars are, or the instrument spec or approval itself. */
 export interface PrepareJobResult {
   readonly dataKey?: string;
   readonly instrument?: unknown;
+  /** Of an approval: one estimate in USD per request, `null` when the source did not price it (JSON). */
+  readonly estimates?: readonly (number | null)[];
 }
 
 /** A strategy module a worker was given at start. */

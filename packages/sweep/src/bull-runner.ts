@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { FlowProducer, Job, Queue } from 'bullmq';
+import { FlowProducer, Job, Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import {
   activeSweepsKey,
@@ -9,6 +9,7 @@ import {
   type ParameterSetJobData,
   SWEEPS_QUEUE,
   sweepPrefix,
+  sweepsChannel,
 } from './bull-protocol.js';
 import { SweepFailedError } from './errors.js';
 import { canonicalJson } from './parameter-grid.js';
@@ -27,22 +28,58 @@ export interface BullRunnerSettings {
   readonly attempts?: number;
   /** First retry delay, doubled each retry. Default 1000 ms. */
   readonly backoffMs?: number;
-  /** How often to collect finished results. Default 250 ms. */
+  /**
+   * Results are collected as soon as BullMQ reports a finished parameter set; this is the longest wait
+   * between two checks when no report arrives (a reconnect). Default 1000 ms.
+   */
   readonly pollIntervalMs?: number;
 }
 
-function sleep(milliseconds: number, signal: AbortSignal | undefined): Promise<void> {
+/**
+ * Resolves true after `milliseconds`, or false earlier when `wake` is called; rejects when `signal` aborts.
+ */
+function sleep(
+  milliseconds: number,
+  signal: AbortSignal | undefined,
+  wake: { current: () => void },
+): Promise<boolean> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, milliseconds);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
+    const onAbort = () => {
+      clearTimeout(timer);
+      wake.current = () => {};
+      reject(signal!.reason);
+    };
+    const done = (timedOut: boolean) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      wake.current = () => {};
+      resolve(timedOut);
+    };
+    const timer = setTimeout(() => done(true), milliseconds);
+    wake.current = () => done(false);
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/** A parameter set's result from a 'completed' event (a JSON string, or already parsed), if well-formed. */
+function parseOutcome(value: unknown): ParameterSetOutcome | undefined {
+  let parsed = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      return undefined;
+    }
+  }
+  const outcome = parsed as Partial<ParameterSetOutcome> | null;
+  return outcome !== null &&
+    typeof outcome === 'object' &&
+    Number.isSafeInteger(outcome.index) &&
+    typeof outcome.stats === 'object' &&
+    typeof outcome.iterations === 'number'
+    ? (outcome as ParameterSetOutcome)
+    : undefined;
 }
 
 /**
@@ -79,7 +116,33 @@ export class BullRunner implements SweepRunner {
     const childIds = plan.parameterSets.map((parameters, index) =>
       hashedJobId('set', plan.sweepId, index, canonicalJson(parameters)),
     );
+    const indexOfChild = new Map(childIds.map((id, index) => [id, index]));
+    const reported = new Set<number>();
+    let finished = false;
+    const report = (outcome: ParameterSetOutcome) => {
+      // Events still arriving while the sweep shuts down (after a failure or an abort) report nothing.
+      if (finished || reported.has(outcome.index)) return;
+      reported.add(outcome.index);
+      context.onOutcome(outcome);
+    };
+    // Each finished child's result arrives on the queue's event stream (the value BullMQ stored for it), so
+    // the loop below reads Redis only when something else happened: a failure, or no news for a while.
+    const events = new QueueEvents(PARAMETER_SETS_QUEUE, { connection, prefix });
+    events.on('error', () => {});
+    const wake = { current: () => {} };
+    let checkNeeded = true;
+    events.on('completed', ({ jobId, returnvalue }: { jobId: string; returnvalue: unknown }) => {
+      const outcome = parseOutcome(returnvalue);
+      if (outcome !== undefined && indexOfChild.get(jobId) === outcome.index) report(outcome);
+      else checkNeeded = true;
+      wake.current();
+    });
+    events.on('failed', () => {
+      checkNeeded = true;
+      wake.current();
+    });
     try {
+      await events.waitUntilReady();
       await flow.add({
         name: 'sweep',
         queueName: SWEEPS_QUEUE,
@@ -109,29 +172,38 @@ export class BullRunner implements SweepRunner {
         }),
       });
       await redis.sadd(activeSweepsKey(keyPrefix), plan.sweepId);
-      const reported = new Set<number>();
+      await redis.publish(sweepsChannel(keyPrefix), plan.sweepId);
+      const total = plan.parameterSets.length;
       for (;;) {
         context.signal?.throwIfAborted();
-        const parent = await Job.fromId(sweeps, parentId);
-        if (parent === undefined) throw new SweepFailedError(`Sweep ${plan.sweepId} vanished from Redis.`);
-        const values = await parent.getChildrenValues<ParameterSetOutcome>();
-        for (const outcome of Object.values(values)) {
-          if (reported.has(outcome.index)) continue;
-          reported.add(outcome.index);
-          context.onOutcome(outcome);
+        if (reported.size === total) return;
+        if (checkNeeded) {
+          checkNeeded = false;
+          const parent = await Job.fromId(sweeps, parentId);
+          if (parent === undefined) throw new SweepFailedError(`Sweep ${plan.sweepId} vanished from Redis.`);
+          const collect = async () => {
+            const values = await parent.getChildrenValues<ParameterSetOutcome>();
+            for (const outcome of Object.values(values)) report(outcome);
+            return reported.size === total;
+          };
+          if (await collect()) return;
+          // A child that failed for good releases the parent early (failParentOnFailure): the parent leaves
+          // waiting-children with results missing. Nothing processes the parent job; this loop is its consumer.
+          const state = await parent.getState();
+          if (state !== 'waiting-children') {
+            // The last child may have finished between the two reads: its result is there now.
+            if (await collect()) return;
+            throw await this.#describeFailure(parameterSets, childIds, plan);
+          }
         }
-        if (reported.size === plan.parameterSets.length) return;
-        // A child that failed for good releases the parent early (failParentOnFailure): the parent leaves
-        // waiting-children with results missing. Nothing processes the parent job; this loop is its consumer.
-        const state = await parent.getState();
-        if (state !== 'waiting-children') {
-          throw await this.#describeFailure(parameterSets, childIds, plan);
-        }
-        await sleep(this.#settings.pollIntervalMs ?? 250, context.signal);
+        if (reported.size === total || checkNeeded) continue;
+        const timedOut = await sleep(this.#settings.pollIntervalMs ?? 1000, context.signal, wake);
+        if (timedOut) checkNeeded = true;
       }
     } finally {
+      finished = true;
       // Close the BullMQ clients first: they can still write (queue metadata) while closing.
-      await Promise.all([flow.close(), sweeps.close(), parameterSets.close()]);
+      await Promise.all([flow.close(), sweeps.close(), parameterSets.close(), events.close()]);
       await redis.srem(activeSweepsKey(keyPrefix), plan.sweepId);
       await deleteKeys(redis, `${prefix}:*`);
       redis.disconnect();

@@ -17,29 +17,48 @@ export interface SourceDescription {
   readonly capabilities: DataSourceCapabilities;
 }
 
+/** A bars request in plain JSON. */
+export interface BarsRequestMessage {
+  readonly kind: 'bars';
+  readonly asset: Asset;
+  readonly timestep: string;
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly exchange?: string;
+  readonly forceCacheUpdate?: boolean;
+}
+
 /** A data request in plain JSON, as it crosses a thread, a process or Redis. */
 export type DataRequestMessage =
-  | {
-      readonly kind: 'bars';
-      readonly asset: Asset;
-      readonly timestep: string;
-      readonly startMs: number;
-      readonly endMs: number;
-      readonly exchange?: string;
-      readonly forceCacheUpdate?: boolean;
-    }
+  | BarsRequestMessage
   | {
       readonly kind: 'instrument';
       readonly asset: Asset;
       readonly atMs: number;
       readonly exchange?: string;
       readonly forceCacheUpdate?: boolean;
+    }
+  | {
+      /** The origin's `doApproveDownloads` of these requests: one price check of their total. */
+      readonly kind: 'approval';
+      readonly requests: readonly BarsRequestMessage[];
     };
+
+/** What the origin answers: bars, an instrument spec, or one estimate in USD per approved request. */
+export type DataAnswer = Bars | InstrumentSpec | readonly (number | undefined)[];
 
 /** How a worker obtains data from wherever the origin source lives (its parent thread, or Redis). */
 export interface DataRelay {
   loadBars(request: Extract<DataRequestMessage, { kind: 'bars' }>): Promise<Bars>;
   loadInstrument(request: Extract<DataRequestMessage, { kind: 'instrument' }>): Promise<InstrumentSpec>;
+  /**
+   * Has the origin approve downloads together (its `doApproveDownloads`), so its cost limit applies to their
+   * total rather than to each download. Without it the relay offers no approval and the origin checks each
+   * download alone.
+   */
+  approveDownloads?(
+    request: Extract<DataRequestMessage, { kind: 'approval' }>,
+  ): Promise<readonly (number | undefined)[]>;
 }
 
 /** The id and capabilities of `source`, to hand to workers. */
@@ -60,30 +79,37 @@ export function serveDataRequest(
   source: DataSourceV1,
   request: DataRequestMessage,
   options: DataSourceCallOptions = {},
-): Promise<Bars | InstrumentSpec> {
+): Promise<DataAnswer> {
+  if (request.kind === 'approval') {
+    if (source.capabilities.downloadApproval !== true || source.doApproveDownloads === undefined) {
+      return Promise.resolve(request.requests.map(() => undefined));
+    }
+    return source.doApproveDownloads(request.requests.map(barsRequest), options);
+  }
   const common = {
     asset: request.asset,
     ...(request.exchange === undefined ? {} : { exchange: request.exchange }),
     ...(request.forceCacheUpdate === undefined ? {} : { forceCacheUpdate: request.forceCacheUpdate }),
   };
-  if (request.kind === 'bars') {
-    return source.doFetchBars(
-      {
-        ...common,
-        timestep: parseTimestep(request.timestep),
-        start: new Date(request.startMs),
-        end: new Date(request.endMs),
-      },
-      options,
-    );
-  }
+  if (request.kind === 'bars') return source.doFetchBars(barsRequest(request), options);
   if (source.doFetchInstrument === undefined) {
     return Promise.reject(new Error(`Source "${source.sourceId}" has no instrument specs.`));
   }
   return source.doFetchInstrument({ ...common, at: new Date(request.atMs) }, options);
 }
 
-function barsMessage(request: BarsRequest): Extract<DataRequestMessage, { kind: 'bars' }> {
+function barsRequest(message: BarsRequestMessage): BarsRequest {
+  return {
+    asset: message.asset,
+    timestep: parseTimestep(message.timestep),
+    start: new Date(message.startMs),
+    end: new Date(message.endMs),
+    ...(message.exchange === undefined ? {} : { exchange: message.exchange }),
+    ...(message.forceCacheUpdate === undefined ? {} : { forceCacheUpdate: message.forceCacheUpdate }),
+  };
+}
+
+function barsMessage(request: BarsRequest): BarsRequestMessage {
   return {
     kind: 'bars',
     asset: request.asset,
@@ -133,17 +159,28 @@ export function createRelayDataSource(settings: RelayDataSourceSettings): DataSo
     }
     return pending;
   };
+  const { relay } = settings;
+  const approves =
+    settings.description.capabilities.downloadApproval === true && relay.approveDownloads !== undefined;
   const source: DataSourceV1 = {
     specificationVersion: 'v1',
     sourceId: settings.description.sourceId,
-    // Approvals are not relayed (each request reaches the origin alone), so the relay cannot offer them.
-    capabilities: { ...settings.description.capabilities, downloadApproval: false },
+    capabilities: { ...settings.description.capabilities, downloadApproval: approves },
     async doFetchBars(request, options = {}) {
       options.signal?.throwIfAborted();
       const message = barsMessage(request);
       return once(message, () => settings.relay.loadBars(message));
     },
   };
+  if (approves) {
+    // Relayed once per distinct set of requests: every parameter set of a sweep makes the same call, and
+    // the origin prices it once, so its cost limit covers the total of the sweep's downloads.
+    source.doApproveDownloads = async (requests, options = {}) => {
+      options.signal?.throwIfAborted();
+      const message: DataRequestMessage = { kind: 'approval', requests: requests.map(barsMessage) };
+      return once(message, () => relay.approveDownloads!(message));
+    };
+  }
   if (settings.description.capabilities.instruments) {
     source.doFetchInstrument = async (request, options = {}) => {
       options.signal?.throwIfAborted();

@@ -8,6 +8,8 @@ import { type LoadedStrategyModule, loadStrategyModule } from './strategy-module
 
 /** One task of the local pool. @internal */
 export interface LocalPoolTask {
+  /** The data cache holds one sweep's bars: a task of another sweep empties it first. */
+  readonly sweepId: string;
   readonly strategyPath: string;
   readonly index: number;
   readonly parameters: ParameterSet;
@@ -18,15 +20,19 @@ export interface LocalPoolTask {
   readonly port: MessagePort;
 }
 
+/** The parent's answer to one data request. @internal */
+export type LocalPoolAnswer =
+  | { readonly bars: Uint8Array }
+  | { readonly instrument: InstrumentSpec }
+  | { readonly estimates: readonly (number | undefined)[] };
+
 /** Reply of the parent to one data request. @internal */
-export type LocalPoolReply =
-  | { readonly id: number; readonly bars: Uint8Array }
-  | { readonly id: number; readonly instrument: InstrumentSpec }
-  | { readonly id: number; readonly error: string };
+export type LocalPoolReply = { readonly id: number } & (LocalPoolAnswer | { readonly error: string });
 
 // Kept for the life of the thread: every parameter set it runs reuses the module and the shared bars.
 const modules = new Map<string, Promise<LoadedStrategyModule>>();
 const dataCache = new Map<string, Promise<unknown>>();
+let dataCacheSweepId: string | undefined;
 
 /** Runs one parameter set in a pool thread. */
 export default async function runLocalPoolTask(task: LocalPoolTask): Promise<ParameterSetOutcome> {
@@ -34,6 +40,11 @@ export default async function runLocalPoolTask(task: LocalPoolTask): Promise<Par
   if (module === undefined) {
     module = loadStrategyModule(task.strategyPath);
     modules.set(task.strategyPath, module);
+  }
+  if (dataCacheSweepId !== task.sweepId) {
+    // Another sweep may read another source: its answers must not leak into this one, nor stay in memory.
+    dataCache.clear();
+    dataCacheSweepId = task.sweepId;
   }
   let nextId = 0;
   const pending = new Map<
@@ -66,6 +77,12 @@ export default async function runLocalPoolTask(task: LocalPoolTask): Promise<Par
         if ('error' in reply) throw new Error(reply.error);
         if (!('instrument' in reply)) throw new Error('The parent answered an instrument request with bars.');
         return reply.instrument;
+      },
+      async approveDownloads(request) {
+        const reply = await ask(request);
+        if ('error' in reply) throw new Error(reply.error);
+        if (!('estimates' in reply)) throw new Error('The parent answered an approval with data.');
+        return reply.estimates;
       },
     },
   });

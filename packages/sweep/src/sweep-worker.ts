@@ -16,10 +16,12 @@ import {
   SANDBOX_CONFIG_VARIABLE,
   type SandboxConfig,
   sweepPrefix,
+  sweepsChannel,
 } from './bull-protocol.js';
 import { type DataRequestMessage, describeSource, serveDataRequest } from './data-relay.js';
 import { InvalidSweepError } from './errors.js';
 import { bullConnectionFromUrl, redisOptionsFromUrl } from './redis-connection.js';
+import { createSharedSandbox } from './shared-sandbox.js';
 import { hashStrategyFile } from './strategy-module.js';
 import { workerEntryUrl } from './worker-entry.js';
 
@@ -106,7 +108,9 @@ export async function startSweepWorker(settings: SweepWorkerSettings): Promise<S
     redisUrl: settings.redisUrl,
     strategies,
     source: describeSource(settings.dataSource),
-    pollIntervalMs: Math.min(pollIntervalMs, 100),
+    // A parameter set waiting for its bars checks the prepare job this often: one cheap Redis read, and
+    // every check saved is idle time of a core.
+    pollIntervalMs: Math.min(pollIntervalMs, 20),
   };
   const log = settings.log ?? (() => {});
   const redis = new Redis(redisOptionsFromUrl(settings.redisUrl));
@@ -114,6 +118,12 @@ export async function startSweepWorker(settings: SweepWorkerSettings): Promise<S
   redis.on('error', (error: Error) => log(`Redis connection: ${error.message}`));
   const attached = new Map<string, Worker[]>();
   const processorFile = fileURLToPath(workerEntryUrl('bull-processor'));
+  const workerThreadsOptions = {
+    env: { ...process.env, [SANDBOX_CONFIG_VARIABLE]: JSON.stringify(sandboxConfig) },
+  };
+  // One pool of sandboxed threads for every sweep this process joins, so each sweep finds them warm.
+  const sandbox = createSharedSandbox({ processFile: processorFile, workerThreadsOptions });
+  await sandbox?.warm(concurrency);
 
   const prepare = async (job: Job): Promise<PrepareJobResult> => {
     const { request, dataKey } = job.data as { request: DataRequestMessage; dataKey: string };
@@ -128,6 +138,9 @@ export async function startSweepWorker(settings: SweepWorkerSettings): Promise<S
       throw new UnrecoverableError(reason);
     }
     if (request.kind === 'instrument') return { instrument: value };
+    if (request.kind === 'approval') {
+      return { estimates: (value as readonly (number | undefined)[]).map((estimate) => estimate ?? null) };
+    }
     await redis.set(dataKey, Buffer.from(encodeBars(value as Bars)));
     return { dataKey };
   };
@@ -135,14 +148,15 @@ export async function startSweepWorker(settings: SweepWorkerSettings): Promise<S
   const attach = (sweepId: string) => {
     const prefix = sweepPrefix(keyPrefix, sweepId);
     const common = { connection, prefix, lockDuration, stalledInterval, maxStalledCount: 3 };
-    const runner = new Worker(PARAMETER_SETS_QUEUE, processorFile, {
-      ...common,
-      concurrency,
-      useWorkerThreads: true,
-      workerThreadsOptions: {
-        env: { ...process.env, [SANDBOX_CONFIG_VARIABLE]: JSON.stringify(sandboxConfig) },
-      },
-    });
+    const runner =
+      sandbox === undefined
+        ? new Worker(PARAMETER_SETS_QUEUE, processorFile, {
+            ...common,
+            concurrency,
+            useWorkerThreads: true,
+            workerThreadsOptions,
+          })
+        : new Worker(PARAMETER_SETS_QUEUE, sandbox.processor, { ...common, concurrency });
     // Preparation is I/O (download, cache, Redis) on its own queue, so a parameter set waiting for data
     // never holds the slot its data needs.
     const preparer = new Worker(PREPARE_QUEUE, prepare, { ...common, concurrency: 4 });
@@ -167,17 +181,26 @@ export async function startSweepWorker(settings: SweepWorkerSettings): Promise<S
       log(`left sweep ${sweepId}`);
     }
   };
-  await poll();
-  const timer = setInterval(() => {
+  const schedulePoll = () => {
     polling = polling.then(poll).catch((error: unknown) => log(`polling Redis failed: ${String(error)}`));
-  }, pollIntervalMs);
+  };
+  // Submitters announce new sweeps on a channel, so workers join at once; the timer is the fallback for a
+  // missed message (a reconnect) and notices ended sweeps.
+  const subscriber = redis.duplicate();
+  subscriber.on('error', () => {});
+  subscriber.on('message', schedulePoll);
+  await subscriber.subscribe(sweepsChannel(keyPrefix));
+  await poll();
+  const timer = setInterval(schedulePoll, pollIntervalMs);
   return {
     strategies: Object.keys(strategies),
     async close() {
       clearInterval(timer);
+      subscriber.disconnect();
       await polling;
       await Promise.all([...attached.values()].flat().map((worker) => worker.close()));
       attached.clear();
+      await sandbox?.close();
       redis.disconnect();
     },
   };

@@ -286,6 +286,104 @@ describe.each(Object.keys(runners))('runSweep on the %s runner', (runnerName) =>
   });
 });
 
+/** 30 minute bars from 14:30 UTC on each of `days` of March 2025. */
+function marchBars(days: readonly number[], base: number) {
+  return days.flatMap((day) =>
+    Array.from({ length: 30 }, (_, minute) => ({
+      time: new Date(Date.UTC(2025, 2, day, 14, 30 + minute)),
+      open: base + minute,
+      high: base + minute + 1,
+      low: base + minute - 1,
+      close: base + minute + 0.5,
+      volume: 10,
+    })),
+  );
+}
+
+describe.each(Object.keys(runners))('a Databento cost limit on the %s runner', (runnerName) => {
+  const apiKey = 'db-SWEEPLIMITKEY0123456789abcdefg';
+  let server: MockDatabentoServer;
+  beforeAll(async () => {
+    server = await startMockDatabento({
+      apiKey,
+      data: {
+        // Core's roll schedule moves ES from ESH5 to ESM5 at 2025-03-11T04:00Z.
+        series: [
+          {
+            dataset: 'GLBX.MDP3',
+            schema: 'ohlcv-1m',
+            symbol: 'ESH5',
+            instrumentId: 101,
+            bars: marchBars([3, 4, 5, 6, 7], 6000),
+          },
+          {
+            dataset: 'GLBX.MDP3',
+            schema: 'ohlcv-1m',
+            symbol: 'ESM5',
+            instrumentId: 102,
+            bars: marchBars([11, 12], 6100),
+          },
+        ],
+        datasetRanges: { 'GLBX.MDP3': { start: '2024-01-01T00:00:00Z', end: '2025-04-01T00:00:00Z' } },
+      },
+    });
+  });
+  afterAll(() => server.close());
+
+  const sweepWithLimit = async (context: { skip: (note?: string) => void }, maxCostUsd: number) => {
+    if (runnerName === 'bullmq' && redisMissing) {
+      if (process.env.CI === 'true') throw new Error('redis-server is missing: install Debian redis-server.');
+      context.skip('redis-server is not installed (apt-get install redis-server)');
+    }
+    const cacheDir = await mkdtemp(path.join(tmpdir(), 'lb-sweep-limit-'));
+    scratch.push(cacheDir);
+    const { runner, stop } = await runners[runnerName]!({
+      SWEEP_TEST_SOURCE: 'databento',
+      DATABENTO_API_KEY: apiKey,
+      DATABENTO_BASE_URL: server.baseURL,
+      DATABENTO_MAX_COST_USD: String(maxCostUsd),
+      LB_CACHE_DIR: cacheDir,
+    });
+    server.resetRequests();
+    try {
+      return await runSweep({
+        strategy: path.join(fixtures, 'reads-es.mjs'),
+        parameters: { lookback: [5, 10, 15, 20] },
+        start: '2025-03-12T14:30:00Z',
+        end: '2025-03-12T15:00:00Z',
+        dataSource: withFeatherCache(
+          createDatabentoData({ apiKey, baseURL: server.baseURL, env: {}, maxCostUsd }),
+          { cacheDir },
+        ),
+        runner,
+      });
+    } finally {
+      await stop();
+    }
+  };
+  const barDownloads = () =>
+    server.requests
+      .filter((request) => request.endpoint === 'timeseries.get_range')
+      .map((request) => request.params.symbols);
+
+  it('should refuse the sweep when the contracts it reads cost more together than the limit', async (context) => {
+    // 56 bytes per bar at 10 USD per GB: ESH5's 150 bars cost 8.4e-5 USD, ESM5's 60 bars 3.36e-5. Each
+    // contract is under 1e-4; the two together (1.176e-4) are not.
+    const error = await sweepWithLimit(context, 1e-4).catch((caught: unknown) => caught);
+    expect(SweepFailedError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain(
+      'Databento estimates $0.0001 in total, above the maxCostUsd limit of $0.00. Nothing was downloaded.',
+    );
+    expect(barDownloads()).toEqual([]);
+  });
+
+  it('should download each contract once for the whole sweep within the limit', async (context) => {
+    const report = await sweepWithLimit(context, 2e-4);
+    expect(report.results.map((result) => result.iterations)).toEqual([3, 3, 3, 3]);
+    expect(barDownloads().sort()).toEqual(['ESH5', 'ESM5']);
+  });
+});
+
 describe('BullMQ workers', () => {
   it('should run only the strategy code they were started with, byte for byte', async (context) => {
     if (redisMissing) {
@@ -318,6 +416,71 @@ describe('BullMQ workers', () => {
       await expect(submit(altered)).rejects.toBeInstanceOf(SweepFailedError);
     } finally {
       for (const child of workers) child.kill('SIGTERM');
+    }
+  });
+});
+
+describe('warm threads', () => {
+  const twoSweeps = async (runner: SweepRunner, log: string) => {
+    for (const tags of [
+      [1, 2, 3],
+      [4, 5, 6],
+    ]) {
+      await runSweep({
+        strategy: path.join(fixtures, 'records-thread.mjs'),
+        parameters: { tag: tags },
+        start,
+        end,
+        dataSource: createSyntheticSource(BAR_COUNT),
+        runner,
+      });
+    }
+    return (await readFile(log, 'utf8')).trim().split('\n');
+  };
+
+  it('should run every parameter set of two sweeps in one kept pool thread', async () => {
+    const directory = await mkdtemp(path.join(tmpdir(), 'lb-sweep-threads-'));
+    scratch.push(directory);
+    const log = path.join(directory, 'threads.log');
+    process.env.SWEEP_TEST_THREAD_LOG = log;
+    const runner = new LocalPoolRunner({ workers: 1, keepThreads: true });
+    try {
+      const lines = await twoSweeps(runner, log);
+      expect(lines).toHaveLength(6);
+      expect(new Set(lines).size).toBe(1);
+      expect(lines[0]).not.toBe(`${process.pid}:0`);
+    } finally {
+      delete process.env.SWEEP_TEST_THREAD_LOG;
+      await runner.close();
+    }
+  });
+
+  it('should run every parameter set of two sweeps in the one sandboxed thread a BullMQ worker started with', async (context) => {
+    if (redisMissing) {
+      if (process.env.CI === 'true') throw new Error('redis-server is missing: install Debian redis-server.');
+      return context.skip('redis-server is not installed (apt-get install redis-server)');
+    }
+    const directory = await mkdtemp(path.join(tmpdir(), 'lb-sweep-threads-'));
+    scratch.push(directory);
+    const log = path.join(directory, 'threads.log');
+    const [worker] = await startWorkerProcesses(1, {
+      SWEEP_TEST_THREAD_LOG: log,
+      SWEEP_TEST_CONCURRENCY: '1',
+    });
+    try {
+      const lines = await twoSweeps(
+        new BullRunner({ redisUrl: redis!.url, backoffMs: 100, pollIntervalMs: 50 }),
+        log,
+      );
+      expect(lines).toHaveLength(6);
+      expect(new Set(lines).size).toBe(1);
+      expect(lines[0]!.startsWith(`${worker!.pid}:`)).toBe(true);
+      expect(lines[0]).not.toBe(`${worker!.pid}:0`);
+    } finally {
+      await new Promise<void>((resolve) => {
+        worker!.once('exit', () => resolve());
+        worker!.kill('SIGTERM');
+      });
     }
   });
 });
@@ -358,7 +521,12 @@ describe('an aborted sweep', () => {
         runner: new BullRunner({ redisUrl: redis!.url, pollIntervalMs: 50 }),
         signal: controller.signal,
       });
-      for (let tries = 0; (await client.keys('lb-sweep-aborted:*')).length === 0 && tries < 100; tries++) {
+      // Listed in the active set last, after its jobs are in Redis.
+      for (
+        let tries = 0;
+        !(await client.smembers('lb-sweep:active-sweeps')).includes('aborted') && tries < 100;
+        tries++
+      ) {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       expect(await client.smembers('lb-sweep:active-sweeps')).toEqual(['aborted']);
