@@ -18,8 +18,17 @@ describe('createRelayDataSource', () => {
       description: { sourceId: 'databento', capabilities },
       relay: { loadBars, loadInstrument },
     });
-    expect(source.capabilities).toEqual({ ...capabilities, downloadApproval: false });
+    expect(source.capabilities).toEqual({ ...capabilities, downloadApproval: false, assetListing: false });
     expect(source.doApproveDownloads).toBeUndefined();
+  });
+
+  it('should not claim asset listing, which it does not relay, even over an origin that lists', () => {
+    const source = createRelayDataSource({
+      description: { sourceId: 'dbn-files', capabilities: { ...capabilities, assetListing: true } },
+      relay: { loadBars, loadInstrument },
+    });
+    expect(source.capabilities.assetListing).toBe(false);
+    expect(source.doListAssets).toBeUndefined();
   });
 
   it('should forward each distinct approval once and answer repeats from memory', async () => {

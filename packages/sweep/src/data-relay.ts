@@ -165,7 +165,8 @@ export function createRelayDataSource(settings: RelayDataSourceSettings): DataSo
   const source: DataSourceV1 = {
     specificationVersion: 'v1',
     sourceId: settings.description.sourceId,
-    capabilities: { ...settings.description.capabilities, downloadApproval: approves },
+    // Listing is not relayed (a worker never lists), so the relay must not claim it even if the origin can.
+    capabilities: { ...settings.description.capabilities, downloadApproval: approves, assetListing: false },
     async doFetchBars(request, options = {}) {
       options.signal?.throwIfAborted();
       const message = barsMessage(request);
