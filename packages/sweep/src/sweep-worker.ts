@@ -123,6 +123,12 @@ export async function startSweepWorker(settings: SweepWorkerSettings): Promise<S
   };
   // One pool of sandboxed threads for every sweep this process joins, so each sweep finds them warm.
   const sandbox = createSharedSandbox({ processFile: processorFile, workerThreadsOptions });
+  if (sandbox === undefined) {
+    // Not an error (results are the same), but each sweep then pays for cold threads: say so.
+    log(
+      'this BullMQ version does not have the sandbox files shared threads need (classes/main-worker.js, classes/sandbox.js): each sweep starts its own threads',
+    );
+  }
   await sandbox?.warm(concurrency);
 
   const prepare = async (job: Job): Promise<PrepareJobResult> => {
