@@ -1,4 +1,5 @@
 export { isTemporaryFileName, writeFileAtomic } from './atomic-write.js';
+export { barsFromArrowTable, barsToArrowTable } from './bars-arrow.js';
 export {
   type CachedPartition,
   type CacheProblem,

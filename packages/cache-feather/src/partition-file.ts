@@ -3,6 +3,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { Bars, type BarsMetadata, parseTimestep } from '@lb/core';
 import { tableFromIPC, tableToIPC } from 'apache-arrow';
 import { readArrowRowCount } from './arrow-footer.js';
+import { barsFromArrowTable, barsToArrowTable } from './bars-arrow.js';
 import type { PartitionManifest } from './manifest.js';
 
 // Arrow IPC file format (Feather v2): "ARROW1" + 2 padding bytes at the start, "ARROW1" at the very end.
@@ -26,7 +27,7 @@ export interface EncodedPartition {
  * written (arrow-js decodes single-batch files without copying, so each column is a view into `bytes`).
  */
 export function encodePartition(bars: Bars): EncodedPartition {
-  const bytes = tableToIPC(bars.toArrowTable(), 'file');
+  const bytes = tableToIPC(barsToArrowTable(bars), 'file');
   return { bytes, sha256: sha256Hex(bytes), layout: findLayout(bytes, bars.metadata) };
 }
 
@@ -155,7 +156,7 @@ export function decodePartition(
   if (table.numRows !== manifest.rowCount) {
     throw new Error(`file holds ${table.numRows} rows, manifest says ${manifest.rowCount}`);
   }
-  return Bars.fromArrowTable(table);
+  return barsFromArrowTable(table);
 }
 
 /** A data file read with its identity, so a checksum verified once need not be recomputed. */

@@ -1,13 +1,3 @@
-import {
-  makeData,
-  makeVector,
-  Schema,
-  Table,
-  TimestampNanosecond,
-  tableFromArrays,
-  tableFromIPC,
-  tableToIPC,
-} from 'apache-arrow';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Bar, Bars, nanosToMilliseconds } from './bars.js';
@@ -137,25 +127,6 @@ describe('Bars', () => {
     expect(stitched.slice(1, 4).symbolAt(2)).toBe('ESM4');
     expect(() => Bars.concat([second, first])).toThrow(/strictly increasing/);
   });
-
-  it('should round-trip through an Arrow IPC file', () => {
-    const bars = Bars.concat([makeBars(3, 'ESH4'), makeBars(6, 'ESM4').slice(3)], { symbol: 'ES' });
-    const table = tableFromIPC(tableToIPC(bars.toArrowTable(), 'file'));
-    expect(table.schema.fields.map((field) => `${field.name}:${field.type}`)).toEqual([
-      'ts_event:Timestamp<NANOSECOND, UTC>',
-      'open:Float64',
-      'high:Float64',
-      'low:Float64',
-      'close:Float64',
-      'volume:Float64',
-    ]);
-    const back = Bars.fromArrowTable(table);
-    expect(Array.from(back.tsEventNanos)).toEqual(Array.from(bars.tsEventNanos));
-    expect(Array.from(back.close)).toEqual(Array.from(bars.close));
-    expect(back.metadata.symbol).toBe('ES');
-    expect(back.metadata.timestep.label).toBe('1m');
-    expect(back.metadata.segments).toEqual(bars.metadata.segments);
-  });
 });
 
 describe('Bars edge cases', () => {
@@ -173,9 +144,6 @@ describe('Bars edge cases', () => {
     const resampled = empty.resample('15m');
     expect(resampled.length).toBe(0);
     expect(resampled.metadata).toEqual({ symbol: 'ESH4', timestep: parseTimestep('15m') });
-    const back = Bars.fromArrowTable(empty.toArrowTable());
-    expect(back.length).toBe(0);
-    expect(back.metadata.timestep.label).toBe('1m');
   });
 
   it('should read negative, out-of-range and fractional indexes like Array', () => {
@@ -235,38 +203,6 @@ describe('Bars edge cases', () => {
     // Every contract inside one bucket: the last one wins.
     expect(aligned.resample('1h').metadata.segments).toEqual([{ symbol: 'ESM4', startIndex: 0 }]);
   });
-
-  it('should refuse Arrow tables without metadata or with nulls', () => {
-    const table = makeBars(3).toArrowTable();
-    const bare = new Table(new Schema(table.schema.fields), table.batches);
-    expect(() => Bars.fromArrowTable(bare)).toThrow(/no "lb.symbol"\/"lb.timestep" schema metadata/);
-    expect(Bars.fromArrowTable(bare, { symbol: 'ESH4', timestep: minute }).length).toBe(3);
-    const withNull = tableFromArrays({
-      ts_event: BigInt64Array.of(t0, t0 + minuteNanos),
-      open: [1, null],
-      high: Float64Array.of(1, 1),
-      low: Float64Array.of(1, 1),
-      close: Float64Array.of(1, 1),
-      volume: Float64Array.of(1, 1),
-    });
-    const typed = new Table({
-      ts_event: makeVector(
-        makeData({
-          type: new TimestampNanosecond('UTC'),
-          length: 2,
-          data: BigInt64Array.of(t0, t0 + minuteNanos),
-        }),
-      ),
-      open: withNull.getChild('open')!,
-      high: withNull.getChild('high')!,
-      low: withNull.getChild('low')!,
-      close: withNull.getChild('close')!,
-      volume: withNull.getChild('volume')!,
-    });
-    expect(() => Bars.fromArrowTable(typed, { symbol: 'X', timestep: minute })).toThrow(
-      'Arrow table column "open" has 1 null values; Bars columns cannot hold nulls.',
-    );
-  });
 });
 
 describe('Bars properties', () => {
@@ -320,38 +256,6 @@ describe('Bars properties', () => {
           expect(Array.from(asDates.tsEventNanos)).toEqual(expected);
         },
       ),
-    );
-  });
-
-  it('should round-trip any slice through Arrow IPC, in one record batch or several', () => {
-    fc.assert(
-      fc.property(
-        seriesArbitrary,
-        fc.integer({ min: -50, max: 250 }),
-        fc.integer({ min: -50, max: 250 }),
-        (bars, start, end) => {
-          const view = bars.slice(start, end);
-          const single = Bars.fromArrowTable(tableFromIPC(tableToIPC(view.toArrowTable(), 'file')));
-          const results = [single];
-          if (view.length >= 2) {
-            // Two non-empty record batches, as an IPC stream written in chunks reads back.
-            const middle = Math.floor(view.length / 2);
-            const first = view.slice(0, middle).toArrowTable();
-            const second = view.slice(middle).toArrowTable();
-            results.push(Bars.fromArrowTable(new Table(first.schema, [...first.batches, ...second.batches])));
-          }
-          for (const back of results) {
-            expect(back.metadata.symbol).toBe('ESH4');
-            expect(back.metadata.timestep.label).toBe('1m');
-            for (const name of ['tsEventNanos', 'open', 'high', 'low', 'close', 'volume'] as const) {
-              expect(Array.from(back[name] as ArrayLike<unknown>), name).toEqual(
-                Array.from(view[name] as ArrayLike<unknown>),
-              );
-            }
-          }
-        },
-      ),
-      { numRuns: 50 },
     );
   });
 
