@@ -2,6 +2,7 @@ import {
   type Asset,
   type Bars,
   type BrokerEvent,
+  beforeCloseTiming,
   bindStrategyContext,
   type CreateOrderOptions,
   createDataNotLoadedError,
@@ -147,8 +148,10 @@ class EventLoop implements StrategyContext {
       const hasBeforeOpen = strategyImplementsHook(strategy, 'beforeMarketOpens');
       const hasStartTrading = strategyImplementsHook(strategy, 'beforeStartingTrading');
       const hasAfterClose = strategyImplementsHook(strategy, 'afterMarketCloses');
-      const minutesBeforeClosingMs = Math.max(0, strategy.minutesBeforeClosing) * 60_000;
-      const stopsBeforeClose = minutesBeforeClosingMs > 0 && calendar.name !== '24/7';
+      const { beforeCloseMs: minutesBeforeClosingMs, stopsIterating } = beforeCloseTiming(
+        strategy.minutesBeforeClosing,
+        calendar.name,
+      );
       const sessionFirst = schedule.sessionFirstIteration;
 
       for (let session = 0; session + 1 < sessionFirst.length; session++) {
@@ -162,15 +165,15 @@ class EventLoop implements StrategyContext {
         if (hasBeforeOpen) await this.#step(this.#nowMs, () => strategy.beforeMarketOpens());
         if (hasStartTrading) await this.#step(this.#nowMs, () => strategy.beforeStartingTrading());
         // As in Lumibot, onTradingIteration stops minutesBeforeClosing before the close, when
-        // beforeMarketCloses runs: a strategy that flattens there cannot reopen before the close. The
-        // instants after it still fill orders and record the equity curve. A 24/7 market has no real close.
+        // beforeMarketCloses runs (beforeCloseTiming): a strategy that flattens there cannot reopen before
+        // the close. The instants after it still fill orders and record the equity curve.
         let split = first;
         while (split < last && times[split]! < beforeCloseMs) split++;
         await this.#iterate(first, split, run, true);
         if (hasBeforeClose && beforeCloseMs < closeMs) {
           await this.#step(Math.max(beforeCloseMs, this.#nowMs), () => strategy.beforeMarketCloses());
         }
-        await this.#iterate(split, last, run, !stopsBeforeClose);
+        await this.#iterate(split, last, run, !stopsIterating);
         // Bars ending at the close can still fill orders placed in the session's last iteration; day orders
         // still working then expire.
         this.#nowMs = closeMs;

@@ -5,6 +5,7 @@ import {
   type Bars,
   type Broker,
   type BrokerEvent,
+  beforeCloseTiming,
   bindStrategyContext,
   type CreateOrderOptions,
   createDataNotLoadedError,
@@ -297,10 +298,9 @@ export async function trade<S extends Strategy<object>>(options: TradeOptions<S>
     await runHook(() => strategy.initialize());
     const calendar = options.calendar ?? getMarketCalendar(strategy.market);
     const sleeptimeMs = parseSleeptime(strategy.sleeptime);
-    const beforeCloseMs = Math.max(0, strategy.minutesBeforeClosing) * 60_000;
     // As a backtest (and Lumibot): no onTradingIteration in the last minutesBeforeClosing of a session, so a
-    // strategy that flattens in beforeMarketCloses cannot reopen before the close. 24/7 has no real close.
-    const stopsBeforeClose = beforeCloseMs > 0 && calendar.name !== '24/7';
+    // strategy that flattens in beforeMarketCloses cannot reopen before the close.
+    const { beforeCloseMs, stopsIterating } = beforeCloseTiming(strategy.minutesBeforeClosing, calendar.name);
     let windowStartMs = startMs;
     running: while (!stop.signal.aborted) {
       const windowEndMs = Math.min(options.endMs ?? Number.POSITIVE_INFINITY, windowStartMs + WEEK_MS);
@@ -330,7 +330,7 @@ export async function trade<S extends Strategy<object>>(options: TradeOptions<S>
             beforeCloseDone = true;
           }
           if (!(await advance(timeMs))) break running;
-          if (!stopsBeforeClose || timeMs < beforeCloseAtMs) {
+          if (!stopsIterating || timeMs < beforeCloseAtMs) {
             await runHook(() => strategy.onTradingIteration());
             iterations++;
           }

@@ -1,3 +1,4 @@
+export * from './before-close.js';
 export * from './broker.js';
 export * from './data-not-loaded.js';
 export * from './market-time.js';
