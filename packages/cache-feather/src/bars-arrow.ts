@@ -12,7 +12,8 @@ import {
   type Vector,
 } from 'apache-arrow';
 
-const COLUMN_NAMES = ['open', 'high', 'low', 'close', 'volume'] as const;
+/** The float64 columns of a bars table, in file order after `ts_event`. @internal */
+export const PRICE_COLUMN_NAMES = ['open', 'high', 'low', 'close', 'volume'] as const;
 
 /**
  * An apache-arrow Table of `bars` with columns `ts_event` (timestamp[ns, UTC]), `open`, `high`, `low`,
@@ -25,7 +26,7 @@ export function barsToArrowTable(bars: Bars): Table {
     makeData({ type: new TimestampNanosecond('UTC'), length: bars.length, data: bars.tsEventNanos }),
   );
   const vectors: Record<string, Vector> = { ts_event: tsEvent };
-  for (const name of COLUMN_NAMES) vectors[name] = makeVector(bars[name]);
+  for (const name of PRICE_COLUMN_NAMES) vectors[name] = makeVector(bars[name]);
   const table = new Table(vectors);
   const schemaMetadata = new Map<string, string>([
     ['lb.symbol', bars.metadata.symbol],
@@ -55,7 +56,7 @@ export function barsFromArrowTable(table: Table, metadata?: BarsMetadata): Bars 
     });
   }
   const columns: Record<string, Float64Array> = {};
-  for (const name of COLUMN_NAMES) {
+  for (const name of PRICE_COLUMN_NAMES) {
     const column = table.getChild(name);
     if (column === null || !DataType.isFloat(column.type) || column.type.precision !== Precision.DOUBLE) {
       throw new InvalidArgumentError(`Arrow table needs a "${name}" column of type float64.`, {

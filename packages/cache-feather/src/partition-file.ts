@@ -3,12 +3,11 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { Bars, type BarsMetadata, parseTimestep } from '@lb/core';
 import { tableFromIPC, tableToIPC } from 'apache-arrow';
 import { readArrowRowCount } from './arrow-footer.js';
-import { barsFromArrowTable, barsToArrowTable } from './bars-arrow.js';
+import { barsFromArrowTable, barsToArrowTable, PRICE_COLUMN_NAMES } from './bars-arrow.js';
 import type { PartitionManifest } from './manifest.js';
 
 // Arrow IPC file format (Feather v2): "ARROW1" + 2 padding bytes at the start, "ARROW1" at the very end.
 const ARROW_MAGIC = Buffer.from('ARROW1', 'ascii');
-const COLUMN_NAMES = ['open', 'high', 'low', 'close', 'volume'] as const;
 
 /** Where each column's values start in a partition file. */
 export type PartitionLayout = NonNullable<PartitionManifest['layout']>;
@@ -41,7 +40,7 @@ function findLayout(bytes: Uint8Array, metadata: BarsMetadata): PartitionLayout 
     const offset = values.byteOffset - bytes.byteOffset;
     return offset % 8 === 0 ? offset : undefined;
   };
-  const offsets = ['ts_event', ...COLUMN_NAMES].map(offsetOf);
+  const offsets = ['ts_event', ...PRICE_COLUMN_NAMES].map(offsetOf);
   if (offsets.some((offset) => offset === undefined)) return undefined;
   const [tsEvent, open, high, low, close, volume] = offsets as number[];
   return {
@@ -263,7 +262,7 @@ export function findDecodingProblem(bytes: Uint8Array, manifest: PartitionManife
   if (barsProblem !== undefined) return barsProblem;
   if (manifest.layout === undefined) return undefined;
   const viaLayout = decodePartition(bytes, manifest);
-  for (const name of ['tsEventNanos', ...COLUMN_NAMES] as const) {
+  for (const name of ['tsEventNanos', ...PRICE_COLUMN_NAMES] as const) {
     const left = viaArrow[name];
     const right = viaLayout[name];
     for (let index = 0; index < left.length; index++) {
