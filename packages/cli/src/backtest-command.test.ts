@@ -2,8 +2,8 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startMockDatabento } from '@lb/databento/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startPricedMesDatabento } from './__fixtures__/priced-mes-databento.js';
 import { runCaptured } from './__fixtures__/run-captured.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -160,35 +160,11 @@ describe('lb backtest', () => {
   });
 
   it('should price a Databento run first, warn about the range the dataset lacks and honour LB_CONFIRM_ABOVE_USD', async () => {
-    const apiKey = 'db-BACKTESTKEY0123456789abcdefghij';
-    const server = await startMockDatabento({
-      apiKey,
-      data: {
-        series: [
-          {
-            dataset: 'GLBX.MDP3',
-            schema: 'ohlcv-1m',
-            symbol: 'MESH4',
-            instrumentId: 42,
-            bars: [
-              {
-                time: new Date('2024-01-03T14:30:00Z'),
-                open: 4800,
-                high: 4801,
-                low: 4799,
-                close: 4800.5,
-                volume: 3,
-              },
-            ],
-          },
-        ],
-        pricePerGbUsd: 1_000_000,
-      },
-    });
+    const server = await startPricedMesDatabento(
+      'db-BACKTESTKEY0123456789abcdefghij',
+      path.join(out, 'cache'),
+    );
     try {
-      vi.stubEnv('DATABENTO_API_KEY', apiKey);
-      vi.stubEnv('DATABENTO_BASE_URL', server.baseURL);
-      vi.stubEnv('LB_CACHE_DIR', path.join(out, 'cache'));
       vi.stubEnv('LB_CONFIRM_ABOVE_USD', '0.01');
       const result = await run(
         'backtest',

@@ -114,21 +114,17 @@ export async function runBacktestJob(settings: BacktestJobSettings): Promise<Bac
     io.stdout(
       `Data: Databento historical API through the Feather cache at ${cache.resolveCacheDirectory()}\n`,
     );
-    estimatedCostUsd = await estimateCost(
+    estimatedCostUsd = await quoteDatabentoCost({
       databento,
       client,
-      settings.requirements ?? [],
-      { start, end },
+      requirements: settings.requirements ?? [],
+      range: { start, end },
       io,
-      {
-        source: databentoSource,
-        cache: cached,
-      },
-    );
-    io.stdout(
-      `Estimated Databento cost: $${estimatedCostUsd.toFixed(4)} at most (days already cached are not downloaded again)\n`,
-    );
-    confirmEstimatedCost({ estimatedCostUsd, thresholdUsd, yes: settings.yes === true });
+      fetchedThrough: { source: databentoSource, cache: cached },
+      cachedDays: 'days already cached are not downloaded again',
+      thresholdUsd,
+      yes: settings.yes === true,
+    });
     source = cached;
   } else {
     // Any other source comes from an installed package's descriptor (an `lb-source-*` package).
@@ -231,6 +227,42 @@ export async function openDbnFolder(
     );
   }
   return source;
+}
+
+/** Settings of {@link quoteDatabentoCost}. */
+export interface DatabentoCostQuote {
+  readonly databento: typeof import('@lb/databento');
+  readonly client: import('@lb/databento').DatabentoClient;
+  readonly requirements: readonly DataRequirement[];
+  readonly range: { start: Date; end: Date };
+  readonly io: CliIo;
+  /** See {@link estimateCost}. */
+  readonly fetchedThrough?: Parameters<typeof estimateCost>[5];
+  /** Why the estimate is an upper bound, printed after it (which cached days are not downloaded again). */
+  readonly cachedDays: string;
+  readonly thresholdUsd: number;
+  readonly yes: boolean;
+}
+
+/**
+ * Prices what a run will download ({@link estimateCost}), prints the estimate and refuses above the
+ * threshold without `yes`: the one price-before-downloading step of `lb backtest` and `lb sweep`.
+ * @throws UsageError when the estimate exceeds the threshold and `yes` is false.
+ */
+export async function quoteDatabentoCost(quote: DatabentoCostQuote): Promise<number> {
+  const estimatedCostUsd = await estimateCost(
+    quote.databento,
+    quote.client,
+    quote.requirements,
+    quote.range,
+    quote.io,
+    quote.fetchedThrough,
+  );
+  quote.io.stdout(
+    `Estimated Databento cost: $${estimatedCostUsd.toFixed(4)} at most (${quote.cachedDays})\n`,
+  );
+  confirmEstimatedCost({ estimatedCostUsd, thresholdUsd: quote.thresholdUsd, yes: quote.yes });
+  return estimatedCostUsd;
 }
 
 /**

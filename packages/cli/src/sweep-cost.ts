@@ -1,9 +1,8 @@
 import { parseInstant } from '@lb/core';
 import { loadStrategyModule } from './backtest-command.js';
 import type { CliIo } from './cli-io.js';
-import { confirmEstimatedCost } from './cost-confirmation.js';
 import { loadDatabento } from './optional-package.js';
-import { estimateCost } from './run-backtest-job.js';
+import { quoteDatabentoCost } from './run-backtest-job.js';
 
 /** Settings of {@link quoteSweepCost}. */
 export interface SweepCostQuote {
@@ -30,20 +29,18 @@ export interface SweepCostQuote {
  */
 export async function quoteSweepCost(quote: SweepCostQuote): Promise<number> {
   const module = await loadStrategyModule(quote.moduleFile);
-  const databento = await loadDatabento();
-  const costUsd = await estimateCost(
-    databento,
-    quote.client,
-    module.requirements ?? [],
-    { start: parseInstant(quote.start, 'start'), end: parseInstant(quote.end, 'end') },
-    quote.io,
-    quote.cache === undefined ? {} : { cache: quote.cache },
-  );
-  quote.io.stdout(
-    quote.cache === undefined
-      ? `Estimated Databento cost: $${costUsd.toFixed(4)} at most (each partition downloaded once by the workers; days their caches hold are not downloaded again)\n`
-      : `Estimated Databento cost: $${costUsd.toFixed(4)} at most (cached days are not downloaded again)\n`,
-  );
-  confirmEstimatedCost({ estimatedCostUsd: costUsd, thresholdUsd: quote.thresholdUsd, yes: quote.yes });
-  return costUsd;
+  return quoteDatabentoCost({
+    databento: await loadDatabento(),
+    client: quote.client,
+    requirements: module.requirements ?? [],
+    range: { start: parseInstant(quote.start, 'start'), end: parseInstant(quote.end, 'end') },
+    io: quote.io,
+    ...(quote.cache === undefined ? {} : { fetchedThrough: { cache: quote.cache } }),
+    cachedDays:
+      quote.cache === undefined
+        ? 'each partition downloaded once by the workers; days their caches hold are not downloaded again'
+        : 'cached days are not downloaded again',
+    thresholdUsd: quote.thresholdUsd,
+    yes: quote.yes,
+  });
 }
