@@ -7,6 +7,8 @@ const asset = future('MESH4');
 export default defineStrategy({
   name: 'SmaCrossSync',
   sleeptime: '1M',
+  // As the engine bench's W2: the hook runs on every bar up to the close (the default stops 5 minutes before).
+  minutesBeforeClosing: 0,
   parameters: { fast: 20, slow: 50 },
   async initialize() {
     this.vars.long = false;
