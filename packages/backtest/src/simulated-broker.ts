@@ -228,19 +228,13 @@ export class SimulatedBroker implements Broker {
   process(nowMs: number): void {
     const working = this.#working;
     if (working.length === 0) return;
-    const first = working[0]!.series;
-    let single = true;
-    for (let index = 1; index < working.length && single; index++) single = working[index]!.series === first;
-    if (single) {
-      // The common case, orders on one instrument: no list of series to build.
-      this.#processSeries(first, this.#settings.feed.visibleCount(first, nowMs));
-    } else {
-      const seen: FeedSeries[] = [];
-      for (let index = 0; index < working.length; index++) {
-        const series = working[index]!.series;
-        if (!seen.includes(series)) seen.push(series);
-      }
-      for (const series of seen) this.#processSeries(series, this.#settings.feed.visibleCount(series, nowMs));
+    // Each series once, in order of its first working order, found without building a list (few orders work
+    // at once). Legs a fill places join the list on their parent's series, which is then already done.
+    for (let index = 0; index < working.length; index++) {
+      const series = working[index]!.series;
+      let done = false;
+      for (let earlier = 0; earlier < index && !done; earlier++) done = working[earlier]!.series === series;
+      if (!done) this.#processSeries(series, this.#settings.feed.visibleCount(series, nowMs));
     }
     this.#prune();
   }

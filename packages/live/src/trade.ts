@@ -115,8 +115,8 @@ function isBarDriven(broker: Broker | BarDrivenBroker): broker is BarDrivenBroke
  * Trades `strategy` live on the wall clock with the same hooks and timing as a backtest: in each session,
  * `beforeMarketOpens` and `beforeStartingTrading` at the open (or at start), `onTradingIteration` every
  * `sleeptime` on the session's grid until `beforeMarketCloses`, `minutesBeforeClosing` before the close
- * (the equity is still recorded on the grid after it), `afterMarketCloses` at the close; `initialize` first and `onStrategyEnd` last; order hooks as the broker
- * reports. Before each step at T, closed bars through T go to the broker (a paper broker fills on them,
+ * (the equity is still recorded on the grid after it), `afterMarketCloses` at the close; `initialize`
+ * first and `onStrategyEnd` last; order hooks as the broker reports. Before each step at T, closed bars through T go to the broker (a paper broker fills on them,
  * as the backtest's does) and become visible to `getHistoricalPrices`: history plus live bars closed by T.
  *
  * A step waits for its data: while the gateway is disconnected the engine pauses (logged, in the status)
